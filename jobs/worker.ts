@@ -1,0 +1,66 @@
+/**
+ * The worker process: BullMQ workers for every queue, recurring jobs registered idempotently.
+ * Workers use the blocking worker connection; schedulers and enqueues use the producer connection.
+ */
+import { loadConfigOrExit } from '../src/config/config.js';
+import { createDatabase, pingDatabase } from '../src/db/database.js';
+import { waitForDependencies } from '../src/lib/dependencies.js';
+import { Lifecycle } from '../src/lib/lifecycle.js';
+import { createLogger } from '../src/lib/logger.js';
+import { HEARTBEAT_EVERY_MS, HEARTBEAT_SCHEDULER_ID, heartbeatJob, JOB_CONTRACTS } from '../src/queue/contracts.js';
+import { QueueProducer } from '../src/queue/producer.js';
+import { closeRedis, createRedis, pingRedis } from '../src/queue/redis.js';
+import { checkRegistry, startWorkers } from './registry.js';
+import { systemJobs } from './system.jobs.js';
+
+const config = loadConfigOrExit();
+const logger = createLogger(config, 'worker');
+const lifecycle = new Lifecycle(logger, config.shutdownTimeoutMs);
+lifecycle.installSignalHandlers();
+
+const db = createDatabase(config, logger);
+lifecycle.onShutdown('postgres', () => db.close());
+const workerRedis = createRedis(config.redis.url, 'worker', logger);
+lifecycle.onShutdown('redis (workers)', () => closeRedis(workerRedis));
+const producerRedis = createRedis(config.redis.url, 'producer', logger);
+lifecycle.onShutdown('redis (producers)', () => closeRedis(producerRedis));
+
+await lifecycle.run(async () => {
+  const bound = [...systemJobs({ redis: producerRedis, prefix: config.redis.queuePrefix })];
+  checkRegistry(JOB_CONTRACTS, bound);
+
+  await waitForDependencies({
+    probe: async () => {
+      const down: Record<string, string> = {};
+      await Promise.all([
+        pingDatabase(db.pool).catch((error: Error) => (down['postgres'] = error.message)),
+        pingRedis(producerRedis).catch((error: Error) => (down['redis'] = error.message)),
+      ]);
+      return down;
+    },
+    logger,
+    signal: lifecycle.signal,
+  });
+
+  const producer = new QueueProducer(producerRedis, config.redis.queuePrefix);
+  lifecycle.onShutdown('queues', () => producer.close());
+  // Idempotent: every worker start upserts the same scheduler id, so there is one schedule.
+  await producer
+    .queue(heartbeatJob.queue)
+    .upsertJobScheduler(
+      HEARTBEAT_SCHEDULER_ID,
+      { every: HEARTBEAT_EVERY_MS },
+      { name: heartbeatJob.name, data: {}, opts: heartbeatJob.options ?? {} },
+    );
+
+  const workers = startWorkers({
+    bound,
+    connection: workerRedis,
+    prefix: config.redis.queuePrefix,
+    concurrency: config.worker.concurrency,
+    logger,
+  });
+  lifecycle.onShutdown('workers', () => Promise.all(workers.map((worker) => worker.close())));
+  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  logger.info({ queues: workers.map((worker) => worker.name), concurrency: config.worker.concurrency }, 'worker ready');
+});

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const problemsOf = (env: Record<string, string>): readonly string[] => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('loadConfig', () => {
+  it('has a working default for every variable', () => {
+    expect(loadConfig({})).toEqual({
+      env: 'development',
+      database: { url: 'postgresql://postgres@127.0.0.1:5432/catalog', poolSize: 10 },
+      redis: { url: 'redis://127.0.0.1:6379', queuePrefix: 'catalog' },
+      http: { host: '0.0.0.0', port: 4000 },
+      huggingFace: { endpoint: 'https://huggingface.co', token: undefined },
+      logLevel: 'info',
+      shutdownTimeoutMs: 8000,
+      worker: { concurrency: 4 },
+    });
+  });
+
+  it('needs nothing more in production mode', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).env).toBe('production');
+  });
+
+  it('treats empty strings as unset, as containers pass them', () => {
+    expect(loadConfig({ PORT: '', HF_TOKEN: '  ', DATABASE_URL: '' })).toMatchObject({
+      http: { port: 4000 },
+      huggingFace: { token: undefined },
+      database: { url: 'postgresql://postgres@127.0.0.1:5432/catalog' },
+    });
+  });
+
+  it('reads every variable it documents', () => {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: 'postgres://u:p@db:5432/x',
+      DATABASE_POOL_SIZE: '3',
+      REDIS_URL: 'rediss://cache:6380',
+      QUEUE_PREFIX: 'ci-1',
+      HOST: '127.0.0.1',
+      PORT: '8080',
+      HF_ENDPOINT: 'http://127.0.0.1:9999/',
+      HF_TOKEN: 'hf_abc',
+      LOG_LEVEL: 'debug',
+      SHUTDOWN_TIMEOUT_MS: '5000',
+      WORKER_CONCURRENCY: '2',
+    });
+    expect(config).toEqual({
+      env: 'test',
+      database: { url: 'postgres://u:p@db:5432/x', poolSize: 3 },
+      redis: { url: 'rediss://cache:6380', queuePrefix: 'ci-1' },
+      http: { host: '127.0.0.1', port: 8080 },
+      huggingFace: { endpoint: 'http://127.0.0.1:9999', token: 'hf_abc' },
+      logLevel: 'debug',
+      shutdownTimeoutMs: 5000,
+      worker: { concurrency: 2 },
+    });
+  });
+
+  it('reports every problem at once, naming the variable and the value given', () => {
+    const problems = problemsOf({
+      PORT: '70000',
+      DATABASE_URL: 'mysql://localhost/x',
+      REDIS_URL: 'not a url',
+      LOG_LEVEL: 'loud',
+      HF_ENDPOINT: 'ftp://hub',
+      NODE_ENV: 'staging',
+      DATABASE_POOL_SIZE: '1.5',
+      QUEUE_PREFIX: 'a:b',
+    });
+    expect(problems).toHaveLength(8);
+    expect(problems.join('\n')).toMatch(/^PORT: must be an integer between 0 and 65535 \(got "70000"\)$/m);
+    for (const name of [
+      'DATABASE_URL',
+      'REDIS_URL',
+      'LOG_LEVEL',
+      'HF_ENDPOINT',
+      'NODE_ENV',
+      'DATABASE_POOL_SIZE',
+      'QUEUE_PREFIX',
+    ]) {
+      expect(problems.some((problem) => problem.startsWith(`${name}: `))).toBe(true);
+    }
+  });
+
+  it('formats one message listing the problems', () => {
+    const error = new ConfigError(['A: bad', 'B: worse']);
+    expect(error.message).toBe('Invalid configuration (2 problems):\n  - A: bad\n  - B: worse');
+  });
+});

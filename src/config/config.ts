@@ -1,0 +1,124 @@
+/**
+ * The one reader of `process.env`. Everything else receives the typed `Config` it returns.
+ *
+ * Every variable has a default that works on a machine with local Postgres and Redis, in
+ * production mode too. Problems are collected and reported together, never one at a time.
+ */
+import { z } from 'zod';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+// Containers and CI often pass a variable as an empty string to mean "unset".
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+function withDefault<T extends z.ZodType<unknown, string>>(schema: T, fallback: string) {
+  return optionalString.transform((value) => value ?? fallback).pipe(schema);
+}
+
+const integer = (min: number, max: number) =>
+  z.coerce
+    .number<string>({ error: `must be an integer between ${min} and ${max}` })
+    .int({ error: `must be an integer between ${min} and ${max}` })
+    .min(min, { error: `must be an integer between ${min} and ${max}` })
+    .max(max, { error: `must be an integer between ${min} and ${max}` });
+
+const urlWithProtocols = (protocols: readonly string[], example: string) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { error: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')} (e.g. ${example})` },
+  );
+
+const envSchema = z.object({
+  NODE_ENV: withDefault(z.enum(['development', 'test', 'production']), 'development'),
+  DATABASE_URL: withDefault(
+    urlWithProtocols(['postgresql:', 'postgres:'], 'postgresql://postgres@127.0.0.1:5432/catalog'),
+    'postgresql://postgres@127.0.0.1:5432/catalog',
+  ),
+  DATABASE_POOL_SIZE: withDefault(integer(1, 500), '10'),
+  REDIS_URL: withDefault(urlWithProtocols(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'), 'redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: withDefault(
+    z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'must contain only letters, digits, "_" and "-"' }),
+    'catalog',
+  ),
+  HOST: withDefault(z.string(), '0.0.0.0'),
+  PORT: withDefault(integer(0, 65535), '4000'),
+  HF_ENDPOINT: withDefault(urlWithProtocols(['https:', 'http:'], 'https://huggingface.co'), 'https://huggingface.co'),
+  HF_TOKEN: optionalString,
+  LOG_LEVEL: withDefault(z.enum(LOG_LEVELS), 'info'),
+  SHUTDOWN_TIMEOUT_MS: withDefault(integer(100, 600_000), '8000'),
+  WORKER_CONCURRENCY: withDefault(integer(1, 256), '4'),
+});
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface Config {
+  readonly env: 'development' | 'test' | 'production';
+  readonly database: { readonly url: string; readonly poolSize: number };
+  readonly redis: { readonly url: string; readonly queuePrefix: string };
+  readonly http: { readonly host: string; readonly port: number };
+  readonly huggingFace: { readonly endpoint: string; readonly token: string | undefined };
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly shutdownTimeoutMs: number;
+  readonly worker: { readonly concurrency: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((problem) => `  - ${problem}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Exit code for configuration errors, so scripts can tell them from crashes (1). */
+export const CONFIG_ERROR_EXIT_CODE = 2;
+
+export function loadConfig(env: Env = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      const given = env[name];
+      return `${name}: ${issue.message}${given === undefined ? '' : ` (got ${JSON.stringify(given)})`}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
+    redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
+    http: { host: e.HOST, port: e.PORT },
+    huggingFace: { endpoint: e.HF_ENDPOINT.replace(/\/+$/, ''), token: e.HF_TOKEN },
+    logLevel: e.LOG_LEVEL,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    worker: { concurrency: e.WORKER_CONCURRENCY },
+  };
+}
+
+/**
+ * For entry points: load the configuration or print every problem and exit with code 2 before
+ * anything has started.
+ */
+export function loadConfigOrExit(env: Env = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(CONFIG_ERROR_EXIT_CODE);
+    }
+    throw error;
+  }
+}

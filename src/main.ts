@@ -1,0 +1,40 @@
+/** The API process: HTTP server with /healthz, /readyz and /graphql. */
+import { once } from 'node:events';
+import { createReadinessCheck } from './api/readiness.js';
+import { createApiServer } from './api/server.js';
+import { loadConfigOrExit } from './config/config.js';
+import { createDatabase } from './db/database.js';
+import { Lifecycle } from './lib/lifecycle.js';
+import { createLogger } from './lib/logger.js';
+import { MIGRATIONS_DIR } from './lib/project-root.js';
+import { watchDependencies } from './lib/dependencies.js';
+import { closeRedis, createRedis } from './queue/redis.js';
+
+const config = loadConfigOrExit();
+const logger = createLogger(config, 'api');
+const lifecycle = new Lifecycle(logger, config.shutdownTimeoutMs);
+lifecycle.installSignalHandlers();
+
+const db = createDatabase(config, logger);
+lifecycle.onShutdown('postgres', () => db.close());
+const redis = createRedis(config.redis.url, 'client', logger);
+lifecycle.onShutdown('redis', () => closeRedis(redis));
+
+await lifecycle.run(async () => {
+  const readiness = createReadinessCheck({
+    pool: db.pool,
+    redis,
+    migrationsDir: MIGRATIONS_DIR,
+    queuePrefix: config.redis.queuePrefix,
+  });
+  const server = await createApiServer({ config, logger, db, readiness });
+  lifecycle.onShutdown('http', () => server.stop());
+
+  server.httpServer.listen(config.http.port, config.http.host);
+  await once(server.httpServer, 'listening');
+  const address = server.httpServer.address();
+  logger.info({ address, env: config.env }, 'API listening');
+
+  // Serve /healthz and /readyz at once; report (with backoff) until the dependencies answer.
+  watchDependencies({ readiness, logger, signal: lifecycle.signal });
+});

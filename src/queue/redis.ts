@@ -1,0 +1,62 @@
+/**
+ * Redis connections, set up as BullMQ's production guide says: workers block on Redis and must
+ * wait out outages (`maxRetriesPerRequest: null`), while producers (API requests, CLI) fail fast
+ * instead of queueing commands in memory while Redis is down (`enableOfflineQueue: false`).
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+import { backoffDelay } from '../lib/retry.js';
+import type { Logger } from '../lib/logger.js';
+
+export type RedisRole = 'worker' | 'producer' | 'client';
+
+const ROLE_OPTIONS: Record<RedisRole, RedisOptions> = {
+  worker: { maxRetriesPerRequest: null, enableReadyCheck: true },
+  producer: { maxRetriesPerRequest: 1, enableOfflineQueue: false },
+  client: { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 },
+};
+
+export function createRedis(url: string, role: RedisRole, logger: Logger): Redis {
+  const redis = new Redis(url, {
+    ...ROLE_OPTIONS[role],
+    connectionName: `catalog-${role}`,
+    // Reconnect forever with capped, jittered backoff; each failure is logged (throttled below).
+    retryStrategy: (attempt) => backoffDelay(attempt, 200, 5_000),
+  });
+  let lastLogged = 0;
+  redis.on('error', (error: Error) => {
+    const now = Date.now();
+    if (now - lastLogged < 5_000) return;
+    lastLogged = now;
+    logger.warn({ err: error, role }, 'Redis connection error (retrying)');
+  });
+  return redis;
+}
+
+/** Close a connection, even one that is still trying to reconnect. */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'end') return;
+  try {
+    await redis.quit();
+  } catch {
+    redis.disconnect();
+  }
+}
+
+/**
+ * PING that first waits (briefly) for a connection still being established, so a process that has
+ * just started does not report Redis as down while the socket is opening.
+ */
+export async function pingRedis(redis: Redis, timeoutMs = 2_000): Promise<void> {
+  if (redis.status === 'connecting' || redis.status === 'connect' || redis.status === 'wait') {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      function done() {
+        clearTimeout(timer);
+        redis.off('ready', done);
+        resolve();
+      }
+      redis.once('ready', done);
+    });
+  }
+  await redis.ping();
+}

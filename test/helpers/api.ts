@@ -1,0 +1,52 @@
+/** Start the API in-process on an ephemeral port, against the test database and a given Redis. */
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { createReadinessCheck } from '../../src/api/readiness.js';
+import { createApiServer } from '../../src/api/server.js';
+import type { Database } from '../../src/db/database.js';
+import { MIGRATIONS_DIR } from '../../src/lib/project-root.js';
+import { closeRedis, createRedis } from '../../src/queue/redis.js';
+import { silentLogger } from './database.js';
+
+export interface RunningApi {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+export async function startApi(options: { db: Database; redisUrl: string; queuePrefix?: string }): Promise<RunningApi> {
+  const redis = createRedis(options.redisUrl, 'client', silentLogger);
+  const readiness = createReadinessCheck({
+    pool: options.db.pool,
+    redis,
+    migrationsDir: MIGRATIONS_DIR,
+    queuePrefix: options.queuePrefix ?? 'catalog-test',
+    timeoutMs: 1_000,
+  });
+  const server = await createApiServer({ config: { env: 'test' }, logger: silentLogger, db: options.db, readiness });
+  server.httpServer.listen(0, '127.0.0.1');
+  await once(server.httpServer, 'listening');
+  const { port } = server.httpServer.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      await server.stop();
+      await closeRedis(redis);
+    },
+  };
+}
+
+export async function graphql<T = unknown>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<{
+  status: number;
+  body: { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+}> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, body: (await response.json()) as never };
+}

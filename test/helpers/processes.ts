@@ -1,0 +1,100 @@
+/** Spawn the real entry points (through tsx, from source) and read their JSON log lines. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { PROJECT_ROOT } from '../../src/lib/project-root.js';
+
+export interface LogLine {
+  msg?: string;
+  level?: number;
+  [key: string]: unknown;
+}
+
+export class RunningProcess {
+  readonly lines: LogLine[] = [];
+  stderr = '';
+  private readonly waiters = new Set<() => void>();
+
+  constructor(readonly child: ChildProcess) {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        this.lines.push(JSON.parse(line) as LogLine);
+      } catch {
+        this.lines.push({ msg: line });
+      }
+      for (const wake of this.waiters) wake();
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+  }
+
+  /** Resolve with the first log line matching `predicate`, or reject after `timeoutMs`. */
+  waitForLog(predicate: (line: LogLine) => boolean, timeoutMs = 20_000): Promise<LogLine> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = this.lines.find(predicate);
+        if (found) {
+          cleanup();
+          resolve(found);
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(
+          new Error(
+            `log line not seen within ${timeoutMs} ms; got:\n${this.lines.map((l) => JSON.stringify(l)).join('\n')}\n${this.stderr}`,
+          ),
+        );
+      }, timeoutMs);
+      const onExit = () => {
+        cleanup();
+        reject(new Error(`process exited (${this.child.exitCode}) before the log line; stderr:\n${this.stderr}`));
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        this.child.off('exit', onExit);
+      };
+      this.waiters.add(check);
+      this.child.once('exit', onExit);
+      check();
+    });
+  }
+
+  /** Send a signal and measure how long the process takes to exit. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; ms: number }> {
+    const started = Date.now();
+    if (this.child.exitCode !== null) return { code: this.child.exitCode, ms: 0 };
+    const exited = once(this.child, 'exit');
+    this.child.kill(signal);
+    const [code] = (await exited) as [number | null];
+    return { code, ms: Date.now() - started };
+  }
+
+  async exit(): Promise<number | null> {
+    if (this.child.exitCode !== null) return this.child.exitCode;
+    const [code] = (await once(this.child, 'exit')) as [number | null];
+    return code;
+  }
+}
+
+/** Run a TypeScript entry point (`src/main.ts`, `jobs/worker.ts`, `src/cli/main.ts`) with `env`. */
+export function startProcess(entry: string, env: Record<string, string>, args: readonly string[] = []): RunningProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, entry), ...args], {
+    cwd: PROJECT_ROOT,
+    // Only what the test passes, plus PATH: the process must not depend on the caller's environment.
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new RunningProcess(child);
+}
+
+/** Run a process to completion; resolves with its exit code and output. */
+export async function runProcess(entry: string, env: Record<string, string>, args: readonly string[] = []) {
+  const running = startProcess(entry, env, args);
+  let stdout = '';
+  running.child.stdout!.removeAllListeners('data');
+  running.child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const code = await running.exit();
+  return { code, stdout, stderr: running.stderr };
+}
