@@ -7,6 +7,8 @@ import { createDatabase } from '../db/database.js';
 import { migrate, MigrationError } from '../db/migrate.js';
 import { createLogger, redactUrl, type Logger } from '../lib/logger.js';
 import { MIGRATIONS_DIR } from '../lib/project-root.js';
+import { heartbeatKey } from '../queue/contracts.js';
+import { closeRedis, createRedis, pingRedis } from '../queue/redis.js';
 
 function context(): { config: Config; logger: Logger } {
   const config = loadConfigOrExit();
@@ -56,6 +58,22 @@ program
       process.stdout.write(`Seeded ${hubs.length} hub(s): ${hubs.map((hub) => hub.id).join(', ')}\n`);
     } finally {
       await db.close();
+    }
+  });
+
+program
+  .command('worker-status')
+  .description('Exit 0 when a worker has beaten its heartbeat recently (for container health checks)')
+  .action(async () => {
+    const { config, logger } = context();
+    const redis = createRedis(config.redis.url, 'client', logger);
+    try {
+      await pingRedis(redis);
+      const beat = await redis.get(heartbeatKey(config.redis.queuePrefix));
+      process.stdout.write(`${beat ?? 'no worker heartbeat'}\n`);
+      process.exitCode = beat ? 0 : 1;
+    } finally {
+      await closeRedis(redis);
     }
   });
 

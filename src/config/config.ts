@@ -4,6 +4,7 @@
  * Every variable has a default that works on a machine with local Postgres and Redis, in
  * production mode too. Problems are collected and reported together, never one at a time.
  */
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -112,6 +113,8 @@ export function loadConfig(env: Env = process.env): Config {
  * anything has started.
  */
 export function loadConfigOrExit(env: Env = process.env): Config {
+  // A `.env` in the working directory fills in variables the environment does not set.
+  if (env === process.env && existsSync('.env')) process.loadEnvFile('.env');
   try {
     return loadConfig(env);
   } catch (error) {

@@ -96,6 +96,11 @@ describe('worker process (jobs/worker.ts)', () => {
         return JSON.parse(value!) as { worker: string; at: string };
       });
       expect(Date.parse(beat.at)).toBeGreaterThan(Date.now() - 60_000);
+      const status = await runProcess('src/cli/main.ts', env({ QUEUE_PREFIX: prefix }), ['worker-status']);
+      expect(status.code).toBe(0);
+      expect(status.stdout).toContain(beat.worker);
+      const nobody = await runProcess('src/cli/main.ts', env({ QUEUE_PREFIX: `${prefix}-idle` }), ['worker-status']);
+      expect(nobody.code).toBe(1);
       const queue = new Queue('system', { connection: redis, prefix });
       expect(await queue.getJobSchedulersCount()).toBe(1);
       await queue.close();
