@@ -1,6 +1,7 @@
 /** Spawn the real entry points (through tsx, from source) and read their JSON log lines. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { PROJECT_ROOT } from '../../src/lib/project-root.js';
@@ -76,6 +77,22 @@ export class RunningProcess {
     const [code] = (await once(this.child, 'exit')) as [number | null];
     return code;
   }
+}
+
+/**
+ * Run an npm script exactly as the README does (`npm start`, `npm run worker`): the built dist/,
+ * started through npm, so signal forwarding through npm and its shell is covered too.
+ */
+export function startNpmScript(script: string, env: Record<string, string>): RunningProcess {
+  if (!existsSync(join(PROJECT_ROOT, 'dist', 'src', 'main.js'))) {
+    throw new Error('dist/ is missing: `npm ci` builds it (or run `npm run build`)');
+  }
+  const child = spawn('npm', ['run', '--silent', script], {
+    cwd: PROJECT_ROOT,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new RunningProcess(child);
 }
 
 /** Run a TypeScript entry point (`src/main.ts`, `jobs/worker.ts`, `src/cli/main.ts`) with `env`. */

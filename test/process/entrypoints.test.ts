@@ -8,7 +8,7 @@ import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { heartbeatKey } from '../../src/queue/contracts.js';
 import { dropDatabase, scratchDatabaseUrl } from '../helpers/database.js';
 import { expectEventually } from '../helpers/eventually.js';
-import { runProcess, startProcess, type RunningProcess } from '../helpers/processes.js';
+import { runProcess, startNpmScript, startProcess, type RunningProcess } from '../helpers/processes.js';
 
 const running: RunningProcess[] = [];
 afterEach(async () => {
@@ -80,6 +80,49 @@ describe('API process (src/main.ts)', () => {
     expect((await api.stop('SIGTERM')).code).toBe(0);
   });
 });
+
+describe('the README commands: npm start and npm run worker', () => {
+  it('start, become ready, and stop within 10 s when npm receives SIGTERM, leaving nothing running', async () => {
+    const prefix = `test-${randomBytes(4).toString('hex')}`;
+    const pids: number[] = [];
+    try {
+      const api = startNpmScript('start', env({ QUEUE_PREFIX: prefix }));
+      running.push(api);
+      const worker = startNpmScript('worker', env({ QUEUE_PREFIX: prefix }));
+      running.push(worker);
+      const { port } = (await api.waitForLog((line) => line.msg === 'API listening'))['address'] as { port: number };
+      const workerReady = await worker.waitForLog((line) => line.msg === 'worker ready');
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+      const apiPid = (await api.waitForLog((line) => line.msg === 'API listening'))['pid'] as number;
+      const workerPid = workerReady['pid'] as number;
+      pids.push(apiPid, workerPid);
+
+      for (const [npm, pid] of [
+        [api, apiPid],
+        [worker, workerPid],
+      ] as const) {
+        const { code, ms } = await npm.stop('SIGTERM');
+        expect(code).toBe(0);
+        expect(ms).toBeLessThan(10_000);
+        expect(npm.lines.at(-1)?.msg).toBe('shutdown complete');
+        expect(isAlive(pid)).toBe(false);
+      }
+      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    } finally {
+      for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL');
+      await obliterate(prefix);
+    }
+  });
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 describe('worker process (jobs/worker.ts)', () => {
   it('logs ready, beats its heartbeat through BullMQ, registers one schedule however often it starts, and stops on SIGTERM', async () => {
