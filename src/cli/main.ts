@@ -4,6 +4,7 @@
  * registered here.
  */
 import { Command } from 'commander';
+import { registerBench } from './commands/bench.command.js';
 import { registerMigrate } from './commands/migrate.command.js';
 import { registerSeed } from './commands/seed.command.js';
 import { registerWorkerStatus } from './commands/worker-status.command.js';
@@ -14,7 +15,7 @@ const program = new Command()
   .showHelpAfterError()
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
 
-for (const register of [registerMigrate, registerSeed, registerWorkerStatus]) register(program);
+for (const register of [registerMigrate, registerSeed, registerWorkerStatus, registerBench]) register(program);
 
 try {
   await program.parseAsync(process.argv);

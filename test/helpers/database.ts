@@ -14,9 +14,16 @@ export function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-/** A uniquely named database URL on the test server (not created). */
+/**
+ * A uniquely named database URL on the test server (not created). The name starts with this run's
+ * test database name, so the setup of a later run can tell which run left it behind.
+ */
 export function scratchDatabaseUrl(label: string): string {
-  return withDatabase(inject('databaseUrl'), `catalog_scratch_${label}_${randomBytes(4).toString('hex')}`);
+  const testDatabase = new URL(inject('databaseUrl')).pathname.slice(1);
+  return withDatabase(
+    inject('databaseUrl'),
+    `${testDatabase}_s_${label}_${randomBytes(4).toString('hex')}`.slice(0, 63),
+  );
 }
 
 export async function dropDatabase(url: string): Promise<void> {

@@ -62,18 +62,32 @@ async function assertRedis(url: string): Promise<void> {
   }
 }
 
-export default async function setup(project: TestProject): Promise<void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const config = loadConfig();
   await assertPostgres(config.database.url);
   await assertRedis(config.redis.url);
 
-  // A separate database beside the configured one, recreated on every run.
-  const name = `${new URL(config.database.url).pathname.slice(1) || 'catalog'}_test`;
+  // A separate database beside the configured one, named after this run's process so that
+  // concurrent runs on one machine never share (or drop) each other's database.
+  const base = `${new URL(config.database.url).pathname.slice(1) || 'catalog'}_test`;
+  const name = `${base}_${process.pid}`;
   const databaseUrl = withDatabase(config.database.url, name);
   const admin = new pg.Client({ connectionString: withDatabase(config.database.url, 'postgres') });
   await admin.connect();
   try {
-    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+    // Databases of earlier runs that did not get to clean up (their process is gone).
+    const stale = await admin.query<{ datname: string }>(
+      `SELECT datname FROM pg_database WHERE datname ~ ('^' || $1 || '_[0-9]+(_s_.*)?$')`,
+      [base],
+    );
+    for (const { datname } of stale.rows) {
+      const pid = Number(/_(\d+)(?:_s_.*)?$/.exec(datname)?.[1]);
+      if (!isAlive(pid) || pid === process.pid) {
+        await admin
+          .query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`)
+          .catch(() => undefined);
+      }
+    }
   } finally {
     await admin.end();
   }
@@ -81,4 +95,24 @@ export default async function setup(project: TestProject): Promise<void> {
 
   project.provide('databaseUrl', databaseUrl);
   project.provide('redisUrl', config.redis.url);
+
+  return async () => {
+    const client = new pg.Client({ connectionString: withDatabase(config.database.url, 'postgres') });
+    await client.connect();
+    try {
+      await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+    } finally {
+      await client.end();
+    }
+  };
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

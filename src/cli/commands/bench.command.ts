@@ -1,0 +1,17 @@
+import { Command } from 'commander';
+
+/**
+ * `catalog bench <name>`: benchmark commands. Each benchmark lives in src/bench/<name>.bench.ts
+ * and exports a `register…Bench(bench: Command)` function added to the list below. Every bench
+ * prints a progress bar while it runs and ends with one machine-readable line
+ * `bench <name>: key=value …` that other people's scripts parse: keep those names stable.
+ */
+const BENCHES: ((bench: Command) => void)[] = [];
+
+export function registerBench(program: Command): void {
+  const bench = new Command('bench').description(
+    'Benchmarks (each ends with a machine-readable `bench <name>: …` line)',
+  );
+  for (const register of BENCHES) register(bench);
+  program.addCommand(bench);
+}
