@@ -40,10 +40,13 @@ export interface StartWorkersOptions {
   readonly prefix: string;
   readonly concurrency: number;
   readonly logger: Logger;
+  /** How long a job's lock lives without renewal, and how often stalled jobs are looked for. */
+  readonly lockMs?: number;
+  readonly stalledCheckMs?: number;
 }
 
 export function startWorkers(options: StartWorkersOptions): Worker[] {
-  const { bound, connection, prefix, concurrency, logger } = options;
+  const { bound, connection, prefix, concurrency, logger, lockMs = 30_000, stalledCheckMs = 15_000 } = options;
   const byQueue = new Map<QueueName, Map<string, BoundJob>>();
   for (const entry of bound) {
     const jobs = byQueue.get(entry.contract.queue) ?? new Map<string, BoundJob>();
@@ -62,7 +65,15 @@ export function startWorkers(options: StartWorkersOptions): Worker[] {
         }
         return entry.handler(parsed.data, job);
       },
-      { connection, prefix, concurrency },
+      {
+        connection,
+        prefix,
+        concurrency,
+        lockDuration: lockMs,
+        stalledInterval: stalledCheckMs,
+        // A job whose worker was killed is retried, however often that happens: pages are idempotent.
+        maxStalledCount: 100,
+      },
     );
     worker.on('failed', (job, error) =>
       logger.warn({ queue, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'job failed'),

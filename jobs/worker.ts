@@ -10,8 +10,12 @@ import { createLogger } from '../src/lib/logger.js';
 import { HEARTBEAT_EVERY_MS, HEARTBEAT_SCHEDULER_ID, heartbeatJob, JOB_CONTRACTS } from '../src/queue/contracts.js';
 import { QueueProducer } from '../src/queue/producer.js';
 import { closeRedis, createRedis, pingRedis } from '../src/queue/redis.js';
+import { createCrawlRuntime } from '../src/crawl/crawl.runtime.js';
+import { workerJobs } from './all.jobs.js';
+import { resumeRunningCrawls } from './crawl.jobs.js';
+import { startReclassificationIfNeeded } from './reclassify.jobs.js';
+import { registerCrawlSchedules } from './schedules.js';
 import { checkRegistry, startWorkers } from './registry.js';
-import { systemJobs } from './system.jobs.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, 'worker');
@@ -26,7 +30,17 @@ const producerRedis = createRedis(config.redis.url, 'producer', logger);
 lifecycle.onShutdown('redis (producers)', () => closeRedis(producerRedis));
 
 await lifecycle.run(async () => {
-  const bound = [...systemJobs({ redis: producerRedis, prefix: config.redis.queuePrefix })];
+  const producer = new QueueProducer(producerRedis, config.redis.queuePrefix);
+  lifecycle.onShutdown('queues', () => producer.close());
+  const { crawl, reclassify } = createCrawlRuntime({ config, db, redis: producerRedis, logger });
+  const bound = workerJobs({
+    redis: producerRedis,
+    prefix: config.redis.queuePrefix,
+    crawl,
+    reclassify,
+    producer,
+    logger,
+  });
   checkRegistry(JOB_CONTRACTS, bound);
 
   await waitForDependencies({
@@ -42,8 +56,6 @@ await lifecycle.run(async () => {
     signal: lifecycle.signal,
   });
 
-  const producer = new QueueProducer(producerRedis, config.redis.queuePrefix);
-  lifecycle.onShutdown('queues', () => producer.close());
   // Idempotent: every worker start upserts the same scheduler id, so there is one schedule.
   await producer
     .queue(heartbeatJob.queue)
@@ -53,11 +65,17 @@ await lifecycle.run(async () => {
       { name: heartbeatJob.name, data: {}, opts: heartbeatJob.options ?? {} },
     );
 
+  await registerCrawlSchedules(producer, config.crawl, logger);
+  await resumeRunningCrawls(crawl, producer, logger);
+  await startReclassificationIfNeeded(reclassify, producer, logger);
+
   const workers = startWorkers({
     bound,
     connection: workerRedis,
     prefix: config.redis.queuePrefix,
     concurrency: config.worker.concurrency,
+    lockMs: config.worker.lockMs,
+    stalledCheckMs: config.worker.stalledCheckMs,
     logger,
   });
   lifecycle.onShutdown('workers', () => Promise.all(workers.map((worker) => worker.close())));

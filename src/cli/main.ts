@@ -5,7 +5,11 @@
  */
 import { Command } from 'commander';
 import { registerBench } from './commands/bench.command.js';
+import { registerClassify } from './commands/classify.command.js';
+import { registerCrawl } from './commands/crawl.command.js';
+import { registerEval } from './commands/eval.command.js';
 import { registerMigrate } from './commands/migrate.command.js';
+import { registerReferences } from './commands/references.command.js';
 import { registerSeed } from './commands/seed.command.js';
 import { registerWorkerStatus } from './commands/worker-status.command.js';
 
@@ -15,7 +19,17 @@ const program = new Command()
   .showHelpAfterError()
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
 
-for (const register of [registerMigrate, registerSeed, registerWorkerStatus, registerBench]) register(program);
+for (const register of [
+  registerMigrate,
+  registerSeed,
+  registerCrawl,
+  registerClassify,
+  registerWorkerStatus,
+  registerBench,
+  registerReferences,
+  registerEval,
+])
+  register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -21,7 +21,16 @@ describe('loadConfig', () => {
       huggingFace: { endpoint: 'https://huggingface.co', token: undefined },
       logLevel: 'info',
       shutdownTimeoutMs: 8000,
-      worker: { concurrency: 4 },
+      worker: { concurrency: 4, lockMs: 30_000, stalledCheckMs: 15_000 },
+      crawl: {
+        timeoutMs: 30_000,
+        pageSize: 1000,
+        rateLimitReserve: 0,
+        schedule: true,
+        incrementalEveryMs: 300_000,
+        fullCron: '0 3 * * *',
+        enrich: { enabled: true, minDownloads: 1000, minLikes: 25 },
+      },
     });
   });
 
@@ -60,7 +69,8 @@ describe('loadConfig', () => {
       huggingFace: { endpoint: 'http://127.0.0.1:9999', token: 'hf_abc' },
       logLevel: 'debug',
       shutdownTimeoutMs: 5000,
-      worker: { concurrency: 2 },
+      worker: { concurrency: 2, lockMs: 30_000, stalledCheckMs: 15_000 },
+      crawl: expect.objectContaining({ timeoutMs: 30_000 }) as unknown,
     });
   });
 

@@ -57,6 +57,20 @@ const envSchema = z.object({
   LOG_LEVEL: withDefault(z.enum(LOG_LEVELS), 'info'),
   SHUTDOWN_TIMEOUT_MS: withDefault(integer(100, 600_000), '8000'),
   WORKER_CONCURRENCY: withDefault(integer(1, 256), '4'),
+  JOB_LOCK_MS: withDefault(integer(1_000, 3_600_000), '30000'),
+  JOB_STALLED_CHECK_MS: withDefault(integer(500, 3_600_000), '15000'),
+  HF_TIMEOUT_MS: withDefault(integer(100, 600_000), '30000'),
+  HF_PAGE_SIZE: withDefault(integer(1, 1000), '1000'),
+  HF_RATE_LIMIT_RESERVE: withDefault(integer(0, 100_000), '0'),
+  CRAWL_SCHEDULE: withDefault(z.enum(['on', 'off']), 'on'),
+  CRAWL_INCREMENTAL_EVERY_MS: withDefault(integer(10_000, 86_400_000), '300000'),
+  CRAWL_FULL_CRON: withDefault(
+    z.string().regex(/^(\S+\s+){4,5}\S+$/, { error: 'must be a cron pattern' }),
+    '0 3 * * *',
+  ),
+  ENRICH: withDefault(z.enum(['on', 'off']), 'on'),
+  ENRICH_MIN_DOWNLOADS: withDefault(integer(0, 2_000_000_000), '1000'),
+  ENRICH_MIN_LIKES: withDefault(integer(0, 2_000_000_000), '25'),
 });
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -69,7 +83,16 @@ export interface Config {
   readonly huggingFace: { readonly endpoint: string; readonly token: string | undefined };
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly shutdownTimeoutMs: number;
-  readonly worker: { readonly concurrency: number };
+  readonly worker: { readonly concurrency: number; readonly lockMs: number; readonly stalledCheckMs: number };
+  readonly crawl: {
+    readonly timeoutMs: number;
+    readonly pageSize: number;
+    readonly rateLimitReserve: number;
+    readonly schedule: boolean;
+    readonly incrementalEveryMs: number;
+    readonly fullCron: string;
+    readonly enrich: { readonly enabled: boolean; readonly minDownloads: number; readonly minLikes: number };
+  };
 }
 
 export class ConfigError extends Error {
@@ -104,7 +127,16 @@ export function loadConfig(env: Env = process.env): Config {
     huggingFace: { endpoint: e.HF_ENDPOINT.replace(/\/+$/, ''), token: e.HF_TOKEN },
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    worker: { concurrency: e.WORKER_CONCURRENCY },
+    worker: { concurrency: e.WORKER_CONCURRENCY, lockMs: e.JOB_LOCK_MS, stalledCheckMs: e.JOB_STALLED_CHECK_MS },
+    crawl: {
+      timeoutMs: e.HF_TIMEOUT_MS,
+      pageSize: e.HF_PAGE_SIZE,
+      rateLimitReserve: e.HF_RATE_LIMIT_RESERVE,
+      schedule: e.CRAWL_SCHEDULE === 'on',
+      incrementalEveryMs: e.CRAWL_INCREMENTAL_EVERY_MS,
+      fullCron: e.CRAWL_FULL_CRON,
+      enrich: { enabled: e.ENRICH === 'on', minDownloads: e.ENRICH_MIN_DOWNLOADS, minLikes: e.ENRICH_MIN_LIKES },
+    },
   };
 }
 

@@ -6,7 +6,11 @@
 import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
 
-export const QUEUE_NAMES = ['system'] as const;
+/**
+ * `system` for housekeeping; one queue per hub for every request to that hub (listing pages and
+ * enrichment, by priority), so a hub's work is visible and can be paused in one place.
+ */
+export const QUEUE_NAMES = ['system', 'crawl-huggingface'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobContract<Name extends string = string, Payload extends z.ZodType = z.ZodType> {
@@ -40,7 +44,72 @@ export const heartbeatJob = defineJob({
   options: { removeOnComplete: 10, removeOnFail: 50 },
 });
 
-export const JOB_CONTRACTS = [heartbeatJob] as const;
+const crawlQueue = 'crawl-huggingface' as const;
+const CRAWL_MODE = z.enum(['FULL', 'INCREMENTAL']);
+
+/** BullMQ priorities: lower runs first. Listing pages go before enrichment. */
+export const PRIORITY = { listing: 1, enrichment: 10 } as const;
+
+/** Start (or resume) a crawl run; queued by the schedulers, the API and operators. */
+export const crawlStartJob = defineJob({
+  queue: crawlQueue,
+  name: 'crawl-start',
+  payload: z.object({ hubId: z.literal('huggingface'), mode: CRAWL_MODE, trigger: z.enum(['SCHEDULE', 'CLI', 'API']) }),
+  options: {
+    priority: PRIORITY.listing,
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 5_000 },
+    removeOnComplete: 100,
+    removeOnFail: 500,
+  },
+});
+
+/** One listing page of a run: the job id is the run and page, so a duplicate is a no-op. */
+export const crawlPageJob = defineJob({
+  queue: crawlQueue,
+  name: 'crawl-page',
+  payload: z.object({ runId: z.string().regex(/^\d+$/), page: z.number().int().nonnegative() }),
+  jobId: (payload) => jobIdFrom('page', payload.runId, payload.page),
+  options: {
+    priority: PRIORITY.listing,
+    attempts: 10,
+    backoff: { type: 'exponential', delay: 5_000 },
+    removeOnComplete: { age: 86_400, count: 5_000 },
+    removeOnFail: { age: 7 * 86_400 },
+  },
+});
+
+/** Per-model details for a model that matters, at one sha: re-enriched only when the sha moves. */
+export const enrichJob = defineJob({
+  queue: crawlQueue,
+  name: 'enrich',
+  payload: z.object({ modelId: z.string().min(1), repoId: z.string().min(1), sha: z.string().nullable() }),
+  jobId: (payload) => jobIdFrom('enrich', payload.modelId, payload.sha ?? 'none'),
+  options: {
+    priority: PRIORITY.enrichment,
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 10_000 },
+    removeOnComplete: { age: 86_400, count: 10_000 },
+    removeOnFail: { age: 7 * 86_400 },
+  },
+});
+
+/**
+ * One batch of the reclassification of the catalog under a rules version; each batch queues the
+ * next. The id names the version and the position, so a re-queued batch is a no-op.
+ */
+export const reclassifyJob = defineJob({
+  queue: 'system',
+  name: 'reclassify',
+  payload: z.object({ rulesVersion: z.string().min(1), after: z.string() }),
+  jobId: (payload) => jobIdFrom('reclassify', payload.rulesVersion, payload.after || 'start'),
+  options: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: 100, removeOnFail: 500 },
+});
+
+export const JOB_CONTRACTS = [heartbeatJob, crawlStartJob, crawlPageJob, enrichJob, reclassifyJob] as const;
+
+export const crawlSchedulerId = (hubId: string, mode: 'FULL' | 'INCREMENTAL') =>
+  `${hubId}-${mode === 'FULL' ? 'full-sweep' : 'incremental'}`;
 export type AnyJobContract = (typeof JOB_CONTRACTS)[number];
 
 export const HEARTBEAT_SCHEDULER_ID = 'worker-heartbeat';

@@ -24,6 +24,9 @@ function env(extra: Record<string, string> = {}): Record<string, string> {
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: 'info',
+    // No crawls from these processes: the hub is not reachable from tests.
+    CRAWL_SCHEDULE: 'off',
+    HF_ENDPOINT: 'http://127.0.0.1:9',
     ...extra,
   };
 }

@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { registerClassifyBench } from '../../bench/classify.bench.js';
+import { registerIngestBench } from '../../bench/ingest.bench.js';
 
 /**
  * `catalog bench <name>`: benchmark commands. Each benchmark lives in src/bench/<name>.bench.ts
@@ -6,7 +8,7 @@ import { Command } from 'commander';
  * prints a progress bar while it runs and ends with one machine-readable line
  * `bench <name>: key=value …` that other people's scripts parse: keep those names stable.
  */
-const BENCHES: ((bench: Command) => void)[] = [];
+const BENCHES: ((bench: Command) => void)[] = [registerClassifyBench, registerIngestBench];
 
 export function registerBench(program: Command): void {
   const bench = new Command('bench').description(

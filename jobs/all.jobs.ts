@@ -1,0 +1,23 @@
+/** Every job handler the worker runs; checkRegistry compares this list with JOB_CONTRACTS at boot. */
+import type { Redis } from 'ioredis';
+import type { ReclassifyService } from '../src/catalog/reclassify.service.js';
+import type { CrawlService } from '../src/crawl/crawl.service.js';
+import type { Logger } from '../src/lib/logger.js';
+import type { QueueProducer } from '../src/queue/producer.js';
+import { crawlJobs } from './crawl.jobs.js';
+import { reclassifyJobs } from './reclassify.jobs.js';
+import type { BoundJob } from './registry.js';
+import { systemJobs } from './system.jobs.js';
+
+export interface WorkerJobDeps {
+  readonly redis: Redis;
+  readonly prefix: string;
+  readonly crawl: CrawlService;
+  readonly reclassify: ReclassifyService;
+  readonly producer: QueueProducer;
+  readonly logger: Logger;
+}
+
+export function workerJobs(deps: WorkerJobDeps): BoundJob[] {
+  return [...systemJobs({ redis: deps.redis, prefix: deps.prefix }), ...crawlJobs(deps), ...reclassifyJobs(deps)];
+}

@@ -1,0 +1,83 @@
+/**
+ * Crawl jobs: start/resume a run, one listing page per job, and enrichment. Each page job queues
+ * the next one only after its own page committed, so one run's pages run in order; enrichment
+ * jobs run beside them at lower priority, under the same per-hub request budget.
+ */
+import { type Queue } from 'bullmq';
+import type { Logger } from '../src/lib/logger.js';
+import type { CrawlService, EnrichTarget } from '../src/crawl/crawl.service.js';
+import { crawlPageJob, crawlStartJob, enrichJob } from '../src/queue/contracts.js';
+import type { QueueProducer } from '../src/queue/producer.js';
+import { bindJob } from './registry.js';
+
+/**
+ * Make sure the job for page `page` of a run exists: add it, or retry it if it had failed for good
+ * (a job id that exists in any state blocks a new add).
+ */
+export async function ensurePageJob(producer: QueueProducer, runId: string, page: number): Promise<void> {
+  const queue: Queue = producer.queue(crawlPageJob.queue);
+  const id = crawlPageJob.jobId?.({ runId, page });
+  const existing = id ? await queue.getJob(id) : undefined;
+  if (existing && (await existing.isFailed())) {
+    await existing.retry('failed');
+    return;
+  }
+  if (!existing) await producer.enqueue(crawlPageJob, { runId, page });
+}
+
+export async function enqueueEnrichment(producer: QueueProducer, targets: readonly EnrichTarget[]): Promise<void> {
+  for (const target of targets) await producer.enqueue(enrichJob, target);
+}
+
+/** At worker start: every running run gets its current page job back (after a crash or restart). */
+export async function resumeRunningCrawls(crawl: CrawlService, producer: QueueProducer, logger: Logger): Promise<void> {
+  for (const run of await crawl.runningRuns()) {
+    if (run.cursor === null) await crawl.finishRun(run.id.toString());
+    else await ensurePageJob(producer, run.id.toString(), run.pages);
+    logger.info({ runId: run.id.toString(), page: run.pages }, 'crawl run resumed');
+  }
+}
+
+export function crawlJobs(deps: { crawl: CrawlService; producer: QueueProducer; logger: Logger }) {
+  const { crawl, producer, logger } = deps;
+  return [
+    bindJob(crawlStartJob, async (payload) => {
+      const { run, resumed } = await crawl.startRun({
+        hubId: payload.hubId,
+        mode: payload.mode,
+        trigger: payload.trigger,
+      });
+      await ensurePageJob(producer, run.id.toString(), run.pages);
+      return { runId: run.id.toString(), resumed };
+    }),
+
+    bindJob(crawlPageJob, async (payload, job) => {
+      const outcome = await crawl.processPage(payload.runId, payload.page);
+      switch (outcome.kind) {
+        case 'finished':
+          return { outcome: 'finished' };
+        case 'stale': {
+          // Someone else committed this page: make sure the run goes on from where it is.
+          const run = await crawl.runState(payload.runId);
+          if (run?.status === 'RUNNING') {
+            if (run.cursor === null) await crawl.finishRun(payload.runId);
+            else await ensurePageJob(producer, payload.runId, run.pages);
+          }
+          return { outcome: 'stale' };
+        }
+        case 'page': {
+          await enqueueEnrichment(producer, outcome.enrich);
+          if (outcome.nextCursor === null) await crawl.finishRun(payload.runId);
+          else await ensurePageJob(producer, payload.runId, payload.page + 1);
+          logger.debug(
+            { runId: payload.runId, page: payload.page, jobId: job.id, seen: outcome.seen },
+            'crawl page done',
+          );
+          return { outcome: 'page', seen: outcome.seen, changes: outcome.changes };
+        }
+      }
+    }),
+
+    bindJob(enrichJob, async (payload) => ({ outcome: await crawl.enrichModel(payload) })),
+  ];
+}

@@ -1,0 +1,55 @@
+/** Benchmarks create their own scratch database on the configured server, migrate it, and drop it. */
+import pg from 'pg';
+import type { Config } from '../config/config.js';
+import { createDatabase, type Database } from '../db/database.js';
+import { migrate } from '../db/migrate.js';
+import type { Logger } from '../lib/logger.js';
+import { MIGRATIONS_DIR } from '../lib/project-root.js';
+
+export interface ScratchDatabase {
+  readonly url: string;
+  readonly db: Database;
+  drop(): Promise<void>;
+}
+
+export async function createScratchDatabase(
+  config: Config,
+  name: string,
+  logger: Logger,
+  poolSize = 8,
+): Promise<ScratchDatabase> {
+  const base = new URL(config.database.url);
+  const url = new URL(config.database.url);
+  url.pathname = `/${name}`;
+  const admin = new URL(config.database.url);
+  admin.pathname = base.pathname === '/postgres' ? '/template1' : '/postgres';
+  const dropIt = async () => {
+    const client = new pg.Client({ connectionString: admin.toString() });
+    await client.connect();
+    try {
+      await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+    } finally {
+      await client.end();
+    }
+  };
+  await dropIt();
+  await migrate({ databaseUrl: url.toString(), migrationsDir: MIGRATIONS_DIR, logger });
+  const db = createDatabase({ database: { url: url.toString(), poolSize } }, logger);
+  await db.pool.query(
+    `INSERT INTO hubs (id, name, kind, base_url) VALUES ('huggingface', 'Hugging Face', 'MODEL_HUB', $1) ON CONFLICT DO NOTHING`,
+    [config.huggingFace.endpoint],
+  );
+  return {
+    url: url.toString(),
+    db,
+    async drop() {
+      await db.close();
+      await dropIt();
+    },
+  };
+}
+
+/** Peak resident set size of this process so far, in MB. */
+export function peakRssMb(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}

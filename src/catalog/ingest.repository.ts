@@ -1,0 +1,416 @@
+/**
+ * Ingest: the one path by which hub data enters the catalog. A page of models is written with
+ * set-based SQL (one statement per table, rows passed as one JSON array), in ONE transaction with
+ * the crawl checkpoint and the change-log rows of the models whose normalized content changed.
+ *
+ * Raw SQL through the shared pool instead of Prisma because a page is 1,000 rows: a loop of
+ * Prisma upserts is ~100x slower (see ../shared/ENVIRONMENT.md "Measured write paths").
+ *
+ * Change-log order: change rows are inserted under a transaction-scoped advisory lock held until
+ * commit, so ids are assigned in commit order and a reader following ids never skips a row that
+ * commits late.
+ */
+import type pg from 'pg';
+import {
+  changeKind,
+  contentHash,
+  diffSnapshots,
+  snapshotOf,
+  type CatalogModel,
+  type ChangeKind,
+  type Snapshot,
+  type SnapshotValue,
+} from './catalog-model.js';
+
+/** Advisory-lock key that orders change-log inserts (arbitrary constant, unique to this purpose). */
+export const CHANGE_LOG_LOCK = 7_716_001;
+
+export interface CommittedChange {
+  readonly id: string;
+  readonly modelId: string;
+  readonly kind: ChangeKind;
+}
+
+export interface IngestCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+  restored: number;
+}
+
+export interface IngestResult extends IngestCounts {
+  readonly changes: readonly CommittedChange[];
+}
+
+export interface IngestOptions {
+  readonly crawlRunId?: string | null;
+  readonly seenAt?: Date;
+  /**
+   * Runs first inside the transaction (e.g. advance a crawl checkpoint only if it is still at the
+   * expected page). Returning false rolls everything back: the page was already committed.
+   */
+  readonly checkpoint?: (client: pg.PoolClient, counts: IngestCounts) => Promise<boolean>;
+  /**
+   * Reclassification: the models come from stored raw records, not from the hub, so they are not
+   * "seen" (last-seen time and counters stay as they are) and unchanged models still get their
+   * assessment rewritten under the current rules version.
+   */
+  readonly reclassify?: boolean;
+  /** Instrumentation seam: runs after the change rows are inserted, just before COMMIT. */
+  readonly beforeCommit?: () => Promise<void>;
+}
+
+interface ExistingRow {
+  id: string;
+  content_hash: string;
+  snapshot: Snapshot;
+  removed_at: Date | null;
+}
+
+interface PendingChange {
+  model_id: string;
+  kind: ChangeKind;
+  changed_fields: string[];
+  before: Record<string, SnapshotValue> | null;
+  after: Record<string, SnapshotValue> | null;
+}
+
+export class IngestRepository {
+  constructor(private readonly pool: pg.Pool) {}
+
+  /** Write one page. Returns null when the checkpoint refused it (already ingested). */
+  async ingestPage(models: readonly CatalogModel[], options: IngestOptions = {}): Promise<IngestResult | null> {
+    // Last occurrence wins within a page; sorted so concurrent pages lock rows in one order.
+    const byId = new Map(models.map((model) => [model.id, model]));
+    const page = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const seenAt = options.seenAt ?? new Date();
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const existing = await this.lockExisting(
+        client,
+        page.map((model) => model.id),
+      );
+
+      const counts: IngestCounts = { created: 0, updated: 0, unchanged: 0, restored: 0 };
+      const write: { model: CatalogModel; snapshot: Snapshot; hash: string }[] = [];
+      const touch: CatalogModel[] = [];
+      const changes: PendingChange[] = [];
+      for (const model of page) {
+        const snapshot = snapshotOf(model);
+        const hash = contentHash(snapshot);
+        const before = existing.get(model.id);
+        const restored = before !== undefined && before.removed_at !== null;
+        if (before && before.content_hash === hash && !restored) {
+          counts.unchanged++;
+          touch.push(model);
+          continue;
+        }
+        write.push({ model, snapshot, hash });
+        if (!before) {
+          counts.created++;
+          changes.push({
+            model_id: model.id,
+            kind: 'CREATED',
+            changed_fields: Object.keys(snapshot),
+            before: null,
+            after: { ...snapshot },
+          });
+          continue;
+        }
+        const diff = diffSnapshots(before.snapshot, snapshot);
+        if (restored) {
+          counts.restored++;
+          diff.changedFields.unshift('removedAt');
+          diff.before['removedAt'] = before.removed_at?.toISOString() ?? null;
+          diff.after['removedAt'] = null;
+        } else {
+          counts.updated++;
+        }
+        changes.push({
+          model_id: model.id,
+          kind: changeKind({ created: false, removed: false, restored, changedFields: diff.changedFields }),
+          changed_fields: diff.changedFields,
+          before: diff.before,
+          after: diff.after,
+        });
+      }
+
+      if (options.checkpoint && !(await options.checkpoint(client, counts))) {
+        await client.query('ROLLBACK');
+        return null;
+      }
+      await this.upsertLicenses(
+        client,
+        write.map((w) => w.model),
+      );
+      const reclassify = options.reclassify ?? false;
+      const written = write.map((w) => w.model);
+      await this.upsertModels(client, write, seenAt, reclassify);
+      await this.upsertAssessments(client, reclassify ? [...written, ...touch] : written);
+      if (!reclassify) {
+        await this.upsertRawRecords(client, written, seenAt);
+        await this.touchUnchanged(client, touch, seenAt);
+      }
+      const committed = await this.appendChanges(client, changes, options.crawlRunId ?? null, seenAt);
+      await options.beforeCommit?.();
+      await client.query('COMMIT');
+      return { ...counts, changes: committed };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * Mark as removed every model of `hubId` not seen since `seenBefore` (call only after a
+   * completed full sweep), in batches, each with its REMOVED change rows.
+   */
+  async markUnseenRemoved(
+    hubId: string,
+    seenBefore: Date,
+    crawlRunId: string | null,
+    batchSize = 5_000,
+  ): Promise<CommittedChange[]> {
+    const all: CommittedChange[] = [];
+    for (;;) {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        const removedAt = new Date();
+        const { rows } = await client.query<{ id: string }>(
+          `UPDATE models SET removed_at = $3, updated_at = $3
+           WHERE id IN (SELECT id FROM models WHERE hub_id = $1 AND removed_at IS NULL AND last_seen_at < $2
+                        ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED)
+           RETURNING id`,
+          [hubId, seenBefore, removedAt, batchSize],
+        );
+        const committed = await this.appendChanges(
+          client,
+          rows.map((row) => ({
+            model_id: row.id,
+            kind: 'REMOVED' as const,
+            changed_fields: ['removedAt'],
+            before: { removedAt: null },
+            after: { removedAt: removedAt.toISOString() },
+          })),
+          crawlRunId,
+          removedAt,
+        );
+        await client.query('COMMIT');
+        all.push(...committed);
+        if (rows.length < batchSize) return all;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    }
+  }
+
+  private async lockExisting(client: pg.PoolClient, ids: readonly string[]): Promise<Map<string, ExistingRow>> {
+    const { rows } = await client.query<ExistingRow>(
+      'SELECT id, content_hash, snapshot, removed_at FROM models WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE',
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  private async upsertLicenses(client: pg.PoolClient, models: readonly CatalogModel[]): Promise<void> {
+    const licenses = new Map(models.map((model) => [model.license.id, model.license]));
+    if (licenses.size === 0) return;
+    const rows = [...licenses.values()]
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .map((l) => ({
+        id: l.id,
+        name: l.name,
+        url: l.url,
+        category: l.category,
+        commercial_use: l.commercialUse,
+        osi_approved: l.osiApproved,
+      }));
+    // Insert new licenses; update an existing one only when it really differs. (ON CONFLICT DO
+    // UPDATE would lock the shared row even when nothing changes, serializing every page that uses
+    // a popular license.)
+    const json = JSON.stringify(rows);
+    const recordset = `jsonb_to_recordset($1::jsonb) AS r(id text, name text, url text, category text, commercial_use text, osi_approved boolean)`;
+    await client.query(
+      `INSERT INTO licenses (id, name, url, category, commercial_use, osi_approved)
+       SELECT r.id, r.name, r.url, r.category::"LicenseCategory", r.commercial_use::"CommercialUse", r.osi_approved
+       FROM ${recordset}
+       ON CONFLICT (id) DO NOTHING`,
+      [json],
+    );
+    await client.query(
+      `UPDATE licenses AS l SET name = r.name, url = r.url, category = r.category::"LicenseCategory",
+         commercial_use = r.commercial_use::"CommercialUse", osi_approved = r.osi_approved, updated_at = now()
+       FROM ${recordset}
+       WHERE l.id = r.id AND (l.name, l.url, l.category::text, l.commercial_use::text, l.osi_approved)
+         IS DISTINCT FROM (r.name, r.url, r.category, r.commercial_use, r.osi_approved)`,
+      [json],
+    );
+  }
+
+  private async upsertModels(
+    client: pg.PoolClient,
+    write: readonly { model: CatalogModel; snapshot: Snapshot; hash: string }[],
+    seenAt: Date,
+    reclassify: boolean,
+  ): Promise<void> {
+    if (write.length === 0) return;
+    // Reclassifying from stored records: the counters there are old, and nothing was seen.
+    const counters = reclassify
+      ? ''
+      : 'downloads = EXCLUDED.downloads, downloads_all_time = EXCLUDED.downloads_all_time, likes = EXCLUDED.likes,';
+    const seen = reclassify ? '' : 'removed_at = NULL, last_seen_at = EXCLUDED.last_seen_at,';
+    const rows = write.map(({ model: m, snapshot, hash }) => ({
+      id: m.id,
+      hub_id: m.hubId,
+      repo_id: m.repoId,
+      author: m.author,
+      name: m.name,
+      task: m.task,
+      library: m.library,
+      tags: m.tags,
+      base_models: m.baseModels,
+      sha: m.sha,
+      gating: m.gating,
+      license_id: m.license.id,
+      license_hub_value: m.license.hubValue,
+      parameter_count: m.parameterCount,
+      downloads: m.downloads,
+      downloads_all_time: m.downloadsAllTime,
+      likes: m.likes,
+      openness_level: m.openness.level,
+      openness_score: m.openness.score,
+      mof_class: m.openness.mofClass,
+      weights_availability: m.openness.weights.availability,
+      content_hash: hash,
+      snapshot,
+      created_at: m.createdAt,
+      last_modified: m.lastModified,
+    }));
+    await client.query(
+      `INSERT INTO models (id, hub_id, repo_id, author, name, task, library, tags, base_models, sha, gating, license_id,
+         license_hub_value, parameter_count, downloads, downloads_all_time, likes, openness_level, openness_score, mof_class,
+         weights_availability, content_hash, snapshot, created_at, last_modified, removed_at, first_seen_at, last_seen_at, updated_at)
+       SELECT r.id, r.hub_id, r.repo_id, r.author, r.name, r.task, r.library,
+         ARRAY(SELECT jsonb_array_elements_text(r.tags)), ARRAY(SELECT jsonb_array_elements_text(r.base_models)),
+         r.sha, r.gating::"Gating", r.license_id, r.license_hub_value, r.parameter_count, r.downloads, r.downloads_all_time,
+         r.likes, r.openness_level::"OpennessLevel", r.openness_score, r.mof_class::"MofClass",
+         r.weights_availability::"WeightsAvailability", r.content_hash, r.snapshot, r.created_at, r.last_modified, NULL, $2, $2, $2
+       FROM jsonb_to_recordset($1::jsonb) AS r(id text, hub_id text, repo_id text, author text, name text, task text,
+         library text, tags jsonb, base_models jsonb, sha text, gating text, license_id text, license_hub_value text,
+         parameter_count bigint, downloads integer, downloads_all_time bigint, likes integer, openness_level text,
+         openness_score double precision, mof_class text, weights_availability text, content_hash text, snapshot jsonb,
+         created_at timestamptz, last_modified timestamptz)
+       ON CONFLICT (id) DO UPDATE SET author = EXCLUDED.author, name = EXCLUDED.name, task = EXCLUDED.task,
+         library = EXCLUDED.library, tags = EXCLUDED.tags, base_models = EXCLUDED.base_models, sha = EXCLUDED.sha,
+         gating = EXCLUDED.gating, license_id = EXCLUDED.license_id, license_hub_value = EXCLUDED.license_hub_value,
+         parameter_count = EXCLUDED.parameter_count, ${counters} openness_level = EXCLUDED.openness_level,
+         openness_score = EXCLUDED.openness_score, mof_class = EXCLUDED.mof_class,
+         weights_availability = EXCLUDED.weights_availability, content_hash = EXCLUDED.content_hash,
+         snapshot = EXCLUDED.snapshot, created_at = EXCLUDED.created_at, last_modified = EXCLUDED.last_modified,
+         ${seen} updated_at = EXCLUDED.updated_at`,
+      [JSON.stringify(rows), seenAt],
+    );
+  }
+
+  private async upsertAssessments(client: pg.PoolClient, models: readonly CatalogModel[]): Promise<void> {
+    if (models.length === 0) return;
+    const rows = models.map(({ id, openness: o }) => ({
+      model_id: id,
+      rules_version: o.rulesVersion,
+      level: o.level,
+      score: o.score,
+      mof_class: o.mofClass,
+      missing_components: o.missingComponents,
+      weights_availability: o.weights.availability,
+      weights_formats: o.weights.formats,
+      code_inference: o.code.inference,
+      code_training: o.code.training,
+      data_training: o.data.training,
+      doc_model_card: o.documentation.modelCard,
+      doc_paper: o.documentation.paper,
+      doc_evaluation: o.documentation.evaluation,
+      evidence: o.evidence,
+    }));
+    await client.query(
+      `INSERT INTO openness_assessments (model_id, rules_version, level, score, mof_class, missing_components,
+         weights_availability, weights_formats, code_inference, code_training, data_training, doc_model_card, doc_paper,
+         doc_evaluation, evidence, assessed_at)
+       SELECT r.model_id, r.rules_version, r.level::"OpennessLevel", r.score, r.mof_class::"MofClass",
+         ARRAY(SELECT jsonb_array_elements_text(r.missing_components)), r.weights_availability::"WeightsAvailability",
+         ARRAY(SELECT jsonb_array_elements_text(r.weights_formats)), r.code_inference::"ComponentStatus",
+         r.code_training::"ComponentStatus", r.data_training::"ComponentStatus", r.doc_model_card::"ComponentStatus",
+         r.doc_paper::"ComponentStatus", r.doc_evaluation::"ComponentStatus", r.evidence, now()
+       FROM jsonb_to_recordset($1::jsonb) AS r(model_id text, rules_version text, level text, score double precision,
+         mof_class text, missing_components jsonb, weights_availability text, weights_formats jsonb, code_inference text,
+         code_training text, data_training text, doc_model_card text, doc_paper text, doc_evaluation text, evidence jsonb)
+       ON CONFLICT (model_id) DO UPDATE SET rules_version = EXCLUDED.rules_version, level = EXCLUDED.level,
+         score = EXCLUDED.score, mof_class = EXCLUDED.mof_class, missing_components = EXCLUDED.missing_components,
+         weights_availability = EXCLUDED.weights_availability, weights_formats = EXCLUDED.weights_formats,
+         code_inference = EXCLUDED.code_inference, code_training = EXCLUDED.code_training,
+         data_training = EXCLUDED.data_training, doc_model_card = EXCLUDED.doc_model_card, doc_paper = EXCLUDED.doc_paper,
+         doc_evaluation = EXCLUDED.doc_evaluation, evidence = EXCLUDED.evidence, assessed_at = EXCLUDED.assessed_at`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  private async upsertRawRecords(
+    client: pg.PoolClient,
+    models: readonly CatalogModel[],
+    fetchedAt: Date,
+  ): Promise<void> {
+    if (models.length === 0) return;
+    await client.query(
+      `INSERT INTO raw_records (model_id, payload, fetched_at)
+       SELECT r.model_id, r.payload, $2 FROM jsonb_to_recordset($1::jsonb) AS r(model_id text, payload jsonb)
+       ON CONFLICT (model_id) DO UPDATE SET payload = EXCLUDED.payload, fetched_at = EXCLUDED.fetched_at`,
+      [JSON.stringify(models.map((m) => ({ model_id: m.id, payload: m.raw }))), fetchedAt],
+    );
+  }
+
+  /** Unchanged models: only the volatile counters and the last-seen time move. */
+  private async touchUnchanged(client: pg.PoolClient, models: readonly CatalogModel[], seenAt: Date): Promise<void> {
+    if (models.length === 0) return;
+    await client.query(
+      `UPDATE models AS m SET last_seen_at = $2, downloads = r.downloads, likes = r.likes, downloads_all_time = r.downloads_all_time
+       FROM jsonb_to_recordset($1::jsonb) AS r(id text, downloads integer, likes integer, downloads_all_time bigint)
+       WHERE m.id = r.id`,
+      [
+        JSON.stringify(
+          models.map((m) => ({
+            id: m.id,
+            downloads: m.downloads,
+            likes: m.likes,
+            downloads_all_time: m.downloadsAllTime,
+          })),
+        ),
+        seenAt,
+      ],
+    );
+  }
+
+  private async appendChanges(
+    client: pg.PoolClient,
+    changes: readonly PendingChange[],
+    crawlRunId: string | null,
+    occurredAt: Date,
+  ): Promise<CommittedChange[]> {
+    if (changes.length === 0) return [];
+    // Held until COMMIT: ids are handed out in commit order (see the module comment).
+    await client.query('SELECT pg_advisory_xact_lock($1)', [CHANGE_LOG_LOCK]);
+    const { rows } = await client.query<{ id: string; model_id: string; kind: ChangeKind }>(
+      `INSERT INTO model_changes (model_id, kind, changed_fields, before, after, occurred_at, crawl_run_id)
+       SELECT r.model_id, r.kind::"ChangeKind", ARRAY(SELECT jsonb_array_elements_text(r.changed_fields)), r.before, r.after, $2, $3
+       FROM jsonb_to_recordset($1::jsonb) AS r(model_id text, kind text, changed_fields jsonb, before jsonb, after jsonb)
+       RETURNING id::text, model_id, kind`,
+      [JSON.stringify(changes), occurredAt, crawlRunId],
+    );
+    return rows.map((row) => ({ id: row.id, modelId: row.model_id, kind: row.kind }));
+  }
+}

@@ -1,0 +1,280 @@
+/**
+ * A crawl, one page at a time. The same code runs in the worker (one BullMQ job per page) and in
+ * the CLI (`crawl --once`, in the foreground): start or resume a run, process the page the run's
+ * checkpoint points at, finish the run.
+ *
+ * Crash safety: a page's models, its change rows, its quarantined records and the run's next
+ * cursor commit in one transaction, guarded by the expected page number. A crash before the commit
+ * leaves the checkpoint on the page, which is fetched again; a crash after it leaves the next page
+ * to do. A duplicated or retried page job finds the run already past its page and writes nothing.
+ */
+import type pg from 'pg';
+import type { CrawlRun, PrismaClient } from '../generated/prisma/client.js';
+import type { CatalogModel } from '../catalog/catalog-model.js';
+import type { IngestCounts, IngestRepository } from '../catalog/ingest.repository.js';
+import type { ChangePublisher } from '../events/change-publisher.js';
+import type { Logger } from '../lib/logger.js';
+import type { CrawlRunRepository, CrawlTrigger } from './crawl-run.repository.js';
+import { emptyCounters } from './http/hub-client.js';
+import { boundForStorage } from './huggingface/hf-record.js';
+import type { CrawlMode, HubAdapter } from './hub-adapter.js';
+
+/** Incremental crawls re-read this far behind the watermark: hub clocks and commits are not instant. */
+export const WATERMARK_SAFETY_MS = 10 * 60 * 1000;
+
+export interface EnrichmentPolicy {
+  readonly enabled: boolean;
+  /** Only models with at least this many downloads (30 days) or likes are enriched. */
+  readonly minDownloads: number;
+  readonly minLikes: number;
+}
+
+export interface EnrichTarget {
+  readonly modelId: string;
+  readonly repoId: string;
+  readonly sha: string | null;
+}
+
+export type PageOutcome =
+  | {
+      readonly kind: 'page';
+      readonly page: number;
+      readonly seen: number;
+      readonly quarantined: number;
+      readonly counts: IngestCounts;
+      readonly changes: number;
+      /** Null when the listing is done: the run is ready to finish. */
+      readonly nextCursor: string | null;
+      readonly enrich: readonly EnrichTarget[];
+    }
+  /** The run is past this page already (a duplicate or retried job): nothing was written. */
+  | { readonly kind: 'stale' }
+  /** The run is no longer running. */
+  | { readonly kind: 'finished' };
+
+export interface CrawlServiceDeps {
+  readonly prisma: PrismaClient;
+  readonly pool: pg.Pool;
+  readonly ingest: IngestRepository;
+  readonly runs: CrawlRunRepository;
+  readonly adapters: ReadonlyMap<string, HubAdapter>;
+  readonly publisher: ChangePublisher;
+  readonly enrichment: EnrichmentPolicy;
+  readonly logger: Logger;
+}
+
+export class CrawlService {
+  constructor(private readonly deps: CrawlServiceDeps) {}
+
+  adapter(hubId: string): HubAdapter {
+    const adapter = this.deps.adapters.get(hubId);
+    if (!adapter)
+      throw new Error(
+        `no adapter for hub ${JSON.stringify(hubId)}; known: ${[...this.deps.adapters.keys()].join(', ')}`,
+      );
+    return adapter;
+  }
+
+  /** Resume the running run of this hub and mode, or start one. */
+  async startRun(input: {
+    hubId: string;
+    mode: CrawlMode;
+    trigger: CrawlTrigger;
+    maxModels?: number | null;
+  }): Promise<{ run: CrawlRun; resumed: boolean }> {
+    const adapter = this.adapter(input.hubId);
+    const running = await this.deps.runs.findRunning(input.hubId, input.mode);
+    if (running) return { run: running, resumed: true };
+    const hub = await this.deps.prisma.hub.findUnique({ where: { id: input.hubId } });
+    if (!hub) throw new Error(`hub ${input.hubId} is not in the catalog: run \`catalog seed\` first`);
+    const run = await this.deps.runs.create({
+      hubId: input.hubId,
+      mode: input.mode,
+      trigger: input.trigger,
+      cursor: adapter.firstCursor(input.mode),
+      watermark: input.mode === 'INCREMENTAL' ? hub.incrementalWatermark : null,
+      maxModels: input.maxModels ?? null,
+    });
+    this.deps.logger.info({ runId: run.id.toString(), hub: input.hubId, mode: input.mode }, 'crawl run started');
+    return { run, resumed: false };
+  }
+
+  runState(runId: string): Promise<CrawlRun | null> {
+    return this.deps.runs.find(runId);
+  }
+
+  runningRuns(): Promise<CrawlRun[]> {
+    return this.deps.runs.listRunning();
+  }
+
+  /** Fetch, build and ingest page number `page` of the run (0-based), if the run is still there. */
+  async processPage(runId: string, page: number, signal?: AbortSignal): Promise<PageOutcome> {
+    const run = await this.deps.runs.find(runId);
+    if (!run || run.status !== 'RUNNING') return { kind: 'finished' };
+    if (run.pages !== page) return { kind: 'stale' };
+    if (run.cursor === null) {
+      return {
+        kind: 'page',
+        page,
+        seen: 0,
+        quarantined: 0,
+        counts: { created: 0, updated: 0, unchanged: 0, restored: 0 },
+        changes: 0,
+        nextCursor: null,
+        enrich: [],
+      };
+    }
+    const adapter = this.adapter(run.hubId);
+
+    let fetched;
+    try {
+      fetched = await adapter.fetchPage(run.cursor, signal);
+    } catch (error) {
+      await this.deps.runs.addFailure(runId, emptyCounters(), (error as Error).message);
+      throw error;
+    }
+
+    let records = fetched.records;
+    let nextCursor = fetched.nextCursor;
+    if (run.maxModels !== null && run.modelsSeen + records.length >= run.maxModels) {
+      records = records.slice(0, Math.max(0, run.maxModels - run.modelsSeen));
+      nextCursor = null;
+    }
+    const models: CatalogModel[] = [];
+    const quarantined: { reason: string; payload: unknown }[] = [];
+    for (const record of records) {
+      const built = adapter.buildModel(record);
+      if (built.ok) models.push(built.model);
+      else quarantined.push({ reason: built.reason, payload: quarantinePayload(record) });
+    }
+    // Incremental: newest first; once a page reaches below the watermark, the rest is known.
+    if (
+      run.watermark &&
+      records.some((record) => (adapter.lastModifiedOf(record)?.getTime() ?? Infinity) < run.watermark!.getTime())
+    ) {
+      nextCursor = null;
+    }
+
+    const result = await this.deps.ingest.ingestPage(models, {
+      crawlRunId: runId,
+      checkpoint: (client, counts) =>
+        this.deps.runs.checkpoint(client, {
+          runId,
+          page,
+          nextCursor,
+          seen: records.length,
+          counts,
+          quarantined,
+          http: fetched.counters,
+        }),
+    });
+    if (!result) return { kind: 'stale' };
+    await this.deps.publisher.publish(result.changes);
+
+    return {
+      kind: 'page',
+      page,
+      seen: records.length,
+      quarantined: quarantined.length,
+      counts: {
+        created: result.created,
+        updated: result.updated,
+        unchanged: result.unchanged,
+        restored: result.restored,
+      },
+      changes: result.changes.length,
+      nextCursor,
+      enrich: this.deps.enrichment.enabled ? await this.enrichTargets(models.map((model) => model.id)) : [],
+    };
+  }
+
+  /**
+   * Complete a run whose listing is done. A complete, unlimited full sweep marks every model of
+   * the hub it did not see as removed; any completed run moves the incremental watermark to its
+   * start (minus a safety margin). Idempotent: finishing twice does nothing more.
+   */
+  async finishRun(runId: string): Promise<CrawlRun | null> {
+    const run = await this.deps.runs.find(runId);
+    if (!run || run.status !== 'RUNNING' || run.cursor !== null) return null;
+    let removed = 0;
+    if (run.mode === 'FULL' && run.maxModels === null) {
+      const changes = await this.deps.ingest.markUnseenRemoved(run.hubId, run.startedAt, runId);
+      removed = changes.length;
+      await this.deps.publisher.publish(changes);
+    }
+    const watermark = new Date(run.startedAt.getTime() - WATERMARK_SAFETY_MS);
+    const completed = await this.deps.runs.complete(runId, removed);
+    if (completed && run.maxModels === null) {
+      await this.deps.prisma.hub.update({
+        where: { id: run.hubId },
+        data: { incrementalWatermark: watermark, ...(run.mode === 'FULL' ? { lastFullSweepAt: new Date() } : {}) },
+      });
+    }
+    this.deps.logger.info(
+      { runId, hub: run.hubId, mode: run.mode, pages: completed?.pages, seen: completed?.modelsSeen, removed },
+      'crawl run completed',
+    );
+    return completed;
+  }
+
+  /** Models of a page that matter (downloads or likes) and whose details are missing or stale (sha). */
+  async enrichTargets(modelIds: readonly string[]): Promise<EnrichTarget[]> {
+    if (modelIds.length === 0) return [];
+    const { rows } = await this.deps.pool.query<{ id: string; repo_id: string; sha: string | null }>(
+      `SELECT m.id, m.repo_id, m.sha FROM models m LEFT JOIN raw_records r ON r.model_id = m.id
+       WHERE m.id = ANY($1::text[]) AND m.removed_at IS NULL AND (m.downloads >= $2 OR m.likes >= $3)
+         AND (r.detail IS NULL OR (r.detail->>'sha') IS DISTINCT FROM m.sha)
+       ORDER BY m.downloads DESC`,
+      [modelIds, this.deps.enrichment.minDownloads, this.deps.enrichment.minLikes],
+    );
+    return rows.map((row) => ({ modelId: row.id, repoId: row.repo_id, sha: row.sha }));
+  }
+
+  /**
+   * Fetch one model's details (model info, README, LICENSE), store them beside the raw record, and
+   * re-ingest the model classified with them (a change row only if the result changed).
+   */
+  async enrichModel(target: EnrichTarget, signal?: AbortSignal): Promise<'enriched' | 'gone' | 'missing'> {
+    const [hubId] = target.modelId.split(':', 1);
+    const adapter = this.adapter(hubId ?? '');
+    const stored = await this.deps.pool.query<{ payload: Record<string, unknown> }>(
+      'SELECT payload FROM raw_records WHERE model_id = $1',
+      [target.modelId],
+    );
+    const payload = stored.rows[0]?.payload;
+    if (!payload) return 'missing';
+    const details = await adapter.fetchDetails(target.repoId, signal);
+    if (!details) return 'gone';
+    const record = { ...payload, ...details.record, id: payload['id'] };
+    const built = adapter.buildModel(record, { readme: details.readme, licenseText: details.licenseText });
+    if (!built.ok) return 'missing';
+    const detail = {
+      sha: typeof details.record['sha'] === 'string' ? details.record['sha'] : target.sha,
+      info: details.record,
+      readme: details.readme?.slice(0, 65_536) ?? null,
+      licenseText: details.licenseText?.slice(0, 65_536) ?? null,
+    };
+    const result = await this.deps.ingest.ingestPage([built.model], {
+      checkpoint: async (client) => {
+        await client.query('UPDATE raw_records SET detail = $2, enriched_at = now() WHERE model_id = $1', [
+          target.modelId,
+          JSON.stringify(detail),
+        ]);
+        return true;
+      },
+    });
+    if (result) await this.deps.publisher.publish(result.changes);
+    return 'enriched';
+  }
+}
+
+/** What is kept of a rejected record: small ones whole, big ones as a bounded JSON prefix. */
+function quarantinePayload(record: unknown): unknown {
+  let text: string;
+  try {
+    text = JSON.stringify(boundForStorage(record)) ?? 'null';
+  } catch {
+    text = JSON.stringify(String(record));
+  }
+  return text.length <= 16_384 ? (JSON.parse(text) as unknown) : { truncated: text.slice(0, 16_384) };
+}

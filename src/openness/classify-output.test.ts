@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { classifyJsonLine, type ClassifyOutputLine } from './classify-output.js';
+import { RULES_VERSION } from './rules-version.js';
+import { buildHfRecord } from './test-builders.js';
+
+describe('classifyJsonLine', () => {
+  it('writes the documented shape, keys in order', () => {
+    const output = classifyJsonLine(JSON.stringify(buildHfRecord()), 1) as ClassifyOutputLine;
+    expect(Object.keys(output)).toEqual([
+      'id',
+      'license',
+      'weights',
+      'code',
+      'data',
+      'documentation',
+      'level',
+      'mofClass',
+      'missingComponents',
+      'score',
+      'rulesVersion',
+      'evidence',
+    ]);
+    expect(Object.keys(output.license)).toEqual(['id', 'name', 'category', 'commercialUse', 'osiApproved', 'hubValue']);
+    expect(Object.keys(output.weights)).toEqual(['availability', 'formats', 'parameterCount']);
+    expect(Object.keys(output.code)).toEqual(['inference', 'training']);
+    expect(Object.keys(output.data)).toEqual(['training']);
+    expect(Object.keys(output.documentation)).toEqual(['modelCard', 'paper', 'evaluation']);
+    for (const item of output.evidence)
+      expect(Object.keys(item)).toEqual(['dimension', 'status', 'source', 'value', 'rule']);
+    expect(output).toMatchObject({
+      id: 'huggingface:acme/tiny-model',
+      license: { id: 'Apache-2.0', category: 'PERMISSIVE', hubValue: 'apache-2.0' },
+      level: 'OPEN_WEIGHTS',
+      rulesVersion: RULES_VERSION,
+    });
+  });
+
+  it.each([
+    ['id', { id: 'a/b', modelId: 'c/d' }, 'huggingface:a/b'],
+    ['modelId when id is missing', { id: undefined, modelId: 'c/d' }, 'huggingface:c/d'],
+    ['null when neither is usable', { id: 5, modelId: '' }, null],
+  ])('takes the id from %s', (_case, overrides, id) => {
+    expect(classifyJsonLine(JSON.stringify(buildHfRecord(overrides)), 1)).toMatchObject({ id });
+  });
+
+  it.each(['', '   ', '\t\r', '\ufeff'])('skips the blank line %j', (line) => {
+    expect(classifyJsonLine(line, 3)).toBeNull();
+  });
+
+  it.each(['{', '{"id": "a/b",}', 'not json', "{'id': 1}", '\u0000'])(
+    'reports the invalid JSON %j with its line number',
+    (line) => {
+      const output = classifyJsonLine(line, 7);
+      expect(output).toEqual({ line: 7, error: expect.any(String) as unknown });
+      expect((output as { error: string }).error.length).toBeGreaterThan(0);
+    },
+  );
+
+  it('accepts a byte-order mark before the first record', () => {
+    expect(classifyJsonLine(`\ufeff${JSON.stringify(buildHfRecord())}`, 1)).toMatchObject({
+      id: 'huggingface:acme/tiny-model',
+    });
+  });
+
+  it.each(['42', '"a/b"', 'null', '[1, 2]'])(
+    'classifies valid non-object JSON %s as all UNKNOWN with a null id',
+    (line) => {
+      expect(classifyJsonLine(line, 1)).toMatchObject({
+        id: null,
+        weights: { availability: 'UNKNOWN' },
+        mofClass: 'NONE',
+        score: 0,
+      });
+    },
+  );
+});
