@@ -25,8 +25,9 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
-# Read at run time: SQL migrations (migrate, /readyz) and the GraphQL SDL (API).
+# Read at run time: SQL migrations (migrate, /readyz), the seed snapshot (seed) and the GraphQL SDL (API).
 COPY prisma/migrations ./prisma/migrations
+COPY prisma/seed ./prisma/seed
 COPY schema ./schema
 USER node
 EXPOSE 4000

@@ -20,3 +20,5 @@ export const PROJECT_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
 
 export const MIGRATIONS_DIR = join(PROJECT_ROOT, 'prisma', 'migrations');
 export const SCHEMA_DIR = join(PROJECT_ROOT, 'schema');
+/** Hand-written hub records (real response shapes) for `catalog seed` and the fake hub. */
+export const SEED_DIR = join(PROJECT_ROOT, 'prisma', 'seed');

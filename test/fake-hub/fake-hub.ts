@@ -26,7 +26,7 @@
  * - A request log and counters (requests per path and route, statuses, 429s, concurrency).
  *
  * The records come from a `ModelStore` (./model-store.ts): in memory and mutable
- * (`MemoryModelStore.fromFixtures()` loads the hand-written records of test/fixtures/huggingface/,
+ * (`MemoryModelStore.fromFixtures()` loads the hand-written records of prisma/seed/huggingface/,
  * which are model-info bodies plus the list-only fields), or generated (`GeneratedModelStore`).
  *
  *   const hub = await FakeHub.start({ store: MemoryModelStore.fromFixtures(), rateLimit: { quota: 50, windowMs: 2_000 } });

@@ -7,7 +7,8 @@
  * - `GeneratedModelStore`: N records of the record generator, never materialized, for scale tests.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join, sep } from 'node:path';
+import { SEED_DIR } from '../../src/lib/project-root.js';
 import {
   generateHfRecord,
   generateHfRecords,
@@ -143,7 +144,7 @@ export class MemoryModelStore implements ModelStore {
     for (const record of records) this.add(record);
   }
 
-  /** The hand-written fixtures of test/fixtures/huggingface/. */
+  /** The hand-written fixtures of prisma/seed/huggingface/. */
   static fromFixtures(): MemoryModelStore {
     return new MemoryModelStore(loadFixtureRecords());
   }
@@ -435,9 +436,9 @@ export class GeneratedModelStore implements ModelStore {
 // ---------------------------------------------------------------------------------------------
 // Fixtures.
 
-const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/huggingface/', import.meta.url));
+const FIXTURES_DIR = join(SEED_DIR, 'huggingface') + sep;
 
-/** The hand-written model-info records of test/fixtures/huggingface/, in file-name order. */
+/** The hand-written model-info records of prisma/seed/huggingface/, in file-name order. */
 export function loadFixtureRecords(): HfGeneratedRecord[] {
   return readdirSync(FIXTURES_DIR)
     .filter((file) => file.endsWith('.json'))

@@ -136,6 +136,16 @@ describe('references sync', () => {
     ]);
   });
 
+  it('keeps the stored references when a source answers with nothing', async () => {
+    const { mot } = await fakes();
+    await syncReferences([new MotAdapter({ baseUrl: mot.url, http: http() })], repository());
+    const empty = await startMotFake({ records: [] });
+    servers.push(empty);
+    const [result] = await syncReferences([new MotAdapter({ baseUrl: empty.url, http: http() })], repository());
+    expect(result).toMatchObject({ ok: false, error: 'no references fetched (0 skipped)' });
+    expect(await rows()).toHaveLength(3);
+  });
+
   it('refuses references of another source in a replace', async () => {
     await expect(
       repository().replaceSource('OSAI', [

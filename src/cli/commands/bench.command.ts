@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerClassifyBench } from '../../bench/classify.bench.js';
+import { registerCrawlBench } from '../../bench/crawl.bench.js';
 import { registerIngestBench } from '../../bench/ingest.bench.js';
 
 /**
@@ -8,7 +9,7 @@ import { registerIngestBench } from '../../bench/ingest.bench.js';
  * prints a progress bar while it runs and ends with one machine-readable line
  * `bench <name>: key=value …` that other people's scripts parse: keep those names stable.
  */
-const BENCHES: ((bench: Command) => void)[] = [registerClassifyBench, registerIngestBench];
+const BENCHES: ((bench: Command) => void)[] = [registerClassifyBench, registerIngestBench, registerCrawlBench];
 
 export function registerBench(program: Command): void {
   const bench = new Command('bench').description(

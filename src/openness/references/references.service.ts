@@ -1,7 +1,7 @@
 /**
  * `references sync`: fetch each source's complete current set of expert judgments and make the
- * stored references of that source equal to it. A source that fails leaves its stored
- * references as they were; the other sources still sync.
+ * stored references of that source equal to it. A source that fails (or answers with nothing)
+ * leaves its stored references as they were; the other sources still sync.
  */
 import type { ReferenceRepository, ReplaceCounts } from './reference.repository.js';
 import type { ReferenceAdapter, ReferenceSource, SkippedRecord } from './reference.types.js';
@@ -27,6 +27,8 @@ export async function syncReferences(
   for (const adapter of adapters) {
     try {
       const { references, skipped } = await adapter.fetchAll(signal);
+      // An empty answer is a broken source, not a source that withdrew every judgment.
+      if (references.length === 0) throw new Error(`no references fetched (${skipped.length} skipped)`);
       const counts = await repository.replaceSource(adapter.source, references);
       const { inCatalog } = await repository.attachmentCounts(adapter.source);
       results.push({
