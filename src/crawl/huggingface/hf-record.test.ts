@@ -77,7 +77,11 @@ describe('validateHfRecord', () => {
   });
 
   it('removes lone surrogates and NUL, which Postgres refuses in JSON, and keeps real emoji', () => {
-    const result = validateHfRecord({ ...base, pipeline_tag: 'text-\ud800gen\u0000eration 🤗', library_name: 'x\udc00' });
+    const result = validateHfRecord({
+      ...base,
+      pipeline_tag: 'text-\ud800gen\u0000eration 🤗',
+      library_name: 'x\udc00',
+    });
     expect(result.ok && [result.record.pipeline_tag, result.record.library_name]).toEqual(['text-generation 🤗', 'x']);
   });
 
