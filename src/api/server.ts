@@ -15,7 +15,7 @@ import type { Database } from '../db/database.js';
 import type { Logger } from '../lib/logger.js';
 import { createContext, type ApiContext } from './context.js';
 import type { Readiness } from './readiness.js';
-import { resolvers } from './resolvers.js';
+import { resolvers } from './resolvers/index.js';
 import { loadTypeDefs } from './schema.js';
 
 export interface ApiServerDeps {

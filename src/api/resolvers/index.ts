@@ -1,0 +1,25 @@
+/**
+ * All resolver maps, merged. Each area of the schema (schema/<area>.graphql) has its resolvers in
+ * src/api/resolvers/<area>.resolvers.ts, typed by the generated `Resolvers`, and is listed here.
+ */
+import type { Resolvers } from '../generated/graphql.js';
+import { hubResolvers } from './hub.resolvers.js';
+
+const AREAS: Resolvers[] = [hubResolvers];
+
+/** Merge the areas' maps type by type (two areas may add fields to `Query`). */
+export function mergeResolvers(areas: readonly Resolvers[]): Resolvers {
+  const merged: Record<string, Record<string, unknown>> = {};
+  for (const area of areas) {
+    for (const [type, fields] of Object.entries(area)) {
+      const target = (merged[type] ??= {});
+      for (const [field, resolver] of Object.entries(fields)) {
+        if (field in target) throw new Error(`resolver ${type}.${field} is defined twice`);
+        target[field] = resolver;
+      }
+    }
+  }
+  return merged;
+}
+
+export const resolvers = mergeResolvers(AREAS);
