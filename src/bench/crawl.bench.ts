@@ -105,7 +105,7 @@ export function registerCrawlBench(bench: Command): void {
     )
     .option('--quota <requests>', 'requests per window', int(1), 50)
     .option('--window-ms <ms>', 'window length', int(100), 2_000)
-    .option('--requests <n>', 'listing pages to crawl (at least 3 windows)', int(1), 200)
+    .option('--requests <n>', 'listing pages to crawl (at least 3 windows)', int(1), 400)
     .option('--page-size <n>', 'models per page', int(1), 10)
     .action(async (options: { quota: number; windowMs: number; requests: number; pageSize: number }) => {
       if (options.requests <= 2 * options.quota)

@@ -15,7 +15,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { pino } from 'pino';
 import type { CatalogModel } from '../catalog/catalog-model.js';
 import { contentHash, snapshotOf } from '../catalog/catalog-model.js';
-import { IngestRepository } from '../catalog/ingest.repository.js';
+import { assessmentRow, IngestRepository, modelRow } from '../catalog/ingest.repository.js';
 import { loadConfigOrExit } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import { HubClient } from '../crawl/http/hub-client.js';
@@ -86,39 +86,24 @@ async function drive(
   return busyMs / concurrency;
 }
 
-/** The limit: the same rows, plain set-based INSERTs, no diffing. */
+/**
+ * The limit: the same rows ingest writes (modelRow / assessmentRow), plain set-based INSERTs of
+ * models, assessments and change rows, under raw ids so they never collide — no validation,
+ * normalization, classification, diffing, licenses or raw records.
+ */
 async function rawWrite(db: Database, models: readonly CatalogModel[]): Promise<void> {
   const client = await db.pool.connect();
   try {
     await client.query('BEGIN');
-    const rows = models.map((m) => ({
-      id: m.id.replace('huggingface:', 'raw:'),
-      hub_id: m.hubId,
-      repo_id: `raw/${m.repoId}`,
-      author: m.author,
-      name: m.name,
-      task: m.task,
-      library: m.library,
-      tags: m.tags,
-      base_models: m.baseModels,
-      sha: m.sha,
-      gating: m.gating,
-      license_id: null,
-      license_hub_value: m.license.hubValue,
-      parameter_count: m.parameterCount,
-      downloads: m.downloads,
-      downloads_all_time: m.downloadsAllTime,
-      likes: m.likes,
-      openness_level: m.openness.level,
-      openness_score: m.openness.score,
-      mof_class: m.openness.mofClass,
-      weights_availability: m.openness.weights.availability,
-      snapshot: snapshotOf(m),
-      content_hash: contentHash(snapshotOf(m)),
-      created_at: m.createdAt,
-      last_modified: m.lastModified,
-      o: m.openness,
-    }));
+    const rows = models.map((m) => {
+      const snapshot = snapshotOf(m);
+      return {
+        ...modelRow(m, snapshot, contentHash(snapshot)),
+        id: m.id.replace('huggingface:', 'raw:'),
+        repo_id: `raw/${m.repoId}`,
+        license_id: null,
+      };
+    });
     await client.query(
       `INSERT INTO models (id, hub_id, repo_id, author, name, task, library, tags, base_models, sha, gating, license_id,
          license_hub_value, parameter_count, downloads, downloads_all_time, likes, openness_level, openness_score, mof_class,
@@ -130,26 +115,26 @@ async function rawWrite(db: Database, models: readonly CatalogModel[]): Promise<
        FROM jsonb_to_recordset($1::jsonb) AS r(id text, hub_id text, repo_id text, author text, name text, task text, library text,
          tags jsonb, base_models jsonb, sha text, gating text, license_id text, license_hub_value text, parameter_count bigint,
          downloads integer, downloads_all_time bigint, likes integer, openness_level text, openness_score double precision,
-         mof_class text, weights_availability text, content_hash text, snapshot jsonb, created_at timestamptz, last_modified timestamptz)
-       ON CONFLICT (id) DO UPDATE SET snapshot = EXCLUDED.snapshot, content_hash = EXCLUDED.content_hash`,
+         mof_class text, weights_availability text, content_hash text, snapshot jsonb, created_at timestamptz, last_modified timestamptz)`,
       [JSON.stringify(rows)],
     );
     await client.query(
       `INSERT INTO openness_assessments (model_id, rules_version, level, score, mof_class, missing_components, weights_availability,
          weights_formats, code_inference, code_training, data_training, doc_model_card, doc_paper, doc_evaluation, evidence)
-       SELECT r.id, r.o->>'rulesVersion', (r.o->>'level')::"OpennessLevel", (r.o->>'score')::float8, (r.o->>'mofClass')::"MofClass",
-         ARRAY(SELECT jsonb_array_elements_text(r.o->'missingComponents')), (r.o->'weights'->>'availability')::"WeightsAvailability",
-         ARRAY(SELECT jsonb_array_elements_text(r.o->'weights'->'formats')), (r.o->'code'->>'inference')::"ComponentStatus",
-         (r.o->'code'->>'training')::"ComponentStatus", (r.o->'data'->>'training')::"ComponentStatus",
-         (r.o->'documentation'->>'modelCard')::"ComponentStatus", (r.o->'documentation'->>'paper')::"ComponentStatus",
-         (r.o->'documentation'->>'evaluation')::"ComponentStatus", r.o->'evidence'
-       FROM jsonb_to_recordset($1::jsonb) AS r(id text, o jsonb)
-       ON CONFLICT (model_id) DO UPDATE SET evidence = EXCLUDED.evidence`,
-      [JSON.stringify(rows.map((r) => ({ id: r.id, o: r.o })))],
+       SELECT r.model_id, r.rules_version, r.level::"OpennessLevel", r.score, r.mof_class::"MofClass",
+         ARRAY(SELECT jsonb_array_elements_text(r.missing_components)), r.weights_availability::"WeightsAvailability",
+         ARRAY(SELECT jsonb_array_elements_text(r.weights_formats)), r.code_inference::"ComponentStatus",
+         r.code_training::"ComponentStatus", r.data_training::"ComponentStatus", r.doc_model_card::"ComponentStatus",
+         r.doc_paper::"ComponentStatus", r.doc_evaluation::"ComponentStatus", r.evidence
+       FROM jsonb_to_recordset($1::jsonb) AS r(model_id text, rules_version text, level text, score double precision,
+         mof_class text, missing_components jsonb, weights_availability text, weights_formats jsonb, code_inference text,
+         code_training text, data_training text, doc_model_card text, doc_paper text, doc_evaluation text, evidence jsonb)`,
+      [JSON.stringify(models.map((m) => ({ ...assessmentRow(m), model_id: m.id.replace('huggingface:', 'raw:') })))],
     );
     await client.query(
       `INSERT INTO model_changes (model_id, kind, changed_fields, after)
-       SELECT r.id, 'CREATED', ARRAY[]::text[], r.snapshot FROM jsonb_to_recordset($1::jsonb) AS r(id text, snapshot jsonb)`,
+       SELECT r.id, 'CREATED', ARRAY(SELECT jsonb_object_keys(r.snapshot)), r.snapshot
+       FROM jsonb_to_recordset($1::jsonb) AS r(id text, snapshot jsonb)`,
       [JSON.stringify(rows.map((r) => ({ id: r.id, snapshot: r.snapshot })))],
     );
     await client.query('COMMIT');

@@ -75,6 +75,58 @@ interface PendingChange {
   after: Record<string, SnapshotValue> | null;
 }
 
+/** The `models` row of a catalog model (also the raw-limit benchmark's rows). */
+export function modelRow(m: CatalogModel, snapshot: Snapshot, hash: string) {
+  return {
+    id: m.id,
+    hub_id: m.hubId,
+    repo_id: m.repoId,
+    author: m.author,
+    name: m.name,
+    task: m.task,
+    library: m.library,
+    tags: m.tags,
+    base_models: m.baseModels,
+    sha: m.sha,
+    gating: m.gating,
+    license_id: m.license.id,
+    license_hub_value: m.license.hubValue,
+    parameter_count: m.parameterCount,
+    downloads: m.downloads,
+    downloads_all_time: m.downloadsAllTime,
+    likes: m.likes,
+    openness_level: m.openness.level,
+    openness_score: m.openness.score,
+    mof_class: m.openness.mofClass,
+    weights_availability: m.openness.weights.availability,
+    content_hash: hash,
+    snapshot,
+    created_at: m.createdAt,
+    last_modified: m.lastModified,
+  };
+}
+
+/** The `openness_assessments` row of a catalog model. */
+export function assessmentRow({ id, openness: o }: CatalogModel) {
+  return {
+    model_id: id,
+    rules_version: o.rulesVersion,
+    level: o.level,
+    score: o.score,
+    mof_class: o.mofClass,
+    missing_components: o.missingComponents,
+    weights_availability: o.weights.availability,
+    weights_formats: o.weights.formats,
+    code_inference: o.code.inference,
+    code_training: o.code.training,
+    data_training: o.data.training,
+    doc_model_card: o.documentation.modelCard,
+    doc_paper: o.documentation.paper,
+    doc_evaluation: o.documentation.evaluation,
+    evidence: o.evidence,
+  };
+}
+
 export class IngestRepository {
   constructor(private readonly pool: pg.Pool) {}
 
@@ -266,33 +318,7 @@ export class IngestRepository {
       ? ''
       : 'downloads = EXCLUDED.downloads, downloads_all_time = EXCLUDED.downloads_all_time, likes = EXCLUDED.likes,';
     const seen = reclassify ? '' : 'removed_at = NULL, last_seen_at = EXCLUDED.last_seen_at,';
-    const rows = write.map(({ model: m, snapshot, hash }) => ({
-      id: m.id,
-      hub_id: m.hubId,
-      repo_id: m.repoId,
-      author: m.author,
-      name: m.name,
-      task: m.task,
-      library: m.library,
-      tags: m.tags,
-      base_models: m.baseModels,
-      sha: m.sha,
-      gating: m.gating,
-      license_id: m.license.id,
-      license_hub_value: m.license.hubValue,
-      parameter_count: m.parameterCount,
-      downloads: m.downloads,
-      downloads_all_time: m.downloadsAllTime,
-      likes: m.likes,
-      openness_level: m.openness.level,
-      openness_score: m.openness.score,
-      mof_class: m.openness.mofClass,
-      weights_availability: m.openness.weights.availability,
-      content_hash: hash,
-      snapshot,
-      created_at: m.createdAt,
-      last_modified: m.lastModified,
-    }));
+    const rows = write.map(({ model, snapshot, hash }) => modelRow(model, snapshot, hash));
     await client.query(
       `INSERT INTO models (id, hub_id, repo_id, author, name, task, library, tags, base_models, sha, gating, license_id,
          license_hub_value, parameter_count, downloads, downloads_all_time, likes, openness_level, openness_score, mof_class,
@@ -321,23 +347,7 @@ export class IngestRepository {
 
   private async upsertAssessments(client: pg.PoolClient, models: readonly CatalogModel[]): Promise<void> {
     if (models.length === 0) return;
-    const rows = models.map(({ id, openness: o }) => ({
-      model_id: id,
-      rules_version: o.rulesVersion,
-      level: o.level,
-      score: o.score,
-      mof_class: o.mofClass,
-      missing_components: o.missingComponents,
-      weights_availability: o.weights.availability,
-      weights_formats: o.weights.formats,
-      code_inference: o.code.inference,
-      code_training: o.code.training,
-      data_training: o.data.training,
-      doc_model_card: o.documentation.modelCard,
-      doc_paper: o.documentation.paper,
-      doc_evaluation: o.documentation.evaluation,
-      evidence: o.evidence,
-    }));
+    const rows = models.map(assessmentRow);
     await client.query(
       `INSERT INTO openness_assessments (model_id, rules_version, level, score, mof_class, missing_components,
          weights_availability, weights_formats, code_inference, code_training, data_training, doc_model_card, doc_paper,

@@ -26,6 +26,31 @@ const integer = (min: number, max: number) =>
     .min(min, { error: `must be an integer between ${min} and ${max}` })
     .max(max, { error: `must be an integer between ${min} and ${max}` });
 
+const onOff = z.enum(['on', 'off'], { error: 'must be "on" or "off"' });
+
+/** `CORS_ORIGINS`: `*`, or a comma list of origins (`scheme://host[:port]`, no path). */
+const corsOrigins = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== ''),
+  )
+  .refine(
+    (origins) =>
+      origins.every((origin) => {
+        if (origin === '*') return origins.length === 1;
+        try {
+          const url = new URL(origin);
+          return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === origin;
+        } catch {
+          return false;
+        }
+      }),
+    { error: 'must be "*" or a comma list of origins such as https://dash.example.com,http://localhost:3000' },
+  );
+
 const urlWithProtocols = (protocols: readonly string[], example: string) =>
   z.string().refine(
     (value) => {
@@ -71,6 +96,16 @@ const envSchema = z.object({
   ENRICH: withDefault(z.enum(['on', 'off']), 'on'),
   ENRICH_MIN_DOWNLOADS: withDefault(integer(0, 2_000_000_000), '1000'),
   ENRICH_MIN_LIKES: withDefault(integer(0, 2_000_000_000), '25'),
+  API_RATE_LIMIT: withDefault(integer(0, 100_000_000), '600'),
+  API_RATE_LIMIT_WINDOW_MS: withDefault(integer(1_000, 86_400_000), '60000'),
+  TRUST_PROXY: withDefault(integer(0, 10), '0'),
+  GRAPHQL_MAX_DEPTH: withDefault(integer(1, 100), '12'),
+  GRAPHQL_MAX_COST: withDefault(integer(1, 100_000_000), '10000'),
+  GRAPHQL_CACHE_MAX_AGE: withDefault(integer(0, 86_400), '60'),
+  GRAPHQL_APQ_CACHE_MB: withDefault(integer(0, 4_096), '32'),
+  GRAPHQL_INTROSPECTION: optionalString.pipe(onOff.optional()),
+  GRAPHQL_LANDING_PAGE: optionalString.pipe(onOff.optional()),
+  CORS_ORIGINS: withDefault(corsOrigins, ''),
 });
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -93,6 +128,25 @@ export interface Config {
     readonly fullCron: string;
     readonly enrich: { readonly enabled: boolean; readonly minDownloads: number; readonly minLikes: number };
   };
+  readonly api: ApiConfig;
+}
+
+/** The GraphQL endpoint's limits and exposure (src/api/limits, src/api/server.ts). */
+export interface ApiConfig {
+  /** Requests per fixed window per client (API key, else IP); null when rate limiting is off. */
+  readonly rateLimit: { readonly quota: number; readonly windowMs: number } | null;
+  /** Proxy hops in front of the API whose `X-Forwarded-For` is trusted for the client IP. */
+  readonly trustProxyHops: number;
+  readonly maxDepth: number;
+  readonly maxCost: number;
+  /** `max-age` (s) of the public cache hint on catalog reads; 0 sends `no-store`. */
+  readonly cacheMaxAgeSeconds: number;
+  /** Bound of the automatic-persisted-query cache, in bytes of query text; 0 turns APQ off. */
+  readonly persistedQueryCacheBytes: number;
+  readonly introspection: boolean;
+  readonly landingPage: boolean;
+  /** Origins allowed by CORS; `*` for any; empty for none (same-origin only). */
+  readonly corsOrigins: readonly string[] | '*';
 }
 
 export class ConfigError extends Error {
@@ -136,6 +190,18 @@ export function loadConfig(env: Env = process.env): Config {
       incrementalEveryMs: e.CRAWL_INCREMENTAL_EVERY_MS,
       fullCron: e.CRAWL_FULL_CRON,
       enrich: { enabled: e.ENRICH === 'on', minDownloads: e.ENRICH_MIN_DOWNLOADS, minLikes: e.ENRICH_MIN_LIKES },
+    },
+    api: {
+      rateLimit: e.API_RATE_LIMIT === 0 ? null : { quota: e.API_RATE_LIMIT, windowMs: e.API_RATE_LIMIT_WINDOW_MS },
+      trustProxyHops: e.TRUST_PROXY,
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxCost: e.GRAPHQL_MAX_COST,
+      cacheMaxAgeSeconds: e.GRAPHQL_CACHE_MAX_AGE,
+      persistedQueryCacheBytes: e.GRAPHQL_APQ_CACHE_MB * 1024 * 1024,
+      // Exploring the schema is for development; production turns it on explicitly.
+      introspection: (e.GRAPHQL_INTROSPECTION ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
+      landingPage: (e.GRAPHQL_LANDING_PAGE ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
+      corsOrigins: e.CORS_ORIGINS[0] === '*' ? '*' : e.CORS_ORIGINS,
     },
   };
 }

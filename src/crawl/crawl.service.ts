@@ -17,7 +17,7 @@ import type { Logger } from '../lib/logger.js';
 import type { CrawlRunRepository, CrawlTrigger } from './crawl-run.repository.js';
 import { emptyCounters } from './http/hub-client.js';
 import { boundForStorage } from './huggingface/hf-record.js';
-import type { CrawlMode, HubAdapter } from './hub-adapter.js';
+import type { CrawlMode, HubAdapter, HubPage } from './hub-adapter.js';
 
 /** Incremental crawls re-read this far behind the watermark: hub clocks and commits are not instant. */
 export const WATERMARK_SAFETY_MS = 10 * 60 * 1000;
@@ -107,8 +107,18 @@ export class CrawlService {
     return this.deps.runs.listRunning();
   }
 
-  /** Fetch, build and ingest page number `page` of the run (0-based), if the run is still there. */
-  async processPage(runId: string, page: number, signal?: AbortSignal): Promise<PageOutcome> {
+  /**
+   * Fetch, build and ingest page number `page` of the run (0-based), if the run is still there.
+   * `pipeline` lets a foreground caller overlap requests with ingest: `prefetched` is a fetch of
+   * this page's cursor already under way, and `onNextCursor` hears the next page's cursor as soon
+   * as it is known (before this page is written), so its fetch can start.
+   */
+  async processPage(
+    runId: string,
+    page: number,
+    signal?: AbortSignal,
+    pipeline: { prefetched?: { cursor: string; page: Promise<HubPage> }; onNextCursor?: (cursor: string) => void } = {},
+  ): Promise<PageOutcome> {
     const run = await this.deps.runs.find(runId);
     if (!run || run.status !== 'RUNNING') return { kind: 'finished' };
     if (run.pages !== page) return { kind: 'stale' };
@@ -126,9 +136,10 @@ export class CrawlService {
     }
     const adapter = this.adapter(run.hubId);
 
-    let fetched;
+    let fetched: HubPage;
     try {
-      fetched = await adapter.fetchPage(run.cursor, signal);
+      const prefetched = pipeline.prefetched?.cursor === run.cursor ? pipeline.prefetched.page : null;
+      fetched = (await prefetched?.catch(() => null)) ?? (await adapter.fetchPage(run.cursor, signal));
     } catch (error) {
       await this.deps.runs.addFailure(runId, emptyCounters(), (error as Error).message);
       throw error;
@@ -154,6 +165,8 @@ export class CrawlService {
     ) {
       nextCursor = null;
     }
+
+    if (nextCursor !== null) pipeline.onNextCursor?.(nextCursor);
 
     const result = await this.deps.ingest.ingestPage(models, {
       crawlRunId: runId,

@@ -2,20 +2,12 @@
  * OSAI-style openness score (the European Open Source AI Index's scheme): open 1, partial 0.5,
  * closed or unknown 0, averaged over the eight dimensions below, rounded to 4 decimals.
  */
+import type { MofInput } from './mof.js';
 import type { ComponentStatus, LicenseCategory, WeightsAvailability } from './types.js';
 import { licenseTier } from './level.js';
 
-export interface ScoreInput {
-  readonly licenseCategory: LicenseCategory;
-  /** The known availability: an assumed one (UNKNOWN weights) scores 0. */
-  readonly availability: WeightsAvailability;
-  readonly inferenceCode: ComponentStatus;
-  readonly trainingCode: ComponentStatus;
-  readonly trainingData: ComponentStatus;
-  readonly modelCard: ComponentStatus;
-  readonly paper: ComponentStatus;
-  readonly evaluation: ComponentStatus;
-}
+/** The same statuses the MOF estimate reads. */
+export type ScoreInput = MofInput;
 
 export function licenseScore(category: LicenseCategory): number {
   switch (licenseTier(category)) {

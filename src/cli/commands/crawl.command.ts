@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { HubRepository, knownHubs } from '../../catalog/hub.repository.js';
 import { createCrawlRuntime } from '../../crawl/crawl.runtime.js';
 import type { CrawlService, EnrichTarget } from '../../crawl/crawl.service.js';
+import type { HubPage } from '../../crawl/hub-adapter.js';
 import { createDatabase } from '../../db/database.js';
 import { createProgress } from '../../lib/progress.js';
 import { crawlStartJob } from '../../queue/contracts.js';
@@ -91,9 +92,20 @@ export async function crawlOnce(
   let enriched = 0;
   try {
     let page = started.pages;
+    // The next page is fetched while this one is written (one request in flight at most).
+    let prefetched: { cursor: string; page: Promise<HubPage> } | undefined;
+    const adapter = crawl.adapter(options.hubId);
+    const onNextCursor = (cursor: string) => {
+      const fetching = adapter.fetchPage(cursor, stop.signal);
+      fetching.catch(() => undefined); // a failed prefetch is fetched again by processPage
+      prefetched = { cursor, page: fetching };
+    };
     for (;;) {
       if (stop.signal.aborted) break;
-      const outcome = await crawl.processPage(runId, page, stop.signal);
+      const outcome = await crawl.processPage(runId, page, stop.signal, {
+        ...(prefetched ? { prefetched } : {}),
+        onNextCursor,
+      });
       if (outcome.kind === 'finished') break;
       if (outcome.kind === 'stale') {
         const run = await crawl.runState(runId);

@@ -1,0 +1,138 @@
+/**
+ * Depth and cost of an operation, measured before it runs (after validation, with its variables),
+ * so an expensive query is refused without touching the database.
+ *
+ * Cost, in the spirit of GitHub's and Shopify's: scalars, enums and `PageInfo` cost 0; any other
+ * object field costs 1 plus its selections; a paginated field (one that takes `first` or `last`)
+ * costs 1 plus its page size times its selections, the page size being `first` (or `last`), at
+ * most MAX_PAGE_SIZE, and MAX_PAGE_SIZE when neither is given. A larger `first` is not charged for:
+ * the resolver refuses it as BAD_USER_INPUT, which says more than "too complex" would.
+ * Depth counts fields from the root (`{ hubs { id } }` is 2), through fragments. Introspection
+ * (`__schema`, `__type`) counts as one level: tools' introspection queries nest `ofType` deeply, and
+ * introspection itself is switched by GRAPHQL_INTROSPECTION (off in production by default).
+ */
+import {
+  getNamedType,
+  getVariableValues,
+  GraphQLError,
+  isLeafType,
+  Kind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+
+/** The largest page a connection serves (larger `first`/`last` are BAD_USER_INPUT). */
+export const MAX_PAGE_SIZE = 100;
+/** Nodes (fields and fragments) visited at most while measuring; beyond it the query is refused. */
+export const MAX_QUERY_NODES = 10_000;
+
+export interface QueryLimits {
+  readonly maxDepth: number;
+  readonly maxCost: number;
+}
+
+export type QueryLimitViolation =
+  | { readonly kind: 'depth'; readonly depth: number; readonly maxDepth: number }
+  | { readonly kind: 'cost'; readonly cost: number; readonly maxCost: number }
+  | { readonly kind: 'nodes'; readonly maxNodes: number };
+
+/** The depth of an operation's selection tree; fragment cycles (invalid anyway) end the walk. */
+export function operationDepth(document: DocumentNode, operation: OperationDefinitionNode): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+
+  const depthOf = (selectionSet: SelectionSetNode, seen: ReadonlySet<string>): number => {
+    let max = 0;
+    for (const selection of selectionSet.selections) {
+      switch (selection.kind) {
+        case Kind.FIELD: {
+          const below =
+            selection.selectionSet && !selection.name.value.startsWith('__') ? depthOf(selection.selectionSet, seen) : 0;
+          max = Math.max(max, 1 + below);
+          break;
+        }
+        case Kind.INLINE_FRAGMENT:
+          max = Math.max(max, depthOf(selection.selectionSet, seen));
+          break;
+        case Kind.FRAGMENT_SPREAD: {
+          const fragment = fragments.get(selection.name.value);
+          if (fragment && !seen.has(fragment.name.value))
+            max = Math.max(max, depthOf(fragment.selectionSet, new Set([...seen, fragment.name.value])));
+          break;
+        }
+      }
+    }
+    return max;
+  };
+  return depthOf(operation.selectionSet, new Set());
+}
+
+const pageSizeOf = (args: Record<string, unknown>): number => {
+  const sizes = [args['first'], args['last']].filter((value): value is number => typeof value === 'number');
+  if (sizes.length === 0) return MAX_PAGE_SIZE;
+  return Math.min(MAX_PAGE_SIZE, Math.max(0, ...sizes));
+};
+
+export const costEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
+  const type = getNamedType(field.type);
+  if (isLeafType(type) || type.name === 'PageInfo') return 0;
+  const paginated = field.args.some((arg) => arg.name === 'first' || arg.name === 'last');
+  return 1 + (paginated ? pageSizeOf(args) : 1) * childComplexity;
+};
+
+/** The operation's cost; null when its variables do not coerce (execution reports that itself). */
+export function operationCost(input: {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  variables: Record<string, unknown> | undefined;
+}): number | null {
+  const coerced = getVariableValues(input.schema, input.operation.variableDefinitions ?? [], input.variables ?? {});
+  if (coerced.errors) return null;
+  return getComplexity({
+    schema: input.schema,
+    query: input.document,
+    ...(input.operation.name ? { operationName: input.operation.name.value } : {}),
+    variables: input.variables ?? {},
+    estimators: [costEstimator],
+    maxQueryNodes: MAX_QUERY_NODES,
+  });
+}
+
+/** The first limit the operation breaks (depth, then cost), with the numbers; null when within. */
+export function checkQueryLimits(
+  input: Parameters<typeof operationCost>[0],
+  limits: QueryLimits,
+): { violation: QueryLimitViolation | null; depth: number; cost: number | null } {
+  const depth = operationDepth(input.document, input.operation);
+  if (depth > limits.maxDepth)
+    return { violation: { kind: 'depth', depth, maxDepth: limits.maxDepth }, depth, cost: null };
+  let cost: number | null;
+  try {
+    cost = operationCost(input);
+  } catch (error) {
+    // graphql-query-complexity throws a plain GraphQLError once it has visited too many nodes.
+    if (error instanceof GraphQLError && /maximum allowed number of nodes/.test(error.message))
+      return { violation: { kind: 'nodes', maxNodes: MAX_QUERY_NODES }, depth, cost: null };
+    throw error;
+  }
+  if (cost !== null && cost > limits.maxCost)
+    return { violation: { kind: 'cost', cost, maxCost: limits.maxCost }, depth, cost };
+  return { violation: null, depth, cost };
+}
+
+export function describeViolation(violation: QueryLimitViolation): string {
+  switch (violation.kind) {
+    case 'depth':
+      return `Query depth ${violation.depth} exceeds the maximum depth of ${violation.maxDepth}.`;
+    case 'cost':
+      return `Query cost ${violation.cost} exceeds the maximum cost of ${violation.maxCost}. Ask for smaller pages (first/last) or fewer nested connections.`;
+    case 'nodes':
+      return `Query has more than ${violation.maxNodes} fields and fragments (counting repeats), the most a query may have.`;
+  }
+}
