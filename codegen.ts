@@ -18,9 +18,29 @@ const config: CodegenConfig = {
         enumsAsTypes: true,
         contextType: '../context.js#ApiContext',
         // Parent types of resolvers: our row types, not the GraphQL shapes.
-        mappers: { Hub: '../../generated/prisma/client.js#Hub' },
+        mappers: {
+          Hub: '../../generated/prisma/client.js#Hub',
+          // schema/admin.graphql
+          CrawlRun: '../../generated/prisma/client.js#CrawlRun',
+          QueuedJob: '../admin/admin.service.js#QueuedJob',
+          UserError: '../admin/admin.service.js#UserError',
+          // schema/catalog.graphql
+          Model: '../catalog/catalog.rows.js#ModelRow',
+          License: '../catalog/catalog.rows.js#LicenseParent',
+          Openness: '../catalog/catalog.rows.js#OpennessParent',
+          OpennessReference: '../catalog/catalog.rows.js#ReferenceRow',
+          ModelChange: '../catalog/catalog.rows.js#ChangeRow',
+          ModelConnection: '../catalog/catalog.rows.js#ModelConnectionParent',
+          ModelChangeConnection: '../catalog/catalog.rows.js#ChangeConnectionParent',
+        },
         mapperTypeSuffix: 'Row',
-        scalars: { ID: 'string' },
+        scalars: {
+          ID: 'string',
+          // What graphql-scalars' parseValue hands resolvers, and what its serialize accepts.
+          BigInt: { input: 'bigint | number', output: 'bigint | number | string' },
+          DateTime: { input: 'Date', output: 'Date | string' },
+          JSON: 'unknown',
+        },
       },
     },
   },

@@ -18,7 +18,9 @@ lifecycle.installSignalHandlers();
 const db = createDatabase(config, logger);
 lifecycle.onShutdown('postgres', () => db.close());
 const redis = createRedis(config.redis.url, 'client', logger);
-lifecycle.onShutdown('redis', () => closeRedis(redis));
+// Mutations queue jobs on their own connection, set up as BullMQ advises for producers.
+const producerRedis = createRedis(config.redis.url, 'producer', logger);
+lifecycle.onShutdown('redis', () => Promise.all([closeRedis(redis), closeRedis(producerRedis)]));
 
 await lifecycle.run(async () => {
   const readiness = createReadinessCheck({
@@ -27,7 +29,7 @@ await lifecycle.run(async () => {
     migrationsDir: MIGRATIONS_DIR,
     queuePrefix: config.redis.queuePrefix,
   });
-  const server = await createApiServer({ config, logger, db, readiness });
+  const server = await createApiServer({ config, logger, db, readiness, redis, producerRedis });
   lifecycle.onShutdown('http', () => server.stop());
 
   server.httpServer.listen(config.http.port, config.http.host);

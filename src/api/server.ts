@@ -1,28 +1,55 @@
 /**
  * The HTTP server: `/healthz` (the process is up), `/readyz` (Postgres, Redis and migrations) and
- * the GraphQL endpoint at `/graphql` (Apollo Server 5 on Express 5).
+ * the GraphQL endpoint at `/graphql` (Apollo Server 5 on Express 5), behind CORS, API-key
+ * authentication and the per-client rate limit; depth and cost are checked before execution.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
+import cors from 'cors';
 import express from 'express';
+import type { Redis } from 'ioredis';
 import { pinoHttp } from 'pino-http';
 import type { Config } from '../config/config.js';
+import { ApiKeyRepository } from '../auth/api-key.repository.js';
+import { Authenticator } from '../auth/authenticator.js';
 import { HubRepository } from '../catalog/hub.repository.js';
+import { CatalogReadRepository } from './catalog/catalog-read.repository.js';
+import { createCrawlRuntime } from '../crawl/crawl.runtime.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../lib/logger.js';
+import { QueueProducer } from '../queue/producer.js';
+import { AdminService } from './admin/admin.service.js';
 import { createContext, type ApiContext } from './context.js';
+import { formatApiError } from './errors.js';
+import { corsOptions } from './limits/cors.js';
+import { BoundedQueryCache } from './limits/persisted-query-cache.js';
+import { noCacheForMutationsPlugin, queryLimitsPlugin } from './limits/query-limits.plugin.js';
+import { FixedWindowRateLimiter } from './limits/rate-limit.js';
+import {
+  authenticateRequest,
+  principalOf,
+  rateLimitRequest,
+  refuseRejectedCredentials,
+} from './limits/request-guards.js';
 import type { Readiness } from './readiness.js';
 import { resolvers } from './resolvers/index.js';
 import { loadTypeDefs } from './schema.js';
 
 export interface ApiServerDeps {
-  readonly config: Pick<Config, 'env'>;
+  readonly config: Pick<Config, 'env' | 'api' | 'redis' | 'huggingFace' | 'crawl'>;
   readonly logger: Logger;
   readonly db: Database;
   readonly readiness: () => Promise<Readiness>;
+  /** A fail-fast connection for the rate-limit counters. */
+  readonly redis: Redis;
+  /** The producer connection the mutations queue jobs on. */
+  readonly producerRedis: Redis;
 }
 
 export interface ApiServer {
@@ -38,6 +65,8 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const app = express();
   const httpServer = createServer(app);
   app.disable('x-powered-by');
+  // The client IP (for the rate limit) from `X-Forwarded-For`, only through the configured proxies.
+  app.set('trust proxy', config.api.trustProxyHops > 0 ? config.api.trustProxyHops : false);
 
   app.use(
     pinoHttp({
@@ -62,26 +91,68 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     res.status(readiness.ready ? 200 : 503).json({ status: readiness.ready ? 'ready' : 'unready', ...readiness });
   });
 
+  const { api } = config;
   const apollo = new ApolloServer<ApiContext>({
     typeDefs: loadTypeDefs(),
     resolvers,
     includeStacktraceInErrorResponses: config.env === 'development',
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    formatError: formatApiError,
+    introspection: api.introspection,
+    // GET is served (so caches and CDNs can keep query answers) but, as Apollo's CSRF prevention
+    // requires, only with a `Content-Type: application/json` or `Apollo-Require-Preflight` header.
+    csrfPrevention: true,
+    // Automatic persisted queries, from a bounded cache of this instance.
+    persistedQueries:
+      api.persistedQueryCacheBytes > 0
+        ? { cache: new BoundedQueryCache(api.persistedQueryCacheBytes), ttl: null }
+        : false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      api.landingPage
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
+        : ApolloServerPluginLandingPageDisabled(),
+      // Catalog reads are public: every field may be cached this long unless it says otherwise.
+      ApolloServerPluginCacheControl({ defaultMaxAge: api.cacheMaxAgeSeconds }),
+      noCacheForMutationsPlugin(),
+      queryLimitsPlugin({ maxDepth: api.maxDepth, maxCost: api.maxCost }),
+    ],
   });
   await apollo.start();
 
   const hubs = new HubRepository(db.prisma);
+  const catalog = new CatalogReadRepository(db.pool);
+  const producer = new QueueProducer(deps.producerRedis, config.redis.queuePrefix);
+  const { crawl, reclassify } = createCrawlRuntime({ config, db, redis: deps.redis, logger });
+  const admin = new AdminService({ pool: db.pool, hubs, crawl, reclassify, producer, logger });
+  const authenticator = new Authenticator(new ApiKeyRepository(db.prisma), logger);
+  const limiter = api.rateLimit && new FixedWindowRateLimiter(deps.redis, config.redis.queuePrefix, api.rateLimit);
   app.use(
     '/graphql',
+    cors(corsOptions(api.corsOrigins)),
+    authenticateRequest(authenticator, logger),
+    ...(limiter ? [rateLimitRequest(limiter, logger)] : []),
+    refuseRejectedCredentials(),
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: ({ req }) =>
-        Promise.resolve(createContext({ requestId: String(req.id as string), logger: req.log, hubs })),
+      context: ({ req, res }) =>
+        Promise.resolve(
+          createContext({
+            requestId: String(req.id as string),
+            logger: req.log,
+            hubs,
+            principal: principalOf(res),
+            admin,
+            catalog,
+          }),
+        ),
     }),
   );
 
   return {
     httpServer,
-    stop: () => apollo.stop(),
+    async stop() {
+      await apollo.stop();
+      await producer.close();
+    },
   };
 }

@@ -4,6 +4,7 @@
  * registered here.
  */
 import { Command } from 'commander';
+import { registerApiKey } from './commands/apikey.command.js';
 import { registerBench } from './commands/bench.command.js';
 import { registerClassify } from './commands/classify.command.js';
 import { registerCrawl } from './commands/crawl.command.js';
@@ -28,6 +29,7 @@ for (const register of [
   registerBench,
   registerReferences,
   registerEval,
+  registerApiKey,
 ])
   register(program);
 

@@ -31,11 +31,63 @@ describe('loadConfig', () => {
         fullCron: '0 3 * * *',
         enrich: { enabled: true, minDownloads: 1000, minLikes: 25 },
       },
+      api: {
+        rateLimit: { quota: 600, windowMs: 60_000 },
+        trustProxyHops: 0,
+        maxDepth: 12,
+        maxCost: 10_000,
+        cacheMaxAgeSeconds: 60,
+        persistedQueryCacheBytes: 32 * 1024 * 1024,
+        introspection: true,
+        landingPage: true,
+        corsOrigins: [],
+      },
     });
   });
 
-  it('needs nothing more in production mode', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).env).toBe('production');
+  it('needs nothing more in production mode, where introspection and the landing page are off', () => {
+    const config = loadConfig({ NODE_ENV: 'production' });
+    expect(config.env).toBe('production');
+    expect(config.api).toMatchObject({ introspection: false, landingPage: false });
+    expect(loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'on' }).api.introspection).toBe(true);
+  });
+
+  it('reads the API limits, CORS origins and exposure switches', () => {
+    const config = loadConfig({
+      API_RATE_LIMIT: '5',
+      API_RATE_LIMIT_WINDOW_MS: '2000',
+      TRUST_PROXY: '1',
+      GRAPHQL_MAX_DEPTH: '4',
+      GRAPHQL_MAX_COST: '50',
+      GRAPHQL_CACHE_MAX_AGE: '0',
+      GRAPHQL_APQ_CACHE_MB: '0',
+      GRAPHQL_INTROSPECTION: 'off',
+      GRAPHQL_LANDING_PAGE: 'off',
+      CORS_ORIGINS: 'https://dash.example.com, http://localhost:3000',
+    });
+    expect(config.api).toEqual({
+      rateLimit: { quota: 5, windowMs: 2000 },
+      trustProxyHops: 1,
+      maxDepth: 4,
+      maxCost: 50,
+      cacheMaxAgeSeconds: 0,
+      persistedQueryCacheBytes: 0,
+      introspection: false,
+      landingPage: false,
+      corsOrigins: ['https://dash.example.com', 'http://localhost:3000'],
+    });
+    expect(loadConfig({ API_RATE_LIMIT: '0' }).api.rateLimit).toBeNull();
+    expect(loadConfig({ CORS_ORIGINS: '*' }).api.corsOrigins).toBe('*');
+  });
+
+  it.each([
+    ['CORS_ORIGINS', 'https://dash.example.com/path'],
+    ['CORS_ORIGINS', 'dash.example.com'],
+    ['CORS_ORIGINS', '*,https://a.example'],
+    ['GRAPHQL_INTROSPECTION', 'yes'],
+    ['API_RATE_LIMIT_WINDOW_MS', '10'],
+  ])('rejects %s=%s', (name, value) => {
+    expect(problemsOf({ [name]: value })).toEqual([expect.stringMatching(new RegExp(`^${name}: `))]);
   });
 
   it('treats empty strings as unset, as containers pass them', () => {
@@ -71,6 +123,7 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 5000,
       worker: { concurrency: 2, lockMs: 30_000, stalledCheckMs: 15_000 },
       crawl: expect.objectContaining({ timeoutMs: 30_000 }) as unknown,
+      api: expect.objectContaining({ maxDepth: 12 }) as unknown,
     });
   });
 

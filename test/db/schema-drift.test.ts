@@ -1,8 +1,10 @@
 /**
  * The migrated database matches schema.prisma as Prisma itself reads it: the DMMF datamodel that
  * `prisma generate` writes (src/generated/dmmf.json, from prisma/dmmf-generator.mjs), never a
- * hand-kept list. Tables, columns, types, nullability, defaults, enums, keys, indexes and foreign
- * keys are compared; then every model is written and read back through the generated client.
+ * hand-kept list. Tables, columns, types, nullability, defaults, enums, keys, indexes (with their
+ * access method) and foreign keys are compared; then every model is written and read back through
+ * the generated client. `Unsupported("…")` fields, which the DMMF omits, come from the generator's
+ * `unsupportedFields` (prisma/dmmf-generator.mjs).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,20 +38,33 @@ interface DmmfModel {
 interface DmmfIndex {
   model: string;
   type: 'id' | 'unique' | 'normal' | 'fulltext';
+  /** Absent for B-tree; `Gin`, `Gist`, `Hash`, `Brin`, `SpGist` otherwise. */
+  algorithm?: string;
   fields: { name: string; sortOrder?: 'asc' | 'desc' }[];
+}
+/** An `Unsupported("type")` field: a column the client cannot read or write. */
+interface UnsupportedField {
+  model: string;
+  name: string;
+  dbName: string | null;
+  type: string;
+  isRequired: boolean;
+  hasDefaultValue: boolean;
 }
 interface Datamodel {
   models: DmmfModel[];
   enums: { name: string; dbName: string | null; values: { name: string; dbName: string | null }[] }[];
   indexes: DmmfIndex[];
+  unsupportedFields: UnsupportedField[];
 }
 
 const datamodel = JSON.parse(readFileSync(join(PROJECT_ROOT, 'src/generated/dmmf.json'), 'utf8')) as Datamodel;
 const tableOf = (model: DmmfModel) => model.dbName ?? model.name;
-const columnOf = (field: DmmfField) => field.dbName ?? field.name;
+const columnOf = (field: { name: string; dbName: string | null }) => field.dbName ?? field.name;
 const columnFields = (model: DmmfModel) => model.fields.filter((f) => f.kind === 'scalar' || f.kind === 'enum');
 const modelByName = new Map(datamodel.models.map((model) => [model.name, model]));
 const enumDbName = (name: string) => datamodel.enums.find((e) => e.name === name)?.dbName ?? name;
+const unsupportedOf = (model: DmmfModel) => datamodel.unsupportedFields.filter((field) => field.model === model.name);
 
 /** Postgres `format_type` for a field, as Prisma's migrations create it. */
 function expectedType(field: DmmfField): string {
@@ -112,13 +127,22 @@ describe('migrated database vs schema.prisma (DMMF)', () => {
     '%s: every column with its type, nullability and default, and no other columns',
     async (_name, model) => {
       const actual = (await columns()).filter((column) => column.table_name === tableOf(model));
-      const expected = columnFields(model).map((field) => ({
-        column: columnOf(field),
-        type: expectedType(field),
-        // Prisma creates scalar lists without NOT NULL, whatever the schema says.
-        notNull: field.isList ? false : field.isRequired,
-        hasDefault: field.hasDefaultValue,
-      }));
+      const expected = [
+        ...columnFields(model).map((field) => ({
+          column: columnOf(field),
+          type: expectedType(field),
+          // Prisma creates scalar lists without NOT NULL, whatever the schema says.
+          notNull: field.isList ? false : field.isRequired,
+          hasDefault: field.hasDefaultValue,
+        })),
+        ...unsupportedOf(model).map((field) => ({
+          column: columnOf(field),
+          type: field.type,
+          notNull: field.isRequired,
+          // A dbgenerated default also stands for a GENERATED column, which has a default expression too.
+          hasDefault: field.hasDefaultValue,
+        })),
+      ];
       const got = actual.map((column) => ({
         column: column.column_name,
         type: column.type.replace(/^"?([A-Za-z]+)"?(\[\])?$/, (match, name: string, list?: string) =>
@@ -142,21 +166,30 @@ describe('migrated database vs schema.prisma (DMMF)', () => {
     expect(result.rows).toEqual(expected);
   });
 
-  it('has the primary keys, unique constraints and indexes of the schema', async () => {
-    const result = await db.pool.query<{ table: string; columns: string[]; unique: boolean; primary: boolean }>(`
-      SELECT t.relname AS table, i.indisunique AS unique, i.indisprimary AS primary,
+  it('has the primary keys, unique constraints and indexes of the schema, with their access methods', async () => {
+    const result = await db.pool.query<{
+      table: string;
+      columns: string[];
+      unique: boolean;
+      primary: boolean;
+      method: string;
+    }>(`
+      SELECT t.relname AS table, i.indisunique AS unique, i.indisprimary AS primary, am.amname AS method,
              array(SELECT a.attname || CASE WHEN (i.indoption[k.n - 1] & 1) = 1 THEN ' desc' ELSE '' END
                    FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
                    JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.n)::text[] AS columns
       FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace ns ON ns.oid = t.relnamespace
+        JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam
       WHERE ns.nspname = 'public' AND t.relname <> '_prisma_migrations'`);
-    const key = (row: { table: string; columns: string[]; unique: boolean; primary: boolean }) =>
-      `${row.table}(${row.columns.join(', ')})${row.primary ? ' primary' : row.unique ? ' unique' : ''}`;
+    const key = (row: { table: string; columns: string[]; unique: boolean; primary: boolean; method: string }) =>
+      `${row.table}(${row.columns.join(', ')})${row.primary ? ' primary' : row.unique ? ' unique' : ''} ${row.method}`;
     const expected = datamodel.indexes.map((index) => {
       const model = modelByName.get(index.model);
       if (!model) throw new Error(`index on unknown model ${index.model}`);
       const columnsOf = index.fields.map((f) => {
-        const field = model.fields.find((candidate) => candidate.name === f.name);
+        const field =
+          model.fields.find((candidate) => candidate.name === f.name) ??
+          unsupportedOf(model).find((candidate) => candidate.name === f.name);
         if (!field) throw new Error(`index on unknown field ${index.model}.${f.name}`);
         return `${columnOf(field)}${f.sortOrder === 'desc' ? ' desc' : ''}`;
       });
@@ -165,6 +198,7 @@ describe('migrated database vs schema.prisma (DMMF)', () => {
         columns: columnsOf,
         unique: index.type !== 'normal',
         primary: index.type === 'id',
+        method: index.algorithm?.toLowerCase() ?? 'btree',
       });
     });
     expect(result.rows.map(key).sort()).toEqual(expected.sort());

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createReadinessCheck } from '../../src/api/readiness.js';
 import { createApiServer } from '../../src/api/server.js';
+import { loadConfig } from '../../src/config/config.js';
 import type { Database } from '../../src/db/database.js';
 import { MIGRATIONS_DIR } from '../../src/lib/project-root.js';
 import { closeRedis, createRedis } from '../../src/queue/redis.js';
@@ -13,16 +14,40 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-export async function startApi(options: { db: Database; redisUrl: string; queuePrefix?: string }): Promise<RunningApi> {
+/**
+ * `env` sets configuration variables (API_RATE_LIMIT, CORS_ORIGINS, …) as the process would read
+ * them. The rate limit is huge unless a test sets one, so tests that send many requests are not
+ * refused by counts that other tests left in the shared Redis.
+ */
+export async function startApi(options: {
+  db: Database;
+  redisUrl: string;
+  queuePrefix?: string;
+  env?: Record<string, string>;
+}): Promise<RunningApi> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    QUEUE_PREFIX: options.queuePrefix ?? 'catalog-test',
+    API_RATE_LIMIT: '100000000',
+    ...options.env,
+  });
   const redis = createRedis(options.redisUrl, 'client', silentLogger);
+  const producerRedis = createRedis(options.redisUrl, 'producer', silentLogger);
   const readiness = createReadinessCheck({
     pool: options.db.pool,
     redis,
     migrationsDir: MIGRATIONS_DIR,
-    queuePrefix: options.queuePrefix ?? 'catalog-test',
+    queuePrefix: config.redis.queuePrefix,
     timeoutMs: 1_000,
   });
-  const server = await createApiServer({ config: { env: 'test' }, logger: silentLogger, db: options.db, readiness });
+  const server = await createApiServer({
+    config,
+    logger: silentLogger,
+    db: options.db,
+    readiness,
+    redis,
+    producerRedis,
+  });
   server.httpServer.listen(0, '127.0.0.1');
   await once(server.httpServer, 'listening');
   const { port } = server.httpServer.address() as AddressInfo;
@@ -30,7 +55,7 @@ export async function startApi(options: { db: Database; redisUrl: string; queueP
     url: `http://127.0.0.1:${port}`,
     async stop() {
       await server.stop();
-      await closeRedis(redis);
+      await Promise.all([closeRedis(redis), closeRedis(producerRedis)]);
     },
   };
 }

@@ -4,9 +4,10 @@
  *
  * Cost, in the spirit of GitHub's and Shopify's: scalars, enums and `PageInfo` cost 0; any other
  * object field costs 1 plus its selections; a paginated field (one that takes `first` or `last`)
- * costs 1 plus its page size times its selections, the page size being `first` (or `last`), at
- * most MAX_PAGE_SIZE, and MAX_PAGE_SIZE when neither is given. A larger `first` is not charged for:
- * the resolver refuses it as BAD_USER_INPUT, which says more than "too complex" would.
+ * costs 1 plus its page size times its selections, the page size being `first` (or `last`, or the
+ * argument's default), at most MAX_PAGE_SIZE, and the connections' default page when neither is
+ * given. A larger `first` is not charged for: the resolver refuses it as BAD_USER_INPUT, which
+ * says more than "too complex" would.
  * Depth counts fields from the root (`{ hubs { id } }` is 2), through fragments. Introspection
  * (`__schema`, `__type`) counts as one level: tools' introspection queries nest `ofType` deeply, and
  * introspection itself is switched by GRAPHQL_INTROSPECTION (off in production by default).
@@ -24,9 +25,8 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
-
-/** The largest page a connection serves (larger `first`/`last` are BAD_USER_INPUT). */
-export const MAX_PAGE_SIZE = 100;
+import { DEFAULT_PAGE_SIZE } from '../catalog/models.query.js';
+import { MAX_PAGE_SIZE } from '../catalog/pagination.js';
 /** Nodes (fields and fragments) visited at most while measuring; beyond it the query is refused. */
 export const MAX_QUERY_NODES = 10_000;
 
@@ -52,7 +52,9 @@ export function operationDepth(document: DocumentNode, operation: OperationDefin
       switch (selection.kind) {
         case Kind.FIELD: {
           const below =
-            selection.selectionSet && !selection.name.value.startsWith('__') ? depthOf(selection.selectionSet, seen) : 0;
+            selection.selectionSet && !selection.name.value.startsWith('__')
+              ? depthOf(selection.selectionSet, seen)
+              : 0;
           max = Math.max(max, 1 + below);
           break;
         }
@@ -74,7 +76,7 @@ export function operationDepth(document: DocumentNode, operation: OperationDefin
 
 const pageSizeOf = (args: Record<string, unknown>): number => {
   const sizes = [args['first'], args['last']].filter((value): value is number => typeof value === 'number');
-  if (sizes.length === 0) return MAX_PAGE_SIZE;
+  if (sizes.length === 0) return DEFAULT_PAGE_SIZE;
   return Math.min(MAX_PAGE_SIZE, Math.max(0, ...sizes));
 };
 

@@ -49,6 +49,9 @@ export class FixedWindowRateLimiter {
 
   /** Count one request of `client` and say whether it is within the quota. */
   async hit(client: RateLimitClient): Promise<RateLimitDecision> {
+    // The connection fails fast (no offline queue): give one that is still opening a moment.
+    if (this.redis.status === 'wait' || this.redis.status === 'connecting' || this.redis.status === 'connect')
+      await readyWithin(this.redis, 1_000);
     const id = client.kind === 'key' ? `key:${client.id}` : `ip:${client.ip}`;
     const [count, msLeft] = (await this.redis.eval(HIT, 1, `${this.prefix}:api-rate:${id}`, this.policy.windowMs)) as [
       number,
@@ -75,4 +78,16 @@ export function rateLimitHeaders(decision: RateLimitDecision): Record<string, st
     'RateLimit-Policy': `"fixed window";"api";q=${decision.quota};w=${decision.windowSeconds}`,
     ...(decision.allowed ? {} : { 'Retry-After': String(decision.resetSeconds) }),
   };
+}
+
+function readyWithin(redis: Redis, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    redis.once('ready', done);
+  });
 }

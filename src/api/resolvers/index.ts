@@ -3,9 +3,11 @@
  * src/api/resolvers/<area>.resolvers.ts, typed by the generated `Resolvers`, and is listed here.
  */
 import type { Resolvers } from '../generated/graphql.js';
+import { adminResolvers } from './admin.resolvers.js';
+import { catalogResolvers } from './catalog.resolvers.js';
 import { hubResolvers } from './hub.resolvers.js';
 
-const AREAS: Resolvers[] = [hubResolvers];
+const AREAS: Resolvers[] = [hubResolvers, adminResolvers, catalogResolvers];
 
 /** Merge the areas' maps type by type (two areas may add fields to `Query`). */
 export function mergeResolvers(areas: readonly Resolvers[]): Resolvers {

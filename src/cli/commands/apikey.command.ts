@@ -7,7 +7,10 @@ import { cliContext } from '../context.js';
 
 const scopesOption = (value: string): ApiKeyScope[] => {
   const parsed = parseScopes(value);
-  if (!parsed.ok) throw new InvalidArgumentError(`unknown scope(s) ${parsed.unknown.join(', ')} (known: ${API_KEY_SCOPES.join(', ')})`);
+  if (!parsed.ok)
+    throw new InvalidArgumentError(
+      `unknown scope(s) ${parsed.unknown.join(', ')} (known: ${API_KEY_SCOPES.join(', ')})`,
+    );
   return parsed.scopes;
 };
 
@@ -41,7 +44,9 @@ export function formatKeyTable(keys: readonly ApiKey[]): string {
     when(key.lastUsedAt),
     when(key.revokedAt),
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
   return [header, ...rows]
     .map((row) =>
       row

@@ -1,0 +1,118 @@
+/**
+ * Rows the catalog read side returns, shaped by the SQL (camelCase aliases) so resolvers map
+ * nothing. They are the parent types of the GraphQL resolvers (codegen `mappers` in codegen.ts).
+ */
+import type { StoredReference } from '../../openness/references/reference.repository.js';
+import type {
+  CommercialUse,
+  ComponentStatus,
+  Evidence,
+  LicenseCategory,
+  MofClass,
+  OpennessLevel,
+  WeightsAvailability,
+} from '../../openness/types.js';
+import type { ChangeKind, Gating } from '../../catalog/catalog-model.js';
+
+/** A `models` row as the API reads it (no snapshot, no search document). */
+export interface ModelRow {
+  readonly id: string;
+  readonly hubId: string;
+  readonly repoId: string;
+  readonly author: string | null;
+  readonly name: string;
+  readonly task: string | null;
+  readonly library: string | null;
+  readonly tags: string[];
+  readonly baseModels: string[];
+  readonly gating: Gating | null;
+  readonly licenseId: string | null;
+  readonly licenseHubValue: string | null;
+  /** int8 comes back from pg as a decimal string; the BigInt scalar serializes it. */
+  readonly parameterCount: string | null;
+  readonly downloads: number;
+  readonly downloadsAllTime: string | null;
+  readonly likes: number;
+  readonly createdAt: Date | null;
+  readonly lastModified: Date | null;
+  readonly removedAt: Date | null;
+  readonly cardSummary: string | null;
+}
+
+/** A row of a `models` page: the model plus the value of the order's sort key (for its cursor). */
+export interface ModelPageRow extends ModelRow {
+  readonly sortKey: string | number | Date | null;
+}
+
+export interface LicenseRow {
+  readonly id: string;
+  readonly name: string;
+  readonly url: string | null;
+  readonly category: LicenseCategory;
+  readonly commercialUse: CommercialUse;
+  readonly osiApproved: boolean;
+}
+
+/** `Model.license`: the license row plus the value the model's hub gave. */
+export interface LicenseParent extends LicenseRow {
+  readonly hubValue: string | null;
+}
+
+export interface AssessmentRow {
+  readonly modelId: string;
+  readonly rulesVersion: string;
+  readonly level: OpennessLevel;
+  readonly score: number;
+  readonly mofClass: MofClass;
+  readonly missingComponents: string[];
+  readonly weightsAvailability: WeightsAvailability;
+  readonly weightsFormats: string[];
+  readonly codeInference: ComponentStatus;
+  readonly codeTraining: ComponentStatus;
+  readonly dataTraining: ComponentStatus;
+  readonly docModelCard: ComponentStatus;
+  readonly docPaper: ComponentStatus;
+  readonly docEvaluation: ComponentStatus;
+  readonly evidence: Evidence[];
+  readonly assessedAt: Date;
+}
+
+/** `Model.openness`: the assessment, and the model (parameter count, repo id for references). */
+export interface OpennessParent {
+  readonly model: ModelRow;
+  readonly assessment: AssessmentRow;
+}
+
+export type ReferenceRow = StoredReference;
+
+export interface ChangeRow {
+  readonly id: string;
+  readonly modelId: string;
+  readonly kind: ChangeKind;
+  readonly occurredAt: Date;
+  readonly changedFields: string[];
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+export interface HubUrlRow {
+  readonly id: string;
+  readonly baseUrl: string;
+}
+
+export interface PageInfo {
+  readonly hasNextPage: boolean;
+  readonly hasPreviousPage: boolean;
+  readonly startCursor: string | null;
+  readonly endCursor: string | null;
+}
+
+/** A Relay connection whose `totalCount` is computed only when selected. */
+export interface ConnectionParent<Node> {
+  readonly edges: readonly { readonly cursor: string; readonly node: Node }[];
+  readonly pageInfo: PageInfo;
+  readonly totalCount: () => Promise<number>;
+}
+
+export type ModelConnectionParent = ConnectionParent<ModelRow>;
+export type ChangeConnectionParent = ConnectionParent<ChangeRow>;

@@ -1,0 +1,190 @@
+/**
+ * The SQL of `Query.models`: one page statement and one COUNT statement with the same WHERE. Kept
+ * in this one function (`modelsSql`) so that a bare `http` + `pg` benchmark handler runs exactly
+ * the SQL text the API runs.
+ *
+ * Index-friendly by construction:
+ * - every filter is a condition on a column of `models` (the openness fields are denormalized
+ *   there); license category / commercial use / OSI are resolved against the small `licenses`
+ *   table once (an InitPlan array), then matched on `models.license_id`;
+ * - search is `search_vector @@ tsquery` (GIN index), ranked with ts_rank;
+ * - pages are keyset seeks `(key, id) > (cursor)` in `ORDER BY key, id` order, each served by a
+ *   `(key, id)` B-tree index read forward or backward; there is no OFFSET;
+ * - a nullable key is read in two segments, non-null keys then null keys (nulls last in both
+ *   directions), each its own range of the same index; the second segment is read only for the
+ *   rows the first could not fill (its LIMIT subtracts the first's rows, so a full first segment
+ *   leaves it unexecuted); a cursor inside the null segment seeks on the id alone.
+ */
+import type { Cursor } from './cursor.js';
+import type { ModelsFilter, ModelsQuery, OrderDirection, OrderField } from './models.query.js';
+
+export interface SqlStatement {
+  readonly text: string;
+  readonly values: readonly unknown[];
+}
+
+interface SortKey {
+  /** The key's SQL expression; `tsquery` is the search parameter (RELEVANCE only). */
+  readonly expression: (tsquery: string | null) => string;
+  /** The key's type, to cast a cursor's key text back. */
+  readonly type: 'integer' | 'bigint' | 'timestamptz' | 'double precision' | 'real';
+  readonly nullable: boolean;
+}
+
+export const SORT_KEYS: Readonly<Record<OrderField, SortKey>> = {
+  DOWNLOADS: { expression: () => 'm.downloads', type: 'integer', nullable: false },
+  LIKES: { expression: () => 'm.likes', type: 'integer', nullable: false },
+  CREATED_AT: { expression: () => 'm.created_at', type: 'timestamptz', nullable: true },
+  LAST_MODIFIED: { expression: () => 'm.last_modified', type: 'timestamptz', nullable: true },
+  PARAMETERS: { expression: () => 'm.parameter_count', type: 'bigint', nullable: true },
+  OPENNESS_SCORE: { expression: () => 'm.openness_score', type: 'double precision', nullable: true },
+  RELEVANCE: {
+    expression: (tsquery) => `ts_rank(m.search_vector, to_tsquery('simple', ${tsquery ?? 'NULL'}))`,
+    type: 'real',
+    nullable: false,
+  },
+};
+
+/** Whether `key` is the text of a value of `type` (a cursor's key, before it reaches SQL). */
+export function isKeyText(type: SortKey['type'], key: string): boolean {
+  switch (type) {
+    case 'integer':
+      return /^-?\d{1,10}$/.test(key) && Math.abs(Number(key)) <= 2_147_483_647;
+    case 'bigint':
+      return /^-?\d{1,19}$/.test(key) && BigInt(key) <= 9_223_372_036_854_775_807n;
+    case 'timestamptz':
+      return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(key) && !Number.isNaN(Date.parse(key));
+    case 'double precision':
+    case 'real':
+      return /^-?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/i.test(key) && Number.isFinite(Number(key));
+  }
+}
+
+/** The columns of a `ModelRow` (catalog.rows.ts), aliased to its field names. */
+export const MODEL_COLUMNS = `m.id, m.hub_id AS "hubId", m.repo_id AS "repoId", m.author, m.name, m.task, m.library,
+  coalesce(m.tags, '{}') AS tags, coalesce(m.base_models, '{}') AS "baseModels", m.gating, m.license_id AS "licenseId",
+  m.license_hub_value AS "licenseHubValue", m.parameter_count AS "parameterCount", m.downloads,
+  m.downloads_all_time AS "downloadsAllTime", m.likes, m.created_at AS "createdAt", m.last_modified AS "lastModified",
+  m.removed_at AS "removedAt", m.card_summary AS "cardSummary"`;
+
+class Params {
+  readonly values: unknown[] = [];
+
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/** The WHERE conditions of a filter (without any keyset bound). */
+function filterConditions(filter: ModelsFilter, params: Params, tsquery: string | null): string[] {
+  const where: string[] = [];
+  const anyOf = (column: string, values: readonly string[], type: string) => {
+    if (values.length > 0) where.push(`${column} = ANY(${params.add(values)}::${type}[])`);
+  };
+  if (!filter.includeRemoved) where.push('m.removed_at IS NULL');
+  if (tsquery) where.push(`m.search_vector @@ to_tsquery('simple', ${tsquery})`);
+  anyOf('m.hub_id', filter.hubs, 'text');
+  anyOf('m.author', filter.authors, 'text');
+  anyOf('m.task', filter.tasks, 'text');
+  anyOf('m.library', filter.libraries, 'text');
+  if (filter.tags.length > 0) where.push(`m.tags && ${params.add(filter.tags)}::text[]`);
+  anyOf('m.license_id', filter.licenseIds, 'text');
+
+  const license: string[] = [];
+  if (filter.licenseCategories.length > 0)
+    license.push(`l.category = ANY(${params.add(filter.licenseCategories)}::"LicenseCategory"[])`);
+  if (filter.commercialUse.length > 0)
+    license.push(`l.commercial_use = ANY(${params.add(filter.commercialUse)}::"CommercialUse"[])`);
+  if (filter.osiApproved !== null) license.push(`l.osi_approved = ${params.add(filter.osiApproved)}::boolean`);
+  if (license.length > 0)
+    where.push(`m.license_id = ANY(ARRAY(SELECT l.id FROM licenses l WHERE ${license.join(' AND ')}))`);
+
+  anyOf('m.openness_level', filter.opennessLevels, '"OpennessLevel"');
+  if (filter.minOpennessLevel !== null)
+    where.push(`m.openness_level >= ${params.add(filter.minOpennessLevel)}::"OpennessLevel"`);
+  anyOf('m.mof_class', filter.mofClasses, '"MofClass"');
+  anyOf('m.weights_availability', filter.weights, '"WeightsAvailability"');
+  if (filter.gated !== null) anyOf('m.gating', filter.gated ? ['AUTO', 'MANUAL'] : ['NONE'], '"Gating"');
+  if (filter.minParameters !== null)
+    where.push(`m.parameter_count >= ${params.add(filter.minParameters.toString())}::bigint`);
+  if (filter.maxParameters !== null)
+    where.push(`m.parameter_count <= ${params.add(filter.maxParameters.toString())}::bigint`);
+  if (filter.createdSince !== null) where.push(`m.created_at >= ${params.add(filter.createdSince)}::timestamptz`);
+  if (filter.updatedSince !== null) where.push(`m.last_modified >= ${params.add(filter.updatedSince)}::timestamptz`);
+  return where;
+}
+
+const flip = (direction: OrderDirection): OrderDirection => (direction === 'ASC' ? 'DESC' : 'ASC');
+
+interface Segment {
+  readonly nullKeys: boolean;
+  /** Keyset bound: rows strictly after this cursor in scan order. */
+  readonly after: Cursor | null;
+}
+
+/**
+ * The segments a page reads, in scan order. Non-nullable keys: one. Nullable keys: non-null keys
+ * then null keys in the order's direction (nulls last), reversed when reading backward; a cursor
+ * skips the segments before its own.
+ */
+function segmentsOf(key: SortKey, backward: boolean, cursor: Cursor | null): Segment[] {
+  if (!key.nullable) return [{ nullKeys: false, after: cursor }];
+  const values: Segment = { nullKeys: false, after: cursor && cursor.key !== null ? cursor : null };
+  const nulls: Segment = { nullKeys: true, after: cursor && cursor.key === null ? cursor : null };
+  const ordered = backward ? [nulls, values] : [values, nulls];
+  if (cursor === null) return ordered;
+  const start = ordered.findIndex((segment) => segment.nullKeys === (cursor.key === null));
+  return ordered.slice(start);
+}
+
+function pageStatement(query: ModelsQuery): SqlStatement {
+  const params = new Params();
+  const tsquery = query.filter.search ? params.add(query.filter.search.tsquery) : null;
+  const where = filterConditions(query.filter, params, tsquery);
+  const sortKey = SORT_KEYS[query.order.field];
+  const key = sortKey.expression(tsquery);
+  const direction = query.page.backward ? flip(query.order.direction) : query.order.direction;
+  const after = direction === 'ASC' ? '>' : '<';
+  const segments = segmentsOf(sortKey, query.page.backward, query.page.cursor).map((segment) => {
+    const conditions = [...where];
+    if (sortKey.nullable) conditions.push(`${key} IS ${segment.nullKeys ? '' : 'NOT '}NULL`);
+    if (segment.after && segment.nullKeys) conditions.push(`m.id ${after} ${params.add(segment.after.id)}`);
+    else if (segment.after) {
+      const bound = `${params.add(segment.after.key)}::${sortKey.type}`;
+      conditions.push(`(${key}, m.id) ${after} (${bound}, ${params.add(segment.after.id)})`);
+    }
+    return conditions;
+  });
+  const limit = params.add(query.page.size + 1);
+
+  // Within the null segment `key` is constant; ordering by it too keeps the (key, id) index's order.
+  const select = (conditions: readonly string[], segment: string, rows: string) =>
+    `SELECT ${MODEL_COLUMNS}, ${key} AS "sortKey"${segment}\n` +
+    `FROM models m${conditions.length > 0 ? `\nWHERE ${conditions.join('\n  AND ')}` : ''}\n` +
+    `ORDER BY ${key} ${direction}, m.id ${direction}\nLIMIT ${rows}`;
+  const [first, second] = segments as [string[], string[] | undefined];
+  const text =
+    second === undefined
+      ? select(first, '', limit)
+      : `WITH first_segment AS MATERIALIZED (\n${select(first, ', 0 AS segment', limit)}\n)\n` +
+        `SELECT * FROM (\nSELECT * FROM first_segment\nUNION ALL\n(` +
+        select(second, ', 1 AS segment', `${limit} - (SELECT count(*) FROM first_segment)`) +
+        `)\n) page\nORDER BY segment, "sortKey" ${direction}, id ${direction}\nLIMIT ${limit}`;
+  return { text, values: params.values };
+}
+
+function countStatement(filter: ModelsFilter): SqlStatement {
+  const params = new Params();
+  const tsquery = filter.search ? params.add(filter.search.tsquery) : null;
+  const where = filterConditions(filter, params, tsquery);
+  return {
+    text: `SELECT count(*)::int AS "totalCount" FROM models m${where.length > 0 ? `\nWHERE ${where.join('\n  AND ')}` : ''}`,
+    values: params.values,
+  };
+}
+
+/** The page (`size + 1` rows in scan order, each with its `sortKey`) and the total count. */
+export function modelsSql(query: ModelsQuery): { page: SqlStatement; count: SqlStatement } {
+  return { page: pageStatement(query), count: countStatement(query.filter) };
+}

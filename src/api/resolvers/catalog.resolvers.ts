@@ -1,0 +1,89 @@
+/**
+ * The catalog's query side (schema/catalog.graphql): thin resolvers over the catalog service and
+ * the request's loaders. Also the custom scalars of schema/schema.graphql and the Node interface,
+ * which every area shares.
+ */
+import { GraphQLBigInt, GraphQLDateTime, GraphQLJSON } from 'graphql-scalars';
+import { HUB_ID as HUGGING_FACE } from '../../crawl/huggingface/normalize.js';
+import { findModel, findModels, findNodes, modelHistory } from '../catalog/catalog.service.js';
+import type { Resolvers } from '../generated/graphql.js';
+
+export const catalogResolvers: Resolvers = {
+  BigInt: GraphQLBigInt,
+  DateTime: GraphQLDateTime,
+  JSON: GraphQLJSON,
+
+  Query: {
+    models: (_parent, args, ctx) => findModels(args, ctx.catalog),
+    model: (_parent, args, ctx) => findModel(args.id, ctx.catalog),
+    node: (_parent, args, ctx) => findModel(args.id, ctx.catalog),
+    nodes: (_parent, args, ctx) => findNodes(args.ids, ctx.catalog),
+  },
+
+  // Models are the only nodes so far; another node type adds its `<type>:` prefix here.
+  Node: { __resolveType: () => 'Model' },
+
+  ModelConnection: {
+    nodes: (connection) => connection.edges.map((edge) => edge.node),
+    totalCount: (connection) => connection.totalCount(),
+  },
+
+  Model: {
+    hub: (model) => model.hubId,
+    url: async (model, _args, ctx) => {
+      const hub = await ctx.catalog.loaders.hubById.load(model.hubId);
+      return `${(hub?.baseUrl ?? '').replace(/\/+$/, '')}/${model.repoId}`;
+    },
+    gated: (model) => model.gating,
+    license: async (model, _args, ctx) => {
+      if (model.licenseId === null) return null;
+      const license = await ctx.catalog.loaders.licenseById.load(model.licenseId);
+      return license && { ...license, hubValue: model.licenseHubValue };
+    },
+    openness: async (model, _args, ctx) => {
+      const assessment = await ctx.catalog.loaders.assessmentByModelId.load(model.id);
+      return assessment && { model, assessment };
+    },
+    history: (model, args, ctx) => modelHistory(model, args, ctx.catalog),
+    baseModels: (model, _args, ctx) => ctx.catalog.loaders.baseModels.load(model),
+  },
+
+  Openness: {
+    level: ({ assessment }) => assessment.level,
+    mofClass: ({ assessment }) => assessment.mofClass,
+    missingComponents: ({ assessment }) => assessment.missingComponents,
+    score: ({ assessment }) => assessment.score,
+    rulesVersion: ({ assessment }) => assessment.rulesVersion,
+    weights: ({ assessment, model }) => ({
+      availability: assessment.weightsAvailability,
+      formats: assessment.weightsFormats,
+      parameterCount: model.parameterCount,
+    }),
+    code: ({ assessment }) => ({ inference: assessment.codeInference, training: assessment.codeTraining }),
+    data: ({ assessment }) => ({ training: assessment.dataTraining }),
+    documentation: ({ assessment }) => ({
+      modelCard: assessment.docModelCard,
+      paper: assessment.docPaper,
+      evaluation: assessment.docEvaluation,
+    }),
+    evidence: ({ assessment }) => assessment.evidence,
+    // Reference sources name Hugging Face repositories; other hubs' models have none.
+    references: ({ model }, _args, ctx) =>
+      model.hubId === HUGGING_FACE ? ctx.catalog.loaders.referencesByHfRepoId.load(model.repoId) : [],
+    assessedAt: ({ assessment }) => assessment.assessedAt,
+  },
+
+  ModelChangeConnection: {
+    nodes: (connection) => connection.edges.map((edge) => edge.node),
+    totalCount: (connection) => connection.totalCount(),
+  },
+
+  ModelChange: {
+    model: async (change, _args, ctx) => {
+      const model = await ctx.catalog.loaders.modelById.load(change.modelId);
+      // model_changes.model_id references models(id): a change row always has its model.
+      if (!model) throw new Error(`change ${change.id} names unknown model ${change.modelId}`);
+      return model;
+    },
+  },
+};

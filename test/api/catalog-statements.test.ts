@@ -1,0 +1,99 @@
+/**
+ * The DataLoaders at work: a page of models with license, openness (assessment and expert
+ * references), base models and history costs the same number of SQL statements for 10 models as
+ * for 100. Statements are counted at `pg.Client#query`, which every query of the process goes
+ * through (the pool's, and Prisma's via @prisma/adapter-pg).
+ *
+ * Each loader costs at most one statement per level of the query: fields of the base models
+ * (their own license, openness) are a second level, whose loaders may find everything cached
+ * already (a license the page has), so there the count is bounded rather than fixed.
+ */
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi, type MockInstance } from 'vitest';
+import { graphql, startApi, type RunningApi } from '../helpers/api.js';
+import { useSeededCatalog } from './catalog.fixture.js';
+
+const catalog = useSeededCatalog();
+let api: RunningApi;
+let spy: MockInstance | undefined;
+beforeAll(async () => {
+  api = await startApi({ db: catalog.db, redisUrl: inject('redisUrl') });
+});
+afterEach(() => spy?.mockRestore());
+afterAll(() => api.stop());
+
+const PAGE = `query ($first: Int!, $after: String, $orderBy: ModelOrder, $filter: ModelFilter) {
+  models(first: $first, after: $after, orderBy: $orderBy, filter: $filter) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id url parameterCount
+      license { id category commercialUse osiApproved hubValue }
+      openness {
+        level mofClass score rulesVersion
+        weights { availability formats parameterCount }
+        code { inference training } documentation { modelCard paper evaluation }
+        evidence { rule }
+        references { source class score grades }
+      }
+      baseModels { id name tags }
+      history(first: 3) { totalCount nodes { kind changedFields model { id } } }
+    }
+  }
+}`;
+
+/** The SQL statements one request issues (texts, in order). */
+async function statementsOf(
+  variables: Record<string, unknown>,
+  document = PAGE,
+): Promise<{ statements: string[]; nodes: number }> {
+  // A spy without an implementation calls through; its calls are the statements.
+  spy = vi.spyOn(pg.Client.prototype, 'query');
+  const response = await graphql<{ models: { nodes: unknown[] } }>(api.url, document, variables);
+  const statements = spy.mock.calls.map(([text]: unknown[]) =>
+    typeof text === 'string' ? text : String((text as { text?: string } | null)?.text),
+  );
+  spy.mockRestore();
+  expect(response.body.errors).toBeUndefined();
+  return { statements, nodes: response.body.data?.models.nodes.length ?? 0 };
+}
+
+describe('statements per page', () => {
+  it.each([
+    ['the default order', {}],
+    ['a nullable key (two index segments)', { orderBy: { field: 'PARAMETERS', direction: 'DESC' } }],
+    ['a search', { filter: { search: 'llama' } }],
+  ])('%s: 10 models cost what 100 cost', async (_name, variables) => {
+    const ten = await statementsOf({ first: 10, ...variables });
+    const hundred = await statementsOf({ first: 100, ...variables });
+
+    expect(ten.nodes).toBe(10);
+    expect(hundred.nodes).toBeGreaterThan(ten.nodes);
+    expect(hundred.statements.length).toBe(ten.statements.length);
+    // page, count, hubs, licenses, assessments, references, base models, change pages, change counts.
+    expect(ten.statements.length).toBe(9);
+  });
+
+  it('the base models’ own fields add at most one statement per loader', async () => {
+    const nested = PAGE.replace(
+      'baseModels { id name tags }',
+      'baseModels { id license { id } openness { level references { source } } baseModels { id } }',
+    );
+    for (const first of [10, 100]) {
+      const { statements } = await statementsOf({ first }, nested);
+      // The 9 above, plus licenses, assessments, references and base models for the base models.
+      expect(statements.length).toBeLessThanOrEqual(13);
+    }
+  });
+
+  it('the page query reads no OFFSET and seeks on the keyset', async () => {
+    const first = await graphql<{ models: { pageInfo: { endCursor: string } } }>(
+      api.url,
+      '{ models(first: 2) { pageInfo { endCursor } } }',
+    );
+    const { statements } = await statementsOf({ first: 5, after: first.body.data?.models.pageInfo.endCursor });
+    const page = statements.find((text) => text.includes('"sortKey"')) ?? '';
+    expect(page).toMatch(/\(m\.downloads, m\.id\) < \(\$\d+::integer, \$\d+\)/);
+    expect(page).not.toMatch(/OFFSET/i);
+  });
+});
