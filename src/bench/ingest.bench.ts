@@ -6,7 +6,8 @@
  *   with plain set-based SQL, no normalization, classification or diffing;
  * - pass 1: records → validate → normalize → classify → ingest (diff, change rows, raw records);
  * - pass 2: the same N again with about 5% of them changed (new commits, licenses, gating);
- * - naive: a loop of Prisma `upsert` calls (model, assessment, change row) over a sample;
+ * - naive: a loop of Prisma calls making the same writes (license, model, assessment, raw record,
+ *   change row) model by model, over a sample;
  * - peak RSS after N and after 4N records ingested, to show memory stays flat.
  * Generation of the records (the hub's side) is not timed. Pages are 1,000 records, written by
  * `--concurrency` pages in flight (default 2, like two workers); raw uses the same concurrency.
@@ -146,7 +147,10 @@ async function rawWrite(db: Database, models: readonly CatalogModel[]): Promise<
   }
 }
 
-/** The naive path: one Prisma upsert per model (plus its assessment and change row). */
+/**
+ * The naive path: the same writes ingest makes for a new model — license, model, assessment, raw
+ * record, change row — as one Prisma call each, model after model.
+ */
 async function naiveWrite(db: Database, models: readonly CatalogModel[]): Promise<void> {
   for (const m of models) {
     const id = m.id.replace('huggingface:', 'naive:');
@@ -176,7 +180,23 @@ async function naiveWrite(db: Database, models: readonly CatalogModel[]): Promis
       createdAt: m.createdAt,
       lastModified: m.lastModified,
     };
-    await db.prisma.model.upsert({ where: { id }, create: { id, ...data }, update: data });
+    const license = {
+      name: m.license.name,
+      url: m.license.url,
+      category: m.license.category,
+      commercialUse: m.license.commercialUse,
+      osiApproved: m.license.osiApproved,
+    };
+    await db.prisma.license.upsert({
+      where: { id: m.license.id },
+      create: { id: m.license.id, ...license },
+      update: license,
+    });
+    await db.prisma.model.upsert({
+      where: { id },
+      create: { id, ...data, licenseId: m.license.id },
+      update: { ...data, licenseId: m.license.id },
+    });
     const o = m.openness;
     const assessment = {
       rulesVersion: o.rulesVersion,
@@ -199,7 +219,14 @@ async function naiveWrite(db: Database, models: readonly CatalogModel[]): Promis
       create: { modelId: id, ...assessment },
       update: assessment,
     });
-    await db.prisma.modelChange.create({ data: { modelId: id, kind: 'CREATED', changedFields: [], after: snapshot } });
+    await db.prisma.rawRecord.upsert({
+      where: { modelId: id },
+      create: { modelId: id, payload: m.raw as never },
+      update: { payload: m.raw as never },
+    });
+    await db.prisma.modelChange.create({
+      data: { modelId: id, kind: 'CREATED', changedFields: Object.keys(snapshot), after: snapshot },
+    });
   }
 }
 
