@@ -12,10 +12,10 @@ export async function startReclassificationIfNeeded(
   producer: QueueProducer,
   logger: Logger,
 ): Promise<void> {
-  const pending = await reclassify.pending(RULES_VERSION);
-  if (pending === 0) return;
+  // EXISTS, not a count: this runs at every worker start, over the whole catalog.
+  if (!(await reclassify.anyPending(RULES_VERSION))) return;
   await producer.enqueue(reclassifyJob, { rulesVersion: RULES_VERSION, after: '' });
-  logger.info({ pending, rulesVersion: RULES_VERSION }, 'reclassification queued');
+  logger.info({ rulesVersion: RULES_VERSION }, 'reclassification queued');
 }
 
 export function reclassifyJobs(deps: { reclassify: ReclassifyService; producer: QueueProducer; logger: Logger }) {

@@ -46,6 +46,16 @@ export class ReclassifyService {
     return rows[0]?.n ?? 0;
   }
 
+  /** Whether any model (not removed) awaits reclassification: an index-friendly EXISTS, for start-up. */
+  async anyPending(rulesVersion: string): Promise<boolean> {
+    const { rows } = await this.deps.pool.query<{ pending: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM openness_assessments a JOIN models m ON m.id = a.model_id
+         WHERE a.rules_version <> $1 AND m.removed_at IS NULL) AS pending`,
+      [rulesVersion],
+    );
+    return rows[0]?.pending ?? false;
+  }
+
   /** Reclassify the next `limit` stale models after model id `after` (ids ascending). */
   async batch(rulesVersion: string, after: string, limit = 1_000): Promise<ReclassifyBatch> {
     const { rows } = await this.deps.pool.query<StoredRecord>(

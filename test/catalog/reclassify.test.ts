@@ -62,6 +62,7 @@ describe('ReclassifyService', () => {
       logger,
     });
     expect(await service.pending(RULES_VERSION)).toBe(3);
+    expect(await service.anyPending(RULES_VERSION)).toBe(true);
 
     const first = await service.batch(RULES_VERSION, '', 2);
     const second = await service.batch(RULES_VERSION, first.nextAfter ?? '', 2);
@@ -69,6 +70,7 @@ describe('ReclassifyService', () => {
     expect([first.processed, first.changed, first.nextAfter]).toEqual([2, 0, 'huggingface:acme/b']);
     expect([second.processed, second.changed, second.nextAfter]).toEqual([1, 0, null]);
     expect(await service.pending(RULES_VERSION)).toBe(0);
+    expect(await service.anyPending(RULES_VERSION)).toBe(false);
     const { rows } = await db.pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM model_changes WHERE kind <> 'CREATED'`,
     );

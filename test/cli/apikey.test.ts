@@ -9,7 +9,7 @@ import { HubRepository, knownHubs } from '../../src/catalog/hub.repository.js';
 import { loadConfig } from '../../src/config/config.js';
 import { startApi, type RunningApi } from '../helpers/api.js';
 import { useTestDatabase } from '../helpers/database.js';
-import { runCli } from '../references/run-cli.js';
+import { runCli } from '../helpers/processes.js';
 
 const db = useTestDatabase();
 let api: RunningApi;

@@ -1,32 +1,13 @@
 /** `catalog classify` end to end: the real CLI (through tsx) on a temp file and on stdin. No database. */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../src/lib/project-root.js';
+import { runCli } from '../helpers/processes.js';
 
-interface CliRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function runCli(args: string[], stdin?: string): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-      cwd: PROJECT_ROOT,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
-}
+/** The real CLI, with stdin when given (classify reads `-` / no argument from it). */
+const runClassify = (args: string[], stdin?: string) =>
+  runCli(args, { stdin: stdin ?? '', env: { LOG_LEVEL: 'info' } });
 
 const record = (id: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({
@@ -57,7 +38,7 @@ describe('catalog classify', () => {
   it('classifies a JSON Lines file, one output line per record, reporting bad lines and going on', async () => {
     const file = join(dir, 'records.jsonl');
     writeFileSync(file, `${INPUT}\n`);
-    const run = await runCli(['classify', file]);
+    const run = await runClassify(['classify', file]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const lines = parseLines(run.stdout);
@@ -87,21 +68,21 @@ describe('catalog classify', () => {
   });
 
   it.each([[['classify', '-']], [['classify']]])('reads stdin for %j', async (args) => {
-    const run = await runCli(args, `${record('acme/stdin')}\r\n`);
+    const run = await runClassify(args, `${record('acme/stdin')}\r\n`);
     expect(run.code).toBe(0);
     expect(parseLines(run.stdout)).toEqual([expect.objectContaining({ id: 'huggingface:acme/stdin' })]);
   });
 
   it('exits 1 with a clear message when the input cannot be opened', async () => {
     const missing = join(dir, 'missing.jsonl');
-    const run = await runCli(['classify', missing]);
+    const run = await runClassify(['classify', missing]);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain(`classify: cannot open ${missing}`);
   });
 
   it('exits 1 when the input is a directory', async () => {
-    const run = await runCli(['classify', dir]);
+    const run = await runClassify(['classify', dir]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('is a directory');
   });

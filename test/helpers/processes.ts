@@ -115,3 +115,36 @@ export async function runProcess(entry: string, env: Record<string, string>, arg
   const code = await running.exit();
   return { code, stdout, stderr: running.stderr };
 }
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** tsx's loader, resolved here so the CLI can run from any working directory. */
+const TSX = import.meta.resolve('tsx');
+
+/**
+ * Run the real `catalog` CLI (through tsx, from source) to completion, with this process's
+ * environment plus `env` (logs silenced unless `env` sets LOG_LEVEL), optional stdin and cwd.
+ */
+export function runCli(
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string; stdin?: string } = {},
+): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', TSX, join(PROJECT_ROOT, 'src/cli/main.ts'), ...args], {
+      cwd: options.cwd ?? PROJECT_ROOT,
+      env: { ...process.env, LOG_LEVEL: 'silent', ...options.env },
+      stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    if (options.stdin !== undefined) child.stdin!.end(options.stdin);
+  });
+}

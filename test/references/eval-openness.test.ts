@@ -17,7 +17,7 @@ import {
 } from '../../src/openness/references/eval.js';
 import { loadEvalInput } from '../../src/openness/references/eval.loader.js';
 import { SHARED_REFERENCE_DIR, sharedReferenceDataPresent, warnWhenSharedDataAbsent } from './fake-sources.js';
-import { runCli } from './run-cli.js';
+import { runCli } from '../helpers/processes.js';
 
 warnWhenSharedDataAbsent('eval openness over the real reference data (the agreement targets)');
 

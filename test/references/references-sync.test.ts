@@ -22,7 +22,7 @@ import {
   warnWhenSharedDataAbsent,
   type FakeServer,
 } from './fake-sources.js';
-import { runCli } from './run-cli.js';
+import { runCli } from '../helpers/processes.js';
 
 warnWhenSharedDataAbsent('syncing the real raw reference data into the database');
 

@@ -4,12 +4,11 @@
  */
 import type { StoredReference } from '../../openness/references/reference.repository.js';
 import type {
-  CommercialUse,
   ComponentStatus,
   Evidence,
-  LicenseCategory,
   MofClass,
   OpennessLevel,
+  ResolvedLicense,
   WeightsAvailability,
 } from '../../openness/types.js';
 import type { ChangeKind, Gating } from '../../catalog/catalog-model.js';
@@ -44,14 +43,8 @@ export interface ModelPageRow extends ModelRow {
   readonly sortKey: string | number | Date | null;
 }
 
-export interface LicenseRow {
-  readonly id: string;
-  readonly name: string;
-  readonly url: string | null;
-  readonly category: LicenseCategory;
-  readonly commercialUse: CommercialUse;
-  readonly osiApproved: boolean;
-}
+/** A `licenses` row: the normalized license without the per-model hub value. */
+export type LicenseRow = Omit<ResolvedLicense, 'hubValue'>;
 
 /** `Model.license`: the license row plus the value the model's hub gave. */
 export interface LicenseParent extends LicenseRow {
