@@ -32,6 +32,23 @@ const config: CodegenConfig = {
           ModelChange: '../catalog/catalog.rows.js#ChangeRow',
           ModelConnection: '../catalog/catalog.rows.js#ModelConnectionParent',
           ModelChangeConnection: '../catalog/catalog.rows.js#ChangeConnectionParent',
+          // schema/stats.graphql
+          CatalogStats: '../catalog/stats.service.js#CatalogStatsParent',
+          LicenseFacetCount: '../catalog/stats.service.js#FacetCount',
+          LicenseCategoryFacetCount: '../catalog/stats.service.js#FacetCount',
+          CommercialUseFacetCount: '../catalog/stats.service.js#FacetCount',
+          OpennessLevelFacetCount: '../catalog/stats.service.js#FacetCount',
+          MofClassFacetCount: '../catalog/stats.service.js#FacetCount',
+          WeightsAvailabilityFacetCount: '../catalog/stats.service.js#FacetCount',
+          StringFacetCount: '../catalog/stats.service.js#FacetCount',
+          OpennessBucket: '../catalog/stats.service.js#OpennessBucket',
+          // schema/webhooks.graphql
+          Webhook: '../../generated/prisma/client.js#Webhook',
+          WebhookFilter: '../../events/change-filter.js#ChangeFilter',
+          WebhookDelivery: '../../webhooks/webhook.service.js#DeliveryRow',
+          WebhookDeliveryAttempt: '../../generated/prisma/client.js#WebhookDeliveryAttempt',
+          WebhookDeliveryConnection: '../../webhooks/webhook.service.js#DeliveryConnectionParent',
+          WebhookError: '../../webhooks/webhook.service.js#WebhookError',
         },
         mapperTypeSuffix: 'Row',
         scalars: {

@@ -4,10 +4,12 @@ import type { ReclassifyService } from '../src/catalog/reclassify.service.js';
 import type { CrawlService } from '../src/crawl/crawl.service.js';
 import type { Logger } from '../src/lib/logger.js';
 import type { QueueProducer } from '../src/queue/producer.js';
+import type { WebhookDeliveryService } from '../src/webhooks/webhook-delivery.service.js';
 import { crawlJobs } from './crawl.jobs.js';
 import { reclassifyJobs } from './reclassify.jobs.js';
 import type { BoundJob } from './registry.js';
 import { systemJobs } from './system.jobs.js';
+import { webhookJobs } from './webhook.jobs.js';
 
 export interface WorkerJobDeps {
   readonly redis: Redis;
@@ -16,8 +18,14 @@ export interface WorkerJobDeps {
   readonly reclassify: ReclassifyService;
   readonly producer: QueueProducer;
   readonly logger: Logger;
+  readonly webhookDeliveries: WebhookDeliveryService;
 }
 
 export function workerJobs(deps: WorkerJobDeps): BoundJob[] {
-  return [...systemJobs({ redis: deps.redis, prefix: deps.prefix }), ...crawlJobs(deps), ...reclassifyJobs(deps)];
+  return [
+    ...systemJobs({ redis: deps.redis, prefix: deps.prefix }),
+    ...crawlJobs(deps),
+    ...reclassifyJobs(deps),
+    ...webhookJobs(deps),
+  ];
 }

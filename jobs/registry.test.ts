@@ -17,6 +17,7 @@ describe('checkRegistry', () => {
       reclassify: {} as never,
       producer: {} as never,
       logger: {} as never,
+      webhookDeliveries: {} as never,
     });
     expect(() => checkRegistry(JOB_CONTRACTS, bound)).not.toThrow();
   });

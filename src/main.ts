@@ -20,7 +20,11 @@ lifecycle.onShutdown('postgres', () => db.close());
 const redis = createRedis(config.redis.url, 'client', logger);
 // Mutations queue jobs on their own connection, set up as BullMQ advises for producers.
 const producerRedis = createRedis(config.redis.url, 'producer', logger);
-lifecycle.onShutdown('redis', () => Promise.all([closeRedis(redis), closeRedis(producerRedis)]));
+// The change stream's own connection: a subscribed connection can run no other command.
+const subscriberRedis = createRedis(config.redis.url, 'subscriber', logger);
+lifecycle.onShutdown('redis', () =>
+  Promise.all([closeRedis(redis), closeRedis(producerRedis), closeRedis(subscriberRedis)]),
+);
 
 await lifecycle.run(async () => {
   const readiness = createReadinessCheck({
@@ -29,7 +33,7 @@ await lifecycle.run(async () => {
     migrationsDir: MIGRATIONS_DIR,
     queuePrefix: config.redis.queuePrefix,
   });
-  const server = await createApiServer({ config, logger, db, readiness, redis, producerRedis });
+  const server = await createApiServer({ config, logger, db, readiness, redis, producerRedis, subscriberRedis });
   lifecycle.onShutdown('http', () => server.stop());
 
   server.httpServer.listen(config.http.port, config.http.host);

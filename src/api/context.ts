@@ -6,19 +6,43 @@ import type { AdminService } from './admin/admin.service.js';
 import type { CatalogReadRepository } from './catalog/catalog-read.repository.js';
 import { createCatalogLoaders } from './catalog/catalog.loaders.js';
 import type { CatalogReader } from './catalog/catalog.service.js';
+import { createStatsLoaders } from './catalog/stats.loaders.js';
+import type { StatsReader } from './catalog/stats.service.js';
+import type { StatsRepository } from './catalog/stats.repository.js';
+import type { ChangeLog } from '../events/change-log.js';
+import type { ChangeStream } from '../events/change-stream.js';
+import DataLoader from 'dataloader';
+import type { CrawlRun, PrismaClient } from '../generated/prisma/client.js';
+import type { WebhookService } from '../webhooks/webhook.service.js';
+
+/** The change feed's readers: the log, this instance's live stream (WebSocket only), crawl runs by id. */
+export interface ChangesContext {
+  readonly log: ChangeLog;
+  /** Null where subscriptions are not served (an HTTP request, a test's executeOperation). */
+  readonly stream: ChangeStream | null;
+  readonly crawlRunById: DataLoader<string, CrawlRun | null>;
+}
 
 export interface ApiContext {
   readonly requestId: string;
   readonly logger: Logger;
   readonly hubs: HubRepository;
-  /** Model counts per hub, read once per request however many hubs ask. */
-  readonly hubModelCounts: () => Promise<Map<string, number>>;
   /** The API key the request authenticated with; null for an anonymous request. */
   readonly principal: ApiKeyPrincipal | null;
   /** The mutations' service (crawl requests, reclassification). */
   readonly admin: AdminService;
   /** The catalog read side with this request's DataLoaders (one batched statement per table and page). */
   readonly catalog: CatalogReader;
+  /** Facets and counts (`stats`, `licenses`, `Hub` and `License` counts) with this request's loaders. */
+  readonly stats: StatsReader;
+  readonly changes: ChangesContext;
+  /** The caller's webhooks (schema/webhooks.graphql). */
+  readonly webhooks: WebhookService;
+  /**
+   * Start over with empty loaders. A subscription's context lives as long as the subscription;
+   * each event it delivers renews them, so no event is resolved from an earlier event's cache.
+   */
+  renewLoaders(): void;
 }
 
 export function createContext(base: {
@@ -28,11 +52,44 @@ export function createContext(base: {
   principal: ApiKeyPrincipal | null;
   admin: AdminService;
   catalog: CatalogReadRepository;
+  changeLog: ChangeLog;
+  changeStream?: ChangeStream | null;
+  prisma: PrismaClient;
+  webhooks: WebhookService;
+  stats: StatsRepository;
 }): ApiContext {
-  let counts: Promise<Map<string, number>> | undefined;
+  const { changeLog, changeStream, prisma, stats: statsRepository, ...rest } = base;
+  const crawlRuns = () =>
+    new DataLoader<string, CrawlRun | null>(async (ids) => {
+      const runs = await prisma.crawlRun.findMany({ where: { id: { in: ids.map((id) => BigInt(id)) } } });
+      const byId = new Map(runs.map((run) => [run.id.toString(), run]));
+      return ids.map((id) => byId.get(id) ?? null);
+    });
+  // Loaders are made on first use: renewLoaders() (once per subscription event) only drops them,
+  // so an event whose selection needs none costs nothing.
+  let catalog: CatalogReader | null = null;
+  let stats: StatsReader | null = null;
+  let crawlRunById: DataLoader<string, CrawlRun | null> | null = null;
+  const changes: ChangesContext = {
+    log: changeLog,
+    stream: changeStream ?? null,
+    get crawlRunById() {
+      return (crawlRunById ??= crawlRuns());
+    },
+  };
   return {
-    ...base,
-    hubModelCounts: () => (counts ??= base.hubs.modelCounts()),
-    catalog: { repository: base.catalog, loaders: createCatalogLoaders(base.catalog) },
+    ...rest,
+    get catalog() {
+      return (catalog ??= { repository: base.catalog, loaders: createCatalogLoaders(base.catalog) });
+    },
+    get stats() {
+      return (stats ??= { repository: statsRepository, loaders: createStatsLoaders(statsRepository) });
+    },
+    changes,
+    renewLoaders() {
+      catalog = null;
+      stats = null;
+      crawlRunById = null;
+    },
   };
 }

@@ -11,6 +11,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
+import { makeExecutableSchema } from '@graphql-tools/schema';
 import cors from 'cors';
 import express from 'express';
 import type { Redis } from 'ioredis';
@@ -20,13 +21,19 @@ import { ApiKeyRepository } from '../auth/api-key.repository.js';
 import { Authenticator } from '../auth/authenticator.js';
 import { HubRepository } from '../catalog/hub.repository.js';
 import { CatalogReadRepository } from './catalog/catalog-read.repository.js';
+import { StatsRepository } from './catalog/stats.repository.js';
 import { createCrawlRuntime } from '../crawl/crawl.runtime.js';
 import type { Database } from '../db/database.js';
+import { ChangeLog } from '../events/change-log.js';
+import { ChangeStream } from '../events/change-stream.js';
 import type { Logger } from '../lib/logger.js';
 import { QueueProducer } from '../queue/producer.js';
+import { WebhookQueue } from '../webhooks/webhook-queue.js';
+import { WebhookService } from '../webhooks/webhook.service.js';
 import { AdminService } from './admin/admin.service.js';
 import { createContext, type ApiContext } from './context.js';
 import { formatApiError } from './errors.js';
+import { atomFeedHandler } from './feeds/atom-feed.js';
 import { corsOptions } from './limits/cors.js';
 import { BoundedQueryCache } from './limits/persisted-query-cache.js';
 import { noCacheForMutationsPlugin, queryLimitsPlugin } from './limits/query-limits.plugin.js';
@@ -40,9 +47,10 @@ import {
 import type { Readiness } from './readiness.js';
 import { resolvers } from './resolvers/index.js';
 import { loadTypeDefs } from './schema.js';
+import { startSubscriptionServer, subscriptionsOverWebSocketPlugin } from './subscriptions.js';
 
 export interface ApiServerDeps {
-  readonly config: Pick<Config, 'env' | 'api' | 'redis' | 'huggingFace' | 'crawl'>;
+  readonly config: Pick<Config, 'env' | 'api' | 'redis' | 'huggingFace' | 'crawl' | 'webhooks'>;
   readonly logger: Logger;
   readonly db: Database;
   readonly readiness: () => Promise<Readiness>;
@@ -50,6 +58,8 @@ export interface ApiServerDeps {
   readonly redis: Redis;
   /** The producer connection the mutations queue jobs on. */
   readonly producerRedis: Redis;
+  /** A connection for the change stream alone (it enters subscriber mode; role `subscriber`). */
+  readonly subscriberRedis: Redis;
 }
 
 export interface ApiServer {
@@ -92,10 +102,14 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   });
 
   const { api } = config;
+  // One executable schema for both transports: HTTP (Apollo) and WebSocket (graphql-ws).
+  const schema = makeExecutableSchema<ApiContext>({ typeDefs: loadTypeDefs(), resolvers });
   const apollo = new ApolloServer<ApiContext>({
-    typeDefs: loadTypeDefs(),
-    resolvers,
+    schema,
     includeStacktraceInErrorResponses: config.env === 'development',
+    // Signals belong to the process's Lifecycle (ordered shutdown, then exit 0): Apollo's own
+    // handler would stop it on its own and re-kill the process before the rest is closed.
+    stopOnTerminationSignals: false,
     formatError: formatApiError,
     introspection: api.introspection,
     // GET is served (so caches and CDNs can keep query answers) but, as Apollo's CSRF prevention
@@ -114,18 +128,63 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
       // Catalog reads are public: every field may be cached this long unless it says otherwise.
       ApolloServerPluginCacheControl({ defaultMaxAge: api.cacheMaxAgeSeconds }),
       noCacheForMutationsPlugin(),
+      subscriptionsOverWebSocketPlugin('/graphql'),
       queryLimitsPlugin({ maxDepth: api.maxDepth, maxCost: api.maxCost }),
     ],
   });
   await apollo.start();
 
   const hubs = new HubRepository(db.prisma);
-  const catalog = new CatalogReadRepository(db.pool);
+  const catalog = new CatalogReadRepository(db.pool, api.filterFirstMaxRows);
   const producer = new QueueProducer(deps.producerRedis, config.redis.queuePrefix);
   const { crawl, reclassify } = createCrawlRuntime({ config, db, redis: deps.redis, logger });
   const admin = new AdminService({ pool: db.pool, hubs, crawl, reclassify, producer, logger });
   const authenticator = new Authenticator(new ApiKeyRepository(db.prisma), logger);
   const limiter = api.rateLimit && new FixedWindowRateLimiter(deps.redis, config.redis.queuePrefix, api.rateLimit);
+  const changeLog = new ChangeLog(db.pool);
+  const changeStream = new ChangeStream({
+    log: changeLog,
+    subscriber: deps.subscriberRedis,
+    prefix: config.redis.queuePrefix,
+    logger,
+    ...api.changeStream,
+    // The models of a batch, read once for every subscriber of this instance.
+    enrich: async (changes) => {
+      const ids = [...new Set(changes.map((change) => change.modelId))];
+      const models = new Map((await catalog.modelsByIds(ids)).map((model) => [model.id, model]));
+      for (const change of changes) change.model = models.get(change.modelId) ?? null;
+    },
+  });
+  changeStream.start();
+  const webhooks = new WebhookService({
+    prisma: db.prisma,
+    pool: db.pool,
+    config: config.webhooks,
+    queue: new WebhookQueue(producer, config.webhooks),
+    logger,
+  });
+  const stats = new StatsRepository(db.pool);
+  const contextBase = { hubs, admin, catalog, changeLog, prisma: db.prisma, webhooks, stats };
+  app.get(
+    '/feeds/changes.atom',
+    cors(corsOptions(api.corsOrigins)),
+    authenticateRequest(authenticator, logger),
+    ...(limiter ? [rateLimitRequest(limiter, logger)] : []),
+    refuseRejectedCredentials(),
+    atomFeedHandler({ log: changeLog, pool: db.pool }),
+  );
+  const subscriptions = startSubscriptionServer({
+    httpServer,
+    path: '/graphql',
+    schema,
+    authenticator,
+    limiter: limiter || null,
+    limits: { maxDepth: api.maxDepth, maxCost: api.maxCost },
+    logger,
+    production: config.env === 'production',
+    context: (principal, requestId) =>
+      createContext({ ...contextBase, requestId, logger: logger.child({ requestId }), principal, changeStream }),
+  });
   app.use(
     '/graphql',
     cors(corsOptions(api.corsOrigins)),
@@ -137,12 +196,10 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
       context: ({ req, res }) =>
         Promise.resolve(
           createContext({
+            ...contextBase,
             requestId: String(req.id as string),
             logger: req.log,
-            hubs,
             principal: principalOf(res),
-            admin,
-            catalog,
           }),
         ),
     }),
@@ -151,6 +208,9 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   return {
     httpServer,
     async stop() {
+      // WebSocket clients first (their sockets are not the HTTP server's to drain), then HTTP.
+      await subscriptions.stop();
+      await changeStream.stop();
       await apollo.stop();
       await producer.close();
     },

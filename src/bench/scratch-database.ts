@@ -17,6 +17,7 @@ export async function createScratchDatabase(
   name: string,
   logger: Logger,
   poolSize = 8,
+  options: { readonly reuse?: boolean } = {},
 ): Promise<ScratchDatabase> {
   const base = new URL(config.database.url);
   const url = new URL(config.database.url);
@@ -32,7 +33,8 @@ export async function createScratchDatabase(
       await client.end();
     }
   };
-  await dropIt();
+  // Reuse keeps what an earlier `--keep` run left (migrate brings it up to date); else start empty.
+  if (!options.reuse) await dropIt();
   await migrate({ databaseUrl: url.toString(), migrationsDir: MIGRATIONS_DIR, logger });
   const db = createDatabase({ database: { url: url.toString(), poolSize } }, logger);
   await db.pool.query(

@@ -9,6 +9,9 @@ import type { OpennessResult, ResolvedLicense } from '../openness/types.js';
 
 export type Gating = 'NONE' | 'AUTO' | 'MANUAL';
 
+/** How a model derives from its base models (Hugging Face's `base_model_relation`). */
+export type BaseModelRelation = 'FINETUNE' | 'ADAPTER' | 'QUANTIZED' | 'MERGE';
+
 export interface CatalogModel {
   /** `<hub>:<repoId>` */
   readonly id: string;
@@ -30,6 +33,24 @@ export interface CatalogModel {
   readonly createdAt: Date | null;
   readonly lastModified: Date | null;
   readonly openness: OpennessResult;
+  // Deployment and ecosystem (DESIGN.md), all outside the snapshot: formats are already in it (as
+  // `weights.formats`); quantizations and the base-model relation only change with a new commit,
+  // whose sha is in it; local apps, inference providers and Spaces move with the Hub's app table and
+  // with providers and Spaces coming and going. Keeping them out means that a new way of reading
+  // them (a rules change) never re-announces the whole catalog as UPDATED. Ingest writes them with
+  // the row and refreshes them in place on every sighting, like the counters.
+  /** Weight file formats published (`safetensors`, `gguf`, …): the classifier's `weights.formats`. */
+  readonly formats: readonly string[];
+  /** GGUF file types (`Q4_K_M`) and quantization methods (`gptq`, `bitsandbytes-4bit`), sorted. */
+  readonly quantizations: readonly string[];
+  /** Local apps that run the model (`llama.cpp`, `ollama`, `vllm`, …), sorted. */
+  readonly localApps: readonly string[];
+  /** Hosted inference providers serving it live, sorted. */
+  readonly inferenceProviders: readonly string[];
+  /** Spaces using it; null when the hub record does not say. */
+  readonly spaces: number | null;
+  /** Its relation to its base models; null when it has none. */
+  readonly baseModelRelation: BaseModelRelation | null;
   /** The validated hub record the model was built from (kept for reclassification). */
   readonly raw: Record<string, unknown>;
 }

@@ -8,7 +8,9 @@
  *
  * Change-log order: change rows are inserted under a transaction-scoped advisory lock held until
  * commit, so ids are assigned in commit order and a reader following ids never skips a row that
- * commits late.
+ * commits late. The facet triggers on `models` (migration 20261127060000) take the same lock before
+ * they touch the facet counts, so two pages in flight never lock count rows in opposite orders:
+ * writes of models are serialized from their first facet change to commit.
  */
 import type pg from 'pg';
 import {
@@ -103,6 +105,12 @@ export function modelRow(m: CatalogModel, snapshot: Snapshot, hash: string) {
     snapshot,
     created_at: m.createdAt,
     last_modified: m.lastModified,
+    formats: m.formats,
+    quantizations: m.quantizations,
+    local_apps: m.localApps,
+    inference_providers: m.inferenceProviders,
+    spaces: m.spaces,
+    base_model_relation: m.baseModelRelation,
   };
 }
 
@@ -203,6 +211,8 @@ export class IngestRepository {
       if (!reclassify) {
         await this.upsertRawRecords(client, written, seenAt);
         await this.touchUnchanged(client, touch, seenAt);
+      } else {
+        await this.refreshDerived(client, touch);
       }
       const committed = await this.appendChanges(client, changes, options.crawlRunId ?? null, seenAt);
       await options.beforeCommit?.();
@@ -318,21 +328,31 @@ export class IngestRepository {
       ? ''
       : 'downloads = EXCLUDED.downloads, downloads_all_time = EXCLUDED.downloads_all_time, likes = EXCLUDED.likes,';
     const seen = reclassify ? '' : 'removed_at = NULL, last_seen_at = EXCLUDED.last_seen_at,';
+    // Providers and Spaces churn like the counters (a stored record is as old as its last content
+    // change); a record that does not list Spaces keeps the last count known.
+    const serving = reclassify
+      ? ''
+      : 'inference_providers = EXCLUDED.inference_providers, spaces = coalesce(EXCLUDED.spaces, models.spaces),';
     const rows = write.map(({ model, snapshot, hash }) => modelRow(model, snapshot, hash));
     await client.query(
       `INSERT INTO models (id, hub_id, repo_id, author, name, task, library, tags, base_models, sha, gating, license_id,
          license_hub_value, parameter_count, downloads, downloads_all_time, likes, openness_level, openness_score, mof_class,
-         weights_availability, content_hash, snapshot, created_at, last_modified, removed_at, first_seen_at, last_seen_at, updated_at)
+         weights_availability, content_hash, snapshot, created_at, last_modified, removed_at, first_seen_at, last_seen_at, updated_at,
+         formats, quantizations, local_apps, inference_providers, spaces, base_model_relation)
        SELECT r.id, r.hub_id, r.repo_id, r.author, r.name, r.task, r.library,
          ARRAY(SELECT jsonb_array_elements_text(r.tags)), ARRAY(SELECT jsonb_array_elements_text(r.base_models)),
          r.sha, r.gating::"Gating", r.license_id, r.license_hub_value, r.parameter_count, r.downloads, r.downloads_all_time,
          r.likes, r.openness_level::"OpennessLevel", r.openness_score, r.mof_class::"MofClass",
-         r.weights_availability::"WeightsAvailability", r.content_hash, r.snapshot, r.created_at, r.last_modified, NULL, $2, $2, $2
+         r.weights_availability::"WeightsAvailability", r.content_hash, r.snapshot, r.created_at, r.last_modified, NULL, $2, $2, $2,
+         ARRAY(SELECT jsonb_array_elements_text(r.formats)), ARRAY(SELECT jsonb_array_elements_text(r.quantizations)),
+         ARRAY(SELECT jsonb_array_elements_text(r.local_apps)), ARRAY(SELECT jsonb_array_elements_text(r.inference_providers)),
+         r.spaces, r.base_model_relation::"BaseModelRelation"
        FROM jsonb_to_recordset($1::jsonb) AS r(id text, hub_id text, repo_id text, author text, name text, task text,
          library text, tags jsonb, base_models jsonb, sha text, gating text, license_id text, license_hub_value text,
          parameter_count bigint, downloads integer, downloads_all_time bigint, likes integer, openness_level text,
          openness_score double precision, mof_class text, weights_availability text, content_hash text, snapshot jsonb,
-         created_at timestamptz, last_modified timestamptz)
+         created_at timestamptz, last_modified timestamptz, formats jsonb, quantizations jsonb, local_apps jsonb,
+         inference_providers jsonb, spaces integer, base_model_relation text)
        ON CONFLICT (id) DO UPDATE SET author = EXCLUDED.author, name = EXCLUDED.name, task = EXCLUDED.task,
          library = EXCLUDED.library, tags = EXCLUDED.tags, base_models = EXCLUDED.base_models, sha = EXCLUDED.sha,
          gating = EXCLUDED.gating, license_id = EXCLUDED.license_id, license_hub_value = EXCLUDED.license_hub_value,
@@ -340,6 +360,8 @@ export class IngestRepository {
          openness_score = EXCLUDED.openness_score, mof_class = EXCLUDED.mof_class,
          weights_availability = EXCLUDED.weights_availability, content_hash = EXCLUDED.content_hash,
          snapshot = EXCLUDED.snapshot, created_at = EXCLUDED.created_at, last_modified = EXCLUDED.last_modified,
+         formats = EXCLUDED.formats, quantizations = EXCLUDED.quantizations, local_apps = EXCLUDED.local_apps,
+         base_model_relation = EXCLUDED.base_model_relation, ${serving}
          ${seen} updated_at = EXCLUDED.updated_at`,
       [JSON.stringify(rows), seenAt],
     );
@@ -384,12 +406,43 @@ export class IngestRepository {
     );
   }
 
-  /** Unchanged models: only the volatile counters and the last-seen time move. */
+  /**
+   * Reclassification of unchanged models: what the rules derive from the stored record outside the
+   * snapshot (quantizations, base-model relation) follows the rules; counters, providers and
+   * Spaces do not move (the stored record is older than the last sighting).
+   */
+  private async refreshDerived(client: pg.PoolClient, models: readonly CatalogModel[]): Promise<void> {
+    if (models.length === 0) return;
+    await client.query(
+      `UPDATE models AS m SET quantizations = ARRAY(SELECT jsonb_array_elements_text(r.quantizations)),
+         base_model_relation = r.base_model_relation::"BaseModelRelation"
+       FROM jsonb_to_recordset($1::jsonb) AS r(id text, quantizations jsonb, base_model_relation text)
+       WHERE m.id = r.id AND (m.quantizations, m.base_model_relation::text)
+         IS DISTINCT FROM (ARRAY(SELECT jsonb_array_elements_text(r.quantizations)), r.base_model_relation)`,
+      [
+        JSON.stringify(
+          models.map((m) => ({ id: m.id, quantizations: m.quantizations, base_model_relation: m.baseModelRelation })),
+        ),
+      ],
+    );
+  }
+
+  /**
+   * Unchanged models: only the volatile counters, the deployment facts that live outside the
+   * snapshot (quantizations, base-model relation, local apps, inference providers, Spaces) and the
+   * last-seen time move.
+   */
   private async touchUnchanged(client: pg.PoolClient, models: readonly CatalogModel[], seenAt: Date): Promise<void> {
     if (models.length === 0) return;
     await client.query(
-      `UPDATE models AS m SET last_seen_at = $2, downloads = r.downloads, likes = r.likes, downloads_all_time = r.downloads_all_time
-       FROM jsonb_to_recordset($1::jsonb) AS r(id text, downloads integer, likes integer, downloads_all_time bigint)
+      `UPDATE models AS m SET last_seen_at = $2, downloads = r.downloads, likes = r.likes, downloads_all_time = r.downloads_all_time,
+         quantizations = ARRAY(SELECT jsonb_array_elements_text(r.quantizations)),
+         base_model_relation = r.base_model_relation::"BaseModelRelation",
+         local_apps = ARRAY(SELECT jsonb_array_elements_text(r.local_apps)),
+         inference_providers = ARRAY(SELECT jsonb_array_elements_text(r.inference_providers)),
+         spaces = coalesce(r.spaces, m.spaces)
+       FROM jsonb_to_recordset($1::jsonb) AS r(id text, downloads integer, likes integer, downloads_all_time bigint,
+         quantizations jsonb, base_model_relation text, local_apps jsonb, inference_providers jsonb, spaces integer)
        WHERE m.id = r.id`,
       [
         JSON.stringify(
@@ -398,6 +451,11 @@ export class IngestRepository {
             downloads: m.downloads,
             likes: m.likes,
             downloads_all_time: m.downloadsAllTime,
+            quantizations: m.quantizations,
+            base_model_relation: m.baseModelRelation,
+            local_apps: m.localApps,
+            inference_providers: m.inferenceProviders,
+            spaces: m.spaces,
           })),
         ),
         seenAt,
@@ -415,9 +473,15 @@ export class IngestRepository {
     // Held until COMMIT: ids are handed out in commit order (see the module comment).
     await client.query('SELECT pg_advisory_xact_lock($1)', [CHANGE_LOG_LOCK]);
     const { rows } = await client.query<{ id: string; model_id: string; kind: ChangeKind }>(
-      `INSERT INTO model_changes (model_id, kind, changed_fields, before, after, occurred_at, crawl_run_id)
-       SELECT r.model_id, r.kind::"ChangeKind", ARRAY(SELECT jsonb_array_elements_text(r.changed_fields)), r.before, r.after, $2, $3
+      // The model's state after the change rides along for change filters (migration 20261127070000).
+      `INSERT INTO model_changes (model_id, kind, changed_fields, before, after, occurred_at, crawl_run_id,
+         hub_id, author, license_id, license_category, openness_level)
+       SELECT r.model_id, r.kind::"ChangeKind", ARRAY(SELECT jsonb_array_elements_text(r.changed_fields)), r.before, r.after, $2, $3,
+         m.hub_id, m.author, m.license_id, l.category, m.openness_level
        FROM jsonb_to_recordset($1::jsonb) AS r(model_id text, kind text, changed_fields jsonb, before jsonb, after jsonb)
+       JOIN models m ON m.id = r.model_id
+       LEFT JOIN licenses l ON l.id = m.license_id
+       ORDER BY r.model_id
        RETURNING id::text, model_id, kind`,
       [JSON.stringify(changes), occurredAt, crawlRunId],
     );

@@ -41,8 +41,48 @@ describe('loadConfig', () => {
         introspection: true,
         landingPage: true,
         corsOrigins: [],
+        filterFirstMaxRows: 5000,
+        changeStream: { idlePollMs: 5000, degradedPollMs: 500 },
+      },
+      webhooks: {
+        httpsOnly: false,
+        allowNetworks: [],
+        timeoutMs: 10_000,
+        attempts: 10,
+        backoffMs: 15_000,
+        disableAfter: 5,
+        concurrency: 16,
+        dispatchEveryMs: 5_000,
       },
     });
+  });
+
+  it('reads the webhook settings; https-only follows production', () => {
+    const config = loadConfig({
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'loopback, 10.1.0.0/16,fd00::/8 ,192.0.2.7',
+      WEBHOOK_TIMEOUT_MS: '2500',
+      WEBHOOK_ATTEMPTS: '3',
+      WEBHOOK_BACKOFF_MS: '100',
+      WEBHOOK_DISABLE_AFTER: '2',
+      WEBHOOK_CONCURRENCY: '8',
+      WEBHOOK_DISPATCH_EVERY_MS: '250',
+    });
+    expect(config.webhooks).toEqual({
+      httpsOnly: false,
+      allowNetworks: ['loopback', '10.1.0.0/16', 'fd00::/8', '192.0.2.7'],
+      timeoutMs: 2500,
+      attempts: 3,
+      backoffMs: 100,
+      disableAfter: 2,
+      concurrency: 8,
+      dispatchEveryMs: 250,
+    });
+    expect(loadConfig({ NODE_ENV: 'production' }).webhooks.httpsOnly).toBe(true);
+    expect(problemsOf({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'loopback,intranet', WEBHOOK_ATTEMPTS: '0' })).toEqual([
+      expect.stringMatching(/^WEBHOOK_ALLOW_PRIVATE_NETWORKS: must be a comma list of loopback, private/),
+      expect.stringMatching(/^WEBHOOK_ATTEMPTS: must be an integer between 1 and 30/),
+    ]);
+    expect(problemsOf({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: '10.0.0.0/33' })).toHaveLength(1);
   });
 
   it('needs nothing more in production mode, where introspection and the landing page are off', () => {
@@ -64,6 +104,9 @@ describe('loadConfig', () => {
       GRAPHQL_INTROSPECTION: 'off',
       GRAPHQL_LANDING_PAGE: 'off',
       CORS_ORIGINS: 'https://dash.example.com, http://localhost:3000',
+      MODELS_FILTER_FIRST_MAX_ROWS: '0',
+      CHANGE_STREAM_POLL_MS: '1000',
+      CHANGE_STREAM_DEGRADED_POLL_MS: '100',
     });
     expect(config.api).toEqual({
       rateLimit: { quota: 5, windowMs: 2000 },
@@ -75,6 +118,8 @@ describe('loadConfig', () => {
       introspection: false,
       landingPage: false,
       corsOrigins: ['https://dash.example.com', 'http://localhost:3000'],
+      filterFirstMaxRows: 0,
+      changeStream: { idlePollMs: 1000, degradedPollMs: 100 },
     });
     expect(loadConfig({ API_RATE_LIMIT: '0' }).api.rateLimit).toBeNull();
     expect(loadConfig({ CORS_ORIGINS: '*' }).api.corsOrigins).toBe('*');
@@ -124,6 +169,7 @@ describe('loadConfig', () => {
       worker: { concurrency: 2, lockMs: 30_000, stalledCheckMs: 15_000 },
       crawl: expect.objectContaining({ timeoutMs: 30_000 }) as unknown,
       api: expect.objectContaining({ maxDepth: 12 }) as unknown,
+      webhooks: expect.objectContaining({ attempts: 10 }) as unknown,
     });
   });
 

@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { parseNetworkEntry } from '../webhooks/ssrf.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -50,6 +51,19 @@ const corsOrigins = z
       }),
     { error: 'must be "*" or a comma list of origins such as https://dash.example.com,http://localhost:3000' },
   );
+
+/** `WEBHOOK_ALLOW_PRIVATE_NETWORKS`: a comma list of `loopback`, `private`, `link-local`, `all`, CIDRs or addresses. */
+const networkAllowList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim().toLowerCase())
+      .filter((entry) => entry !== ''),
+  )
+  .refine((entries) => entries.every((entry) => parseNetworkEntry(entry) !== null), {
+    error: 'must be a comma list of loopback, private, link-local, all, or CIDRs such as 10.1.0.0/16,fd00::/8',
+  });
 
 const urlWithProtocols = (protocols: readonly string[], example: string) =>
   z.string().refine(
@@ -106,6 +120,16 @@ const envSchema = z.object({
   GRAPHQL_INTROSPECTION: optionalString.pipe(onOff.optional()),
   GRAPHQL_LANDING_PAGE: optionalString.pipe(onOff.optional()),
   CORS_ORIGINS: withDefault(corsOrigins, ''),
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: withDefault(networkAllowList, ''),
+  WEBHOOK_TIMEOUT_MS: withDefault(integer(100, 120_000), '10000'),
+  WEBHOOK_ATTEMPTS: withDefault(integer(1, 30), '10'),
+  WEBHOOK_BACKOFF_MS: withDefault(integer(10, 3_600_000), '15000'),
+  WEBHOOK_DISABLE_AFTER: withDefault(integer(1, 10_000), '5'),
+  WEBHOOK_CONCURRENCY: withDefault(integer(1, 512), '16'),
+  WEBHOOK_DISPATCH_EVERY_MS: withDefault(integer(50, 600_000), '5000'),
+  MODELS_FILTER_FIRST_MAX_ROWS: withDefault(integer(0, 100_000_000), '5000'),
+  CHANGE_STREAM_POLL_MS: withDefault(integer(100, 600_000), '5000'),
+  CHANGE_STREAM_DEGRADED_POLL_MS: withDefault(integer(50, 60_000), '500'),
 });
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -129,6 +153,27 @@ export interface Config {
     readonly enrich: { readonly enabled: boolean; readonly minDownloads: number; readonly minLikes: number };
   };
   readonly api: ApiConfig;
+  readonly webhooks: WebhookConfig;
+}
+
+/** Webhook dispatch and delivery (src/webhooks, jobs/webhook.jobs.ts). */
+export interface WebhookConfig {
+  /** Only `https:` webhook URLs: in production. */
+  readonly httpsOnly: boolean;
+  /** Networks webhooks may reach besides public addresses (keywords, CIDRs; src/webhooks/ssrf.ts). */
+  readonly allowNetworks: readonly string[];
+  /** Deadline of one HTTP attempt (connect, headers and body). */
+  readonly timeoutMs: number;
+  /** HTTP attempts per delivery before it fails for good. */
+  readonly attempts: number;
+  /** First retry delay; each later one doubles it. */
+  readonly backoffMs: number;
+  /** Deliveries failed for good in a row that disable a webhook. */
+  readonly disableAfter: number;
+  /** Deliveries in flight per worker process. */
+  readonly concurrency: number;
+  /** The dispatcher reads the change log at least this often (pub/sub wakes it sooner). */
+  readonly dispatchEveryMs: number;
 }
 
 /** The GraphQL endpoint's limits and exposure (src/api/limits, src/api/server.ts). */
@@ -147,6 +192,16 @@ export interface ApiConfig {
   readonly landingPage: boolean;
   /** Origins allowed by CORS; `*` for any; empty for none (same-origin only). */
   readonly corsOrigins: readonly string[] | '*';
+  /**
+   * How often each instance reads the change log without being told to: the safety net while
+   * Redis pub/sub works, and the delivery path while it does not.
+   */
+  readonly changeStream: { readonly idlePollMs: number; readonly degradedPollMs: number };
+  /**
+   * `models` pages whose filter matches at most this many models (counted exactly by the facet
+   * cube) read all matches and sort; larger ones walk the order's index (see models.sql.ts).
+   */
+  readonly filterFirstMaxRows: number;
 }
 
 export class ConfigError extends Error {
@@ -202,6 +257,18 @@ export function loadConfig(env: Env = process.env): Config {
       introspection: (e.GRAPHQL_INTROSPECTION ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
       landingPage: (e.GRAPHQL_LANDING_PAGE ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
       corsOrigins: e.CORS_ORIGINS[0] === '*' ? '*' : e.CORS_ORIGINS,
+      filterFirstMaxRows: e.MODELS_FILTER_FIRST_MAX_ROWS,
+      changeStream: { idlePollMs: e.CHANGE_STREAM_POLL_MS, degradedPollMs: e.CHANGE_STREAM_DEGRADED_POLL_MS },
+    },
+    webhooks: {
+      httpsOnly: e.NODE_ENV === 'production',
+      allowNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      attempts: e.WEBHOOK_ATTEMPTS,
+      backoffMs: e.WEBHOOK_BACKOFF_MS,
+      disableAfter: e.WEBHOOK_DISABLE_AFTER,
+      concurrency: e.WEBHOOK_CONCURRENCY,
+      dispatchEveryMs: e.WEBHOOK_DISPATCH_EVERY_MS,
     },
   };
 }

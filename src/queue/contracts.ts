@@ -8,9 +8,10 @@ import { z } from 'zod';
 
 /**
  * `system` for housekeeping; one queue per hub for every request to that hub (listing pages and
- * enrichment, by priority), so a hub's work is visible and can be paused in one place.
+ * enrichment, by priority), so a hub's work is visible and can be paused in one place; `webhooks`
+ * for deliveries, with its own concurrency, so slow endpoints never hold up crawls.
  */
-export const QUEUE_NAMES = ['system', 'crawl-huggingface'] as const;
+export const QUEUE_NAMES = ['system', 'crawl-huggingface', 'webhooks'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobContract<Name extends string = string, Payload extends z.ZodType = z.ZodType> {
@@ -106,7 +107,28 @@ export const reclassifyJob = defineJob({
   options: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: 100, removeOnFail: 500 },
 });
 
-export const JOB_CONTRACTS = [heartbeatJob, crawlStartJob, crawlPageJob, enrichJob, reclassifyJob] as const;
+/**
+ * One webhook delivery (a row of `webhook_deliveries`), by id: the job id is the delivery's, so
+ * enqueuing a pending delivery again while its job exists is a no-op. Attempts and backoff come
+ * from the configuration (src/webhooks/webhook-queue.ts); jobs leave Redis when they end, because
+ * the delivery row and its attempts are the record, and an ended job must not block a re-enqueue.
+ */
+export const webhookDeliveryJob = defineJob({
+  queue: 'webhooks',
+  name: 'webhook-delivery',
+  payload: z.object({ deliveryId: z.string().regex(/^\d+$/) }).strict(),
+  jobId: (payload) => jobIdFrom('delivery', payload.deliveryId),
+  options: { removeOnComplete: true, removeOnFail: true },
+});
+
+export const JOB_CONTRACTS = [
+  heartbeatJob,
+  crawlStartJob,
+  crawlPageJob,
+  enrichJob,
+  reclassifyJob,
+  webhookDeliveryJob,
+] as const;
 
 export const crawlSchedulerId = (hubId: string, mode: 'FULL' | 'INCREMENTAL') =>
   `${hubId}-${mode === 'FULL' ? 'full-sweep' : 'incremental'}`;

@@ -7,12 +7,14 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { backoffDelay } from '../lib/retry.js';
 import type { Logger } from '../lib/logger.js';
 
-export type RedisRole = 'worker' | 'producer' | 'client';
+export type RedisRole = 'worker' | 'producer' | 'client' | 'subscriber';
 
 const ROLE_OPTIONS: Record<RedisRole, RedisOptions> = {
   worker: { maxRetriesPerRequest: null, enableReadyCheck: true },
   producer: { maxRetriesPerRequest: 1, enableOfflineQueue: false },
   client: { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 },
+  // Pub/sub listeners, like workers, wait out outages and re-subscribe when Redis returns.
+  subscriber: { maxRetriesPerRequest: null, enableReadyCheck: true },
 };
 
 export function createRedis(url: string, role: RedisRole, logger: Logger): Redis {
@@ -35,6 +37,11 @@ export function createRedis(url: string, role: RedisRole, logger: Logger): Redis
 /** Close a connection, even one that is still trying to reconnect. */
 export async function closeRedis(redis: Redis): Promise<void> {
   if (redis.status === 'end') return;
+  // Not connected: QUIT would wait in the offline queue (roles that keep one) until Redis returns.
+  if (redis.status !== 'ready') {
+    redis.disconnect();
+    return;
+  }
   try {
     await redis.quit();
   } catch {

@@ -311,11 +311,21 @@ describe('README "Query the catalog"', () => {
   });
 
   it.each(documents.map((document, i) => [i + 1, document] as const))(
-    'query %i runs and finds models',
+    'query %i runs and finds models (or counts them)',
     async (_i, document) => {
-      const response = await graphql<{ models: { totalCount: number; nodes: unknown[] } }>(api.url, document);
+      const response = await graphql<{
+        models?: { nodes: unknown[] };
+        stats?: { totalCount: number; byOpennessLevel: unknown[]; opennessOverTime: unknown[] };
+      }>(api.url, document);
       expect(response.body.errors).toBeUndefined();
-      expect(response.body.data?.models.nodes.length).toBeGreaterThan(0);
+      const data = response.body.data;
+      if (data?.stats) {
+        expect(data.stats.totalCount).toBeGreaterThan(0);
+        expect(data.stats.byOpennessLevel.length).toBeGreaterThan(0);
+        expect(data.stats.opennessOverTime.length).toBeGreaterThan(0);
+      } else {
+        expect(data?.models?.nodes.length).toBeGreaterThan(0);
+      }
     },
   );
 

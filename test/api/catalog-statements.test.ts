@@ -38,6 +38,14 @@ const PAGE = `query ($first: Int!, $after: String, $orderBy: ModelOrder, $filter
       }
       baseModels { id name tags }
       history(first: 3) { totalCount nodes { kind changedFields model { id } } }
+      baseModelRelation
+      deployment {
+        parameterCount estimatedMemoryGb { bits16 bits8 bits4 } formats quantizations localApps inferenceProviders
+      }
+      ecosystem {
+        downloads downloadsAllTime likes spaces ageDays lastModified
+        derivatives { total finetunes adapters quantizations merges }
+      }
     }
   }
 }`;
@@ -63,6 +71,9 @@ describe('statements per page', () => {
     ['the default order', {}],
     ['a nullable key (two index segments)', { orderBy: { field: 'PARAMETERS', direction: 'DESC' } }],
     ['a search', { filter: { search: 'llama' } }],
+    ['the DERIVATIVES order (counts joined, two segments)', { orderBy: { field: 'DERIVATIVES', direction: 'ASC' } }],
+    ['the DOWNLOADS_ALL_TIME order', { orderBy: { field: 'DOWNLOADS_ALL_TIME', direction: 'DESC' } }],
+    ['the deployment filters', { filter: { maxMemoryGb: 80, formats: ['safetensors'], minDerivatives: 0 } }],
   ])('%s: 10 models cost what 100 cost', async (_name, variables) => {
     const ten = await statementsOf({ first: 10, ...variables });
     const hundred = await statementsOf({ first: 100, ...variables });
@@ -70,8 +81,9 @@ describe('statements per page', () => {
     expect(ten.nodes).toBe(10);
     expect(hundred.nodes).toBeGreaterThan(ten.nodes);
     expect(hundred.statements.length).toBe(ten.statements.length);
-    // page, count, hubs, licenses, assessments, references, base models, change pages, change counts.
-    expect(ten.statements.length).toBe(9);
+    // page, count, hubs, licenses, assessments, references, base models, change pages, change counts,
+    // derivative counts (deployment and the rest of ecosystem come with the page's rows).
+    expect(ten.statements.length).toBe(10);
   });
 
   it('the base models’ own fields add at most one statement per loader', async () => {
@@ -81,8 +93,8 @@ describe('statements per page', () => {
     );
     for (const first of [10, 100]) {
       const { statements } = await statementsOf({ first }, nested);
-      // The 9 above, plus licenses, assessments, references and base models for the base models.
-      expect(statements.length).toBeLessThanOrEqual(13);
+      // The 10 above, plus licenses, assessments, references and base models for the base models.
+      expect(statements.length).toBeLessThanOrEqual(14);
     }
   });
 

@@ -33,6 +33,7 @@ export async function startApi(options: {
   });
   const redis = createRedis(options.redisUrl, 'client', silentLogger);
   const producerRedis = createRedis(options.redisUrl, 'producer', silentLogger);
+  const subscriberRedis = createRedis(options.redisUrl, 'subscriber', silentLogger);
   const readiness = createReadinessCheck({
     pool: options.db.pool,
     redis,
@@ -47,6 +48,7 @@ export async function startApi(options: {
     readiness,
     redis,
     producerRedis,
+    subscriberRedis,
   });
   server.httpServer.listen(0, '127.0.0.1');
   await once(server.httpServer, 'listening');
@@ -55,7 +57,7 @@ export async function startApi(options: {
     url: `http://127.0.0.1:${port}`,
     async stop() {
       await server.stop();
-      await Promise.all([closeRedis(redis), closeRedis(producerRedis)]);
+      await Promise.all([closeRedis(redis), closeRedis(producerRedis), closeRedis(subscriberRedis)]);
     },
   };
 }

@@ -64,6 +64,12 @@ export function buildCatalogModel(repoId: string, overrides: Partial<CatalogMode
     createdAt: new Date('2024-01-01T00:00:00Z'),
     lastModified: new Date('2024-06-01T00:00:00Z'),
     openness,
+    formats: openness.weights.formats,
+    quantizations: [],
+    localApps: [],
+    inferenceProviders: [],
+    spaces: null,
+    baseModelRelation: null,
     raw: { id: repoId },
     ...overrides,
   };

@@ -65,7 +65,8 @@ export class RunningProcess {
   /** Send a signal and measure how long the process takes to exit. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; ms: number }> {
     const started = Date.now();
-    if (this.child.exitCode !== null) return { code: this.child.exitCode, ms: 0 };
+    // Already gone (exited, or killed by a signal): nothing to wait for.
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return { code: this.child.exitCode, ms: 0 };
     const exited = once(this.child, 'exit');
     this.child.kill(signal);
     const [code] = (await exited) as [number | null];
@@ -73,7 +74,7 @@ export class RunningProcess {
   }
 
   async exit(): Promise<number | null> {
-    if (this.child.exitCode !== null) return this.child.exitCode;
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
     const [code] = (await once(this.child, 'exit')) as [number | null];
     return code;
   }

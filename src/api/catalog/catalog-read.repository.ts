@@ -14,28 +14,62 @@ import type {
   ModelRow,
   ReferenceRow,
 } from './catalog.rows.js';
-import { MODEL_COLUMNS, modelsSql } from './models.sql.js';
+import type { LineageCountRow } from './deployment.js';
+import { cubeCountSql } from './facets.sql.js';
+import { MODEL_COLUMNS, modelsSql, type PagePlan } from './models.sql.js';
 import type { ModelsQuery } from './models.query.js';
+import { StatsRepository } from './stats.repository.js';
 
 const CHANGE_COLUMNS = `c.id::text AS id, c.model_id AS "modelId", c.kind, c.occurred_at AS "occurredAt",
-  coalesce(c.changed_fields, '{}') AS "changedFields", c.before, c.after`;
+  coalesce(c.changed_fields, '{}') AS "changedFields", c.before, c.after, c.crawl_run_id::text AS "crawlRunId"`;
+
+/**
+ * Up to this many matching rows, a page reads them all and sorts (plan `filter`); above, it walks
+ * the order's index. The crossover of the two costs (matches read vs. ~page × total / matches
+ * read) is near √(page × total): about 7,000 for pages of 50 over a million models; the lower
+ * bound favours the walk, whose cost does not grow with the page's depth in the order.
+ */
+export const FILTER_FIRST_MAX_ROWS = 5_000;
 
 export class CatalogReadRepository {
   private readonly references: ReferenceRepository;
+  /** Facets, licenses with counts, hubs' crawl runs (stats.repository.ts), on the same pool. */
+  readonly stats: StatsRepository;
 
-  constructor(private readonly pool: pg.Pool) {
+  constructor(
+    private readonly pool: pg.Pool,
+    /** See FILTER_FIRST_MAX_ROWS; 0 always walks the index (tests use it to cover both plans). */
+    private readonly filterFirstMaxRows = FILTER_FIRST_MAX_ROWS,
+  ) {
     this.references = new ReferenceRepository(pool);
+    this.stats = new StatsRepository(pool);
   }
 
-  /** `size + 1` rows of the page in scan order (see models.sql.ts). */
-  async modelsPage(query: ModelsQuery): Promise<ModelPageRow[]> {
-    const { page } = modelsSql(query);
+  /** `size + 1` rows of the page in scan order (see models.sql.ts), read with `plan`. */
+  async modelsPage(query: ModelsQuery, plan: PagePlan = 'index'): Promise<ModelPageRow[]> {
+    const { page } = modelsSql(query, plan);
     const result = await this.pool.query<ModelPageRow>(page.text, [...page.values]);
     return result.rows;
   }
 
+  /**
+   * A page, planned with the exact count when the facet cube has it (one cheap statement first):
+   * no page statement at all when nothing matches, the filter-first plan when few rows match
+   * (`filterFirstMaxRows`), the index walk otherwise. The count comes back for `totalCount`.
+   * Filters the cube cannot count are walked, and their count is left to `modelsCount`.
+   */
+  async modelsPageWithCount(query: ModelsQuery): Promise<{ rows: ModelPageRow[]; count: number | null }> {
+    const cube = cubeCountSql(query.filter);
+    if (cube === null) return { rows: await this.modelsPage(query), count: null };
+    const result = await this.pool.query<{ totalCount: number }>(cube.text, [...cube.values]);
+    const count = result.rows[0]?.totalCount ?? 0;
+    if (count === 0) return { rows: [], count };
+    return { rows: await this.modelsPage(query, count <= this.filterFirstMaxRows ? 'filter' : 'index'), count };
+  }
+
+  /** From the facet cube when the filter only uses facet fields (facets.sql.ts), else a COUNT of models. */
   async modelsCount(query: ModelsQuery): Promise<number> {
-    const { count } = modelsSql(query);
+    const count = cubeCountSql(query.filter) ?? modelsSql(query).count;
     const result = await this.pool.query<{ totalCount: number }>(count.text, [...count.values]);
     return result.rows[0]?.totalCount ?? 0;
   }
@@ -44,6 +78,16 @@ export class CatalogReadRepository {
     const result = await this.pool.query<ModelRow>(
       `SELECT ${MODEL_COLUMNS} FROM models m WHERE m.id = ANY($1::text[])`,
       [ids],
+    );
+    return result.rows;
+  }
+
+  /** Derivative counts of those of `modelIds` that have a counts row (models with derivatives). */
+  async lineageCountsByModelIds(modelIds: readonly string[]): Promise<LineageCountRow[]> {
+    const result = await this.pool.query<LineageCountRow>(
+      `SELECT model_id AS "modelId", total, finetunes, adapters, quantizations, merges
+       FROM model_lineage_counts WHERE model_id = ANY($1::text[])`,
+      [modelIds],
     );
     return result.rows;
   }

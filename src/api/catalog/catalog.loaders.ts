@@ -7,6 +7,7 @@
 import DataLoader from 'dataloader';
 import type { CatalogReadRepository } from './catalog-read.repository.js';
 import type { AssessmentRow, ChangeRow, HubUrlRow, LicenseRow, ModelRow, ReferenceRow } from './catalog.rows.js';
+import { NO_DERIVATIVES, type DerivativeCounts } from './deployment.js';
 
 export interface ChangePageKey {
   readonly modelId: string;
@@ -26,6 +27,8 @@ export interface CatalogLoaders {
   readonly hubById: DataLoader<string, HubUrlRow | null>;
   readonly changePage: DataLoader<ChangePageKey, ChangeRow[], string>;
   readonly changeCount: DataLoader<string, number>;
+  /** A model's derivative counts (`ecosystem.derivatives`); one statement per page. */
+  readonly derivativesByModelId: DataLoader<string, DerivativeCounts>;
 }
 
 const pageOf = (key: ChangePageKey) => `${key.limit}:${key.beforeId ?? ''}`;
@@ -115,6 +118,12 @@ export function createCatalogLoaders(repository: CatalogReadRepository): Catalog
     changeCount: new DataLoader(async (modelIds) => {
       const counts = await repository.changeCounts(modelIds);
       return modelIds.map((id) => counts.get(id) ?? 0);
+    }),
+    derivativesByModelId: new DataLoader(async (modelIds) => {
+      const rows = new Map(
+        (await repository.lineageCountsByModelIds(modelIds)).map(({ modelId, ...counts }) => [modelId, counts]),
+      );
+      return modelIds.map((id) => rows.get(id) ?? NO_DERIVATIVES);
     }),
   };
 }

@@ -11,7 +11,7 @@ import type {
   ResolvedLicense,
   WeightsAvailability,
 } from '../../openness/types.js';
-import type { ChangeKind, Gating } from '../../catalog/catalog-model.js';
+import type { BaseModelRelation, ChangeKind, Gating } from '../../catalog/catalog-model.js';
 
 /** A `models` row as the API reads it (no snapshot, no search document). */
 export interface ModelRow {
@@ -36,6 +36,12 @@ export interface ModelRow {
   readonly lastModified: Date | null;
   readonly removedAt: Date | null;
   readonly cardSummary: string | null;
+  readonly formats: string[];
+  readonly quantizations: string[];
+  readonly localApps: string[];
+  readonly inferenceProviders: string[];
+  readonly spaces: number | null;
+  readonly baseModelRelation: BaseModelRelation | null;
 }
 
 /** A row of a `models` page: the model plus the value of the order's sort key (for its cursor). */
@@ -86,6 +92,10 @@ export interface ChangeRow {
   readonly changedFields: string[];
   readonly before: unknown;
   readonly after: unknown;
+  /** The crawl run that committed it (history and the change feed select it). */
+  readonly crawlRunId?: string | null;
+  /** The model as it is now, when the reader already has it (live subscriptions). */
+  readonly model?: ModelRow | null;
 }
 
 export interface HubUrlRow {

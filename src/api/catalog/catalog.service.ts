@@ -29,7 +29,7 @@ function modelOf({ sortKey: _sortKey, ...row }: ModelPageRow): ModelRow {
 
 export async function findModels(args: ModelsArgs, catalog: CatalogReader): Promise<ModelConnectionParent> {
   const query = parseModelsArgs(args);
-  const rows = await catalog.repository.modelsPage(query);
+  const { rows, count: known } = await catalog.repository.modelsPageWithCount(query);
   const order = `${query.order.field}:${query.order.direction}`;
   const models = new Map(rows.map((row) => [row.id, modelOf(row)]));
   for (const [id, model] of models) catalog.loaders.modelById.prime(id, model);
@@ -39,7 +39,7 @@ export async function findModels(args: ModelsArgs, catalog: CatalogReader): Prom
     query.page,
     (row) => encodeCursor({ order, key: keyText(row.sortKey), id: row.id }),
     (row) => models.get(row.id) as ModelRow,
-    () => (count ??= catalog.repository.modelsCount(query)),
+    () => (count ??= known !== null ? Promise.resolve(known) : catalog.repository.modelsCount(query)),
   );
 }
 

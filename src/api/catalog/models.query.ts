@@ -13,11 +13,20 @@ import type {
 } from '../../openness/types.js';
 import { CatalogError } from '../errors.js';
 import { decodeCursor, type Cursor } from './cursor.js';
+import type { Precision } from './deployment.js';
 import { isKeyText, SORT_KEYS } from './models.sql.js';
 import { pageRequest, type PageArgs } from './pagination.js';
 
 export type OrderField =
-  'DOWNLOADS' | 'LIKES' | 'CREATED_AT' | 'LAST_MODIFIED' | 'PARAMETERS' | 'OPENNESS_SCORE' | 'RELEVANCE';
+  | 'DOWNLOADS'
+  | 'LIKES'
+  | 'CREATED_AT'
+  | 'LAST_MODIFIED'
+  | 'PARAMETERS'
+  | 'OPENNESS_SCORE'
+  | 'RELEVANCE'
+  | 'DERIVATIVES'
+  | 'DOWNLOADS_ALL_TIME';
 export type OrderDirection = 'ASC' | 'DESC';
 
 export interface SearchQuery {
@@ -47,6 +56,12 @@ export interface ModelsFilter {
   readonly createdSince: Date | null;
   readonly updatedSince: Date | null;
   readonly includeRemoved: boolean;
+  /** Estimated memory at `memoryPrecision` at most this (GB); see deployment.ts. */
+  readonly maxMemoryGb: number | null;
+  readonly memoryPrecision: Precision;
+  /** Lowercase. */
+  readonly formats: readonly string[];
+  readonly minDerivatives: number | null;
 }
 
 export interface ModelsQuery {
@@ -139,6 +154,13 @@ const filterSchema = z
       .boolean()
       .nullish()
       .transform((value) => value ?? false),
+    maxMemoryGb: optional(z.number().min(0, 'must not be negative')),
+    memoryPrecision: z
+      .enum(['BITS16', 'BITS8', 'BITS4'])
+      .nullish()
+      .transform((value): Precision => value ?? 'BITS16'),
+    formats: values(text).transform((formats) => [...new Set(formats.map((format) => format.toLowerCase()))]),
+    minDerivatives: optional(z.number().int().min(0, 'must not be negative')),
   })
   .refine(
     (filter) =>

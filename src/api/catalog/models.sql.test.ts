@@ -13,7 +13,11 @@ describe('modelsSql', () => {
     expect(page.text).toContain('ORDER BY m.downloads DESC, m.id DESC');
     expect(page.text).not.toMatch(/OFFSET|UNION/);
     expect(page.values).toEqual(['42', 'huggingface:a/b', 6]);
-    expect(page.text).toMatch(/LIMIT \$3$/);
+    expect(page.text).toMatch(/LIMIT \$3\n\)/);
+    // Rows are read whole only for the chosen page (step 2), by id.
+    expect(page.text).toMatch(
+      /FROM page JOIN models m ON m\.id = page\.id\nORDER BY page\."sortKey" (ASC|DESC), page\.id (ASC|DESC)$/,
+    );
   });
 
   it('reads backward in the reverse order', () => {
@@ -61,7 +65,8 @@ describe('modelsSql', () => {
     if (segments.length > 1) {
       // The second segment reads only what the first left of the page.
       expect(page.text).toMatch(/UNION ALL[\s\S]*LIMIT \$\d+ - \(SELECT count\(\*\) FROM first_segment\)\)/);
-      expect(page.text).toMatch(/ORDER BY segment, "sortKey" (ASC|DESC), id (ASC|DESC)\nLIMIT \$\d+$/);
+      expect(page.text).toMatch(/ORDER BY segment, "sortKey" (ASC|DESC), id (ASC|DESC)\nLIMIT \$\d+\n\)/);
+      expect(page.text).toMatch(/ORDER BY page\.segment, page\."sortKey" (ASC|DESC), page\.id (ASC|DESC)$/);
     }
   });
 

@@ -13,9 +13,13 @@
  * - a nullable key is read in two segments, non-null keys then null keys (nulls last in both
  *   directions), each its own range of the same index; the second segment is read only for the
  *   rows the first could not fill (its LIMIT subtracts the first's rows, so a full first segment
- *   leaves it unexecuted); a cursor inside the null segment seeks on the id alone.
+ *   leaves it unexecuted); a cursor inside the null segment seeks on the id alone;
+ * - DERIVATIVES keeps its key in `model_lineage_counts`: its first segment walks that table's
+ *   (total, model_id) index joined to `models`, its keyless segment (models without derivatives)
+ *   is read like a null segment, placed where 0 sorts.
  */
 import type { Cursor } from './cursor.js';
+import { maxParametersForMemory, PRECISION_BITS } from './deployment.js';
 import type { ModelsFilter, ModelsQuery, OrderDirection, OrderField } from './models.query.js';
 
 export interface SqlStatement {
@@ -29,6 +33,17 @@ interface SortKey {
   /** The key's type, to cast a cursor's key text back. */
   readonly type: 'integer' | 'bigint' | 'timestamptz' | 'double precision' | 'real';
   readonly nullable: boolean;
+  /**
+   * Where the rows without a key sort: `last` in both directions (nulls last, the default), or
+   * `low`, where the lowest keys sort (first ASC, last DESC).
+   */
+  readonly nullsAt?: 'last' | 'low';
+  /**
+   * A key kept in another table: the rows with a key are read from `from` (joined to `models m`)
+   * in its (key, `id`) index order where `present`; the rows without one are `models m` rows where
+   * `absent`, by id.
+   */
+  readonly joined?: { readonly from: string; readonly id: string; readonly present: string; readonly absent: string };
 }
 
 export const SORT_KEYS: Readonly<Record<OrderField, SortKey>> = {
@@ -43,6 +58,21 @@ export const SORT_KEYS: Readonly<Record<OrderField, SortKey>> = {
     type: 'real',
     nullable: false,
   },
+  // The counts table holds only bases with derivatives (or that had some); a model without any is
+  // a row of the keyless segment, placed where 0 sorts.
+  DERIVATIVES: {
+    expression: () => 'lc.total',
+    type: 'integer',
+    nullable: true,
+    nullsAt: 'low',
+    joined: {
+      from: 'model_lineage_counts lc JOIN models m ON m.id = lc.model_id',
+      id: 'lc.model_id',
+      present: 'lc.total > 0',
+      absent: 'NOT EXISTS (SELECT 1 FROM model_lineage_counts lc WHERE lc.model_id = m.id AND lc.total > 0)',
+    },
+  },
+  DOWNLOADS_ALL_TIME: { expression: () => 'm.downloads_all_time', type: 'bigint', nullable: true },
 };
 
 /** Whether `key` is the text of a value of `type` (a cursor's key, before it reaches SQL). */
@@ -65,9 +95,13 @@ export const MODEL_COLUMNS = `m.id, m.hub_id AS "hubId", m.repo_id AS "repoId", 
   coalesce(m.tags, '{}') AS tags, coalesce(m.base_models, '{}') AS "baseModels", m.gating, m.license_id AS "licenseId",
   m.license_hub_value AS "licenseHubValue", m.parameter_count AS "parameterCount", m.downloads,
   m.downloads_all_time AS "downloadsAllTime", m.likes, m.created_at AS "createdAt", m.last_modified AS "lastModified",
-  m.removed_at AS "removedAt", m.card_summary AS "cardSummary"`;
+  m.removed_at AS "removedAt", m.card_summary AS "cardSummary", coalesce(m.formats, '{}') AS formats,
+  coalesce(m.quantizations, '{}') AS quantizations, coalesce(m.local_apps, '{}') AS "localApps",
+  coalesce(m.inference_providers, '{}') AS "inferenceProviders", m.spaces,
+  m.base_model_relation AS "baseModelRelation"`;
 
-class Params {
+/** The parameters of one statement: `add` a value, get its `$n`. */
+export class Params {
   readonly values: unknown[] = [];
 
   add(value: unknown): string {
@@ -76,8 +110,11 @@ class Params {
   }
 }
 
-/** The WHERE conditions of a filter (without any keyset bound). */
-function filterConditions(filter: ModelsFilter, params: Params, tsquery: string | null): string[] {
+/**
+ * The WHERE conditions of a filter (without any keyset bound) over `models m`; `tsquery` is the
+ * search parameter. Also the fallback of `stats` for filters the facet cube cannot answer (facets.sql.ts).
+ */
+export function filterConditions(filter: ModelsFilter, params: Params, tsquery: string | null): string[] {
   const where: string[] = [];
   const anyOf = (column: string, values: readonly string[], type: string) => {
     if (values.length > 0) where.push(`${column} = ANY(${params.add(values)}::${type}[])`);
@@ -112,6 +149,17 @@ function filterConditions(filter: ModelsFilter, params: Params, tsquery: string 
     where.push(`m.parameter_count <= ${params.add(filter.maxParameters.toString())}::bigint`);
   if (filter.createdSince !== null) where.push(`m.created_at >= ${params.add(filter.createdSince)}::timestamptz`);
   if (filter.updatedSince !== null) where.push(`m.last_modified >= ${params.add(filter.updatedSince)}::timestamptz`);
+  // Memory is estimated from the parameter count alone: the bound is a parameter count (index-served).
+  if (filter.maxMemoryGb !== null) {
+    const bound = maxParametersForMemory(filter.maxMemoryGb, PRECISION_BITS[filter.memoryPrecision]);
+    where.push(`m.parameter_count <= ${params.add(bound.toString())}::bigint`);
+  }
+  if (filter.formats.length > 0) where.push(`m.formats && ${params.add(filter.formats)}::text[]`);
+  if (filter.minDerivatives !== null && filter.minDerivatives > 0) {
+    where.push(
+      `m.id IN (SELECT lcf.model_id FROM model_lineage_counts lcf WHERE lcf.total >= ${params.add(filter.minDerivatives)}::integer)`,
+    );
+  }
   return where;
 }
 
@@ -125,20 +173,44 @@ interface Segment {
 
 /**
  * The segments a page reads, in scan order. Non-nullable keys: one. Nullable keys: non-null keys
- * then null keys in the order's direction (nulls last), reversed when reading backward; a cursor
- * skips the segments before its own.
+ * then null keys in the order's direction (nulls last), reversed when reading backward — or, for
+ * nulls placed `low`, null keys first when the scan runs ASC; a cursor skips the segments before
+ * its own.
  */
-function segmentsOf(key: SortKey, backward: boolean, cursor: Cursor | null): Segment[] {
+function segmentsOf(key: SortKey, scan: OrderDirection, backward: boolean, cursor: Cursor | null): Segment[] {
   if (!key.nullable) return [{ nullKeys: false, after: cursor }];
   const values: Segment = { nullKeys: false, after: cursor && cursor.key !== null ? cursor : null };
   const nulls: Segment = { nullKeys: true, after: cursor && cursor.key === null ? cursor : null };
-  const ordered = backward ? [nulls, values] : [values, nulls];
+  const nullsFirst = key.nullsAt === 'low' ? scan === 'ASC' : backward;
+  const ordered = nullsFirst ? [nulls, values] : [values, nulls];
   if (cursor === null) return ordered;
   const start = ordered.findIndex((segment) => segment.nullKeys === (cursor.key === null));
   return ordered.slice(start);
 }
 
-function pageStatement(query: ModelsQuery): SqlStatement {
+/** Where a segment's rows come from: FROM clause, key and id expressions, segment condition. */
+function sourceOf(sortKey: SortKey, key: string, nullKeys: boolean) {
+  const { joined } = sortKey;
+  if (joined) {
+    return nullKeys
+      ? { from: 'models m', key: `NULL::${sortKey.type}`, id: 'm.id', condition: joined.absent }
+      : { from: joined.from, key, id: joined.id, condition: joined.present };
+  }
+  const condition = sortKey.nullable ? `${key} IS ${nullKeys ? '' : 'NOT '}NULL` : null;
+  return { from: 'models m', key, id: 'm.id', condition };
+}
+
+/**
+ * How a page finds its rows. `index`: walk the order's (key, id) index and keep the rows that
+ * match — the fastest plan while matches are common (about size × total / matches rows read).
+ * `filter`: read every matching row through the filters' own indexes, then keep the first `size`
+ * in order (a top-N sort) — the plan for rare matches, where a walk would read most of the index
+ * to find a page. The planner cannot tell the two apart (it does not know how many rows a mix of
+ * license categories and levels matches); the facet cube does, exactly, so the caller chooses.
+ */
+export type PagePlan = 'index' | 'filter';
+
+function pageStatement(query: ModelsQuery, plan: PagePlan): SqlStatement {
   const params = new Params();
   const tsquery = query.filter.search ? params.add(query.filter.search.tsquery) : null;
   const where = filterConditions(query.filter, params, tsquery);
@@ -146,31 +218,52 @@ function pageStatement(query: ModelsQuery): SqlStatement {
   const key = sortKey.expression(tsquery);
   const direction = query.page.backward ? flip(query.order.direction) : query.order.direction;
   const after = direction === 'ASC' ? '>' : '<';
-  const segments = segmentsOf(sortKey, query.page.backward, query.page.cursor).map((segment) => {
+  const segments = segmentsOf(sortKey, direction, query.page.backward, query.page.cursor).map((segment) => {
+    const source = sourceOf(sortKey, key, segment.nullKeys);
     const conditions = [...where];
-    if (sortKey.nullable) conditions.push(`${key} IS ${segment.nullKeys ? '' : 'NOT '}NULL`);
-    if (segment.after && segment.nullKeys) conditions.push(`m.id ${after} ${params.add(segment.after.id)}`);
+    if (source.condition !== null) conditions.push(source.condition);
+    if (segment.after && segment.nullKeys) conditions.push(`${source.id} ${after} ${params.add(segment.after.id)}`);
     else if (segment.after) {
       const bound = `${params.add(segment.after.key)}::${sortKey.type}`;
-      conditions.push(`(${key}, m.id) ${after} (${bound}, ${params.add(segment.after.id)})`);
+      conditions.push(`(${source.key}, ${source.id}) ${after} (${bound}, ${params.add(segment.after.id)})`);
     }
-    return conditions;
+    return { source, conditions };
   });
   const limit = params.add(query.page.size + 1);
 
+  // Step 1 chooses the page's rows as (id, sort key) only, so that an index holding the filter
+  // columns serves it without reading the table (index-only); step 2 reads the chosen rows whole.
   // Within the null segment `key` is constant; ordering by it too keeps the (key, id) index's order.
-  const select = (conditions: readonly string[], segment: string, rows: string) =>
-    `SELECT ${MODEL_COLUMNS}, ${key} AS "sortKey"${segment}\n` +
-    `FROM models m${conditions.length > 0 ? `\nWHERE ${conditions.join('\n  AND ')}` : ''}\n` +
-    `ORDER BY ${key} ${direction}, m.id ${direction}\nLIMIT ${rows}`;
-  const [first, second] = segments as [string[], string[] | undefined];
-  const text =
+  const select = ({ source, conditions }: (typeof segments)[number], segment: string, rows: string) => {
+    const where = conditions.length > 0 ? `\nWHERE ${conditions.join('\n  AND ')}` : '';
+    if (plan === 'filter') {
+      // A MATERIALIZED CTE is planned on its own, for its WHERE alone (the filters' indexes), not
+      // for the outer ORDER BY … LIMIT; its rows (all the matches, few by the plan's choice) are
+      // then top-N sorted.
+      const matching = `matching${segment === '' ? '' : segment.replace(/\D/g, '')}`;
+      return (
+        `(WITH ${matching} AS MATERIALIZED (\nSELECT m.id, ${source.key} AS "sortKey"${segment}\nFROM ${source.from}${where}\n)\n` +
+        `SELECT * FROM ${matching}\nORDER BY "sortKey" ${direction}, id ${direction}\nLIMIT ${rows})`
+      );
+    }
+    return (
+      `SELECT m.id, ${source.key} AS "sortKey"${segment}\n` +
+      `FROM ${source.from}${where}\n` +
+      `ORDER BY ${source.key} ${direction}, ${source.id} ${direction}\nLIMIT ${rows}`
+    );
+  };
+  const [first, second] = segments as [(typeof segments)[number], (typeof segments)[number] | undefined];
+  const chosen =
     second === undefined
       ? select(first, '', limit)
       : `WITH first_segment AS MATERIALIZED (\n${select(first, ', 0 AS segment', limit)}\n)\n` +
         `SELECT * FROM (\nSELECT * FROM first_segment\nUNION ALL\n(` +
         select(second, ', 1 AS segment', `${limit} - (SELECT count(*) FROM first_segment)`) +
-        `)\n) page\nORDER BY segment, "sortKey" ${direction}, id ${direction}\nLIMIT ${limit}`;
+        `)\n) segments\nORDER BY segment, "sortKey" ${direction}, id ${direction}\nLIMIT ${limit}`;
+  const text =
+    `WITH page AS MATERIALIZED (\n${chosen}\n)\n` +
+    `SELECT ${MODEL_COLUMNS}, page."sortKey"\nFROM page JOIN models m ON m.id = page.id\n` +
+    `ORDER BY ${second === undefined ? '' : 'page.segment, '}page."sortKey" ${direction}, page.id ${direction}`;
   return { text, values: params.values };
 }
 
@@ -185,6 +278,6 @@ function countStatement(filter: ModelsFilter): SqlStatement {
 }
 
 /** The page (`size + 1` rows in scan order, each with its `sortKey`) and the total count. */
-export function modelsSql(query: ModelsQuery): { page: SqlStatement; count: SqlStatement } {
-  return { page: pageStatement(query), count: countStatement(query.filter) };
+export function modelsSql(query: ModelsQuery, plan: PagePlan = 'index'): { page: SqlStatement; count: SqlStatement } {
+  return { page: pageStatement(query, plan), count: countStatement(query.filter) };
 }

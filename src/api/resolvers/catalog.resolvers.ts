@@ -6,6 +6,7 @@
 import { GraphQLBigInt, GraphQLDateTime, GraphQLJSON } from 'graphql-scalars';
 import { HUB_ID as HUGGING_FACE } from '../../crawl/huggingface/normalize.js';
 import { findModel, findModels, findNodes, modelHistory } from '../catalog/catalog.service.js';
+import { deploymentOf, ecosystemOf } from '../catalog/deployment.js';
 import type { Resolvers } from '../generated/graphql.js';
 
 export const catalogResolvers: Resolvers = {
@@ -46,6 +47,10 @@ export const catalogResolvers: Resolvers = {
     },
     history: (model, args, ctx) => modelHistory(model, args, ctx.catalog),
     baseModels: (model, _args, ctx) => ctx.catalog.loaders.baseModels.load(model),
+    // schema/deployment.graphql
+    deployment: (model) => deploymentOf(model),
+    ecosystem: async (model, _args, ctx) =>
+      ecosystemOf(model, await ctx.catalog.loaders.derivativesByModelId.load(model.id), new Date()),
   },
 
   Openness: {
@@ -80,7 +85,8 @@ export const catalogResolvers: Resolvers = {
 
   ModelChange: {
     model: async (change, _args, ctx) => {
-      const model = await ctx.catalog.loaders.modelById.load(change.modelId);
+      // Live events carry the model, read once per batch for every subscriber of the instance.
+      const model = change.model ?? (await ctx.catalog.loaders.modelById.load(change.modelId));
       // model_changes.model_id references models(id): a change row always has its model.
       if (!model) throw new Error(`change ${change.id} names unknown model ${change.modelId}`);
       return model;

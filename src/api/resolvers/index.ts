@@ -5,9 +5,19 @@
 import type { Resolvers } from '../generated/graphql.js';
 import { adminResolvers } from './admin.resolvers.js';
 import { catalogResolvers } from './catalog.resolvers.js';
+import { changesResolvers } from './changes.resolvers.js';
 import { hubResolvers } from './hub.resolvers.js';
+import { statsResolvers } from './stats.resolvers.js';
+import { webhookResolvers } from './webhooks.resolvers.js';
 
-const AREAS: Resolvers[] = [hubResolvers, adminResolvers, catalogResolvers];
+const AREAS: Resolvers[] = [
+  hubResolvers,
+  adminResolvers,
+  catalogResolvers,
+  changesResolvers,
+  statsResolvers,
+  webhookResolvers,
+];
 
 /** Merge the areas' maps type by type (two areas may add fields to `Query`). */
 export function mergeResolvers(areas: readonly Resolvers[]): Resolvers {

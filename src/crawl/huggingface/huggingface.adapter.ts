@@ -86,7 +86,14 @@ export class HuggingFaceAdapter implements HubAdapter {
         name: repoId,
         hubUrl: this.options.endpoint,
         fetch,
-        additionalFields: [...LIST_EXPAND.filter((field) => field !== 'gguf'), 'model-index'] as never[],
+        // Beyond the listing's fields: evaluation results, the Spaces using the model (too long a
+        // list to expand for every model of a listing page) and the config (quantization_config).
+        additionalFields: [
+          ...LIST_EXPAND.filter((field) => field !== 'gguf'),
+          'model-index',
+          'spaces',
+          'config',
+        ] as never[],
       });
       info = modelEntryToRecord(entry as unknown as Record<string, unknown>);
     } catch (error) {

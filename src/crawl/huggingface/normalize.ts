@@ -2,6 +2,7 @@
 import type { CatalogModel, Gating } from '../../catalog/catalog-model.js';
 import { classifyHuggingFace } from '../../openness/classify.js';
 import type { Evidence, OpennessResult } from '../../openness/types.js';
+import { baseModelRelationOf, inferenceProvidersOf, localAppsOf, quantizationsOf, spacesOf } from './deployment.js';
 import type { FieldProblem, HfRecord } from './hf-record.js';
 
 export const HUB_ID = 'huggingface';
@@ -58,6 +59,9 @@ export function normalizeHfRecord(
     problems.length > 0
       ? { ...classified, evidence: [...classified.evidence, ...problemEvidence(problems)] }
       : classified;
+  const baseModels = baseModelsOf(record);
+  const formats = openness.weights.formats;
+  const quantizations = quantizationsOf(record);
   return {
     id: `${HUB_ID}:${repoId}`,
     hubId: HUB_ID,
@@ -67,7 +71,7 @@ export function normalizeHfRecord(
     task: record.pipeline_tag ?? null,
     library: record.library_name ?? null,
     tags: [...new Set(record.tags ?? [])].sort(),
-    baseModels: baseModelsOf(record),
+    baseModels,
     sha: record.sha ?? null,
     gating: gatingOf(record.gated),
     license: openness.license,
@@ -78,6 +82,12 @@ export function normalizeHfRecord(
     createdAt: record.createdAt === UNKNOWN_CREATED_AT ? null : date(record.createdAt),
     lastModified: date(record.lastModified),
     openness,
+    formats,
+    quantizations,
+    localApps: localAppsOf(record),
+    inferenceProviders: inferenceProvidersOf(record),
+    spaces: spacesOf(record),
+    baseModelRelation: baseModelRelationOf(record, baseModels, { formats, quantizations }),
     raw: record,
   };
 }

@@ -1,0 +1,175 @@
+/**
+ * `GET /feeds/changes.atom?…`: the change feed as Atom 1.0, for feed readers. The query string
+ * takes the fields of `ChangeFilter` (lists comma-separated or repeated: `?kinds=LICENSE_CHANGED,
+ * GATING_CHANGED&authors=meta-llama`) plus `limit` (1–200, default 50); entries are the newest
+ * matching changes, newest first. The XML is written by the `feed` package; this module only maps
+ * change rows to entries. Conditional GET: an ETag over the newest entry and the query, so a reader
+ * polling an unchanged feed gets 304 without a body.
+ */
+import { createHash } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { Feed } from 'feed';
+import type pg from 'pg';
+import { CatalogError } from '../errors.js';
+import { parseChangeFilter } from '../../events/change-filter.js';
+import type { ChangeLog, LoggedChange } from '../../events/change-log.js';
+
+export const DEFAULT_FEED_ENTRIES = 50;
+export const MAX_FEED_ENTRIES = 200;
+
+const LIST_PARAMS = ['kinds', 'modelIds', 'authors', 'hubs', 'licenseCategories'] as const;
+const SINGLE_PARAMS = ['minOpennessLevel', 'since'] as const;
+
+/** The values of a query parameter, repeated and/or comma-separated. */
+function listParam(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  const values = Array.isArray(value) ? value : [value];
+  return values
+    .flatMap((item) => (typeof item === 'string' ? item.split(',') : []))
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+export function parseFeedQuery(query: Request['query']) {
+  const known = new Set<string>([...LIST_PARAMS, ...SINGLE_PARAMS, 'limit']);
+  const unknown = Object.keys(query).filter((key) => !known.has(key));
+  if (unknown.length > 0) {
+    throw new CatalogError('INVALID_ARGUMENT', `unknown query parameter(s): ${unknown.join(', ')}`, {
+      argument: unknown.join(', '),
+    });
+  }
+  const input: Record<string, unknown> = {};
+  for (const name of LIST_PARAMS) {
+    const values = listParam(query[name]);
+    if (values !== undefined) input[name] = values;
+  }
+  for (const name of SINGLE_PARAMS) {
+    const value = query[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'string') throw new CatalogError('INVALID_ARGUMENT', `\`${name}\` takes one value`);
+    input[name] = value;
+  }
+  const filter = parseChangeFilter(input, 'query');
+  let limit = DEFAULT_FEED_ENTRIES;
+  if (query['limit'] !== undefined) {
+    limit = Number(query['limit']);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_FEED_ENTRIES) {
+      throw new CatalogError('INVALID_ARGUMENT', `\`limit\` must be an integer from 1 to ${MAX_FEED_ENTRIES}`, {
+        argument: 'limit',
+      });
+    }
+  }
+  return { filter, limit };
+}
+
+const escape = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+function show(value: unknown): string {
+  if (value === null || value === undefined) return 'none';
+  if (Array.isArray(value)) return value.length > 0 ? value.join(', ') : 'none';
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value);
+}
+
+/** "MIT → CC-BY-NC-4.0" for a changed field. */
+function transition(change: LoggedChange, field: string): string {
+  return `${show(change.before?.[field])} → ${show(change.after?.[field])}`;
+}
+
+export function entryTitle(change: LoggedChange, repoId: string): string {
+  switch (change.kind) {
+    case 'CREATED':
+      return `${repoId}: new model (${show(change.after?.['license'])}, ${show(change.after?.['openness.level'])})`;
+    case 'LICENSE_CHANGED':
+      return `${repoId}: license ${transition(change, 'license')}`;
+    case 'GATING_CHANGED':
+      return `${repoId}: gating ${transition(change, 'gated')}`;
+    case 'OPENNESS_CHANGED':
+      return `${repoId}: openness ${transition(change, 'openness.level')}`;
+    case 'REMOVED':
+      return `${repoId}: removed from the hub`;
+    case 'RESTORED':
+      return `${repoId}: listed again`;
+    case 'UPDATED':
+      return `${repoId}: updated (${change.changedFields.join(', ')})`;
+  }
+}
+
+function entryContent(change: LoggedChange): string {
+  const rows = change.changedFields
+    .map((field) => `<li><code>${escape(field)}</code>: ${escape(transition(change, field))}</li>`)
+    .join('');
+  return `<p>${escape(change.kind)} at ${change.occurredAt.toISOString()} (change ${change.id})</p><ul>${rows}</ul>`;
+}
+
+interface ModelLink {
+  readonly id: string;
+  readonly repoId: string;
+  readonly baseUrl: string;
+}
+
+/** Weak comparison of an If-None-Match header with the current ETag (RFC 9110 §13.1.2). */
+function ifNoneMatch(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === opaque(etag));
+}
+
+export function atomFeedHandler(deps: { readonly log: ChangeLog; readonly pool: pg.Pool }) {
+  return async (req: Request, res: Response): Promise<void> => {
+    let query;
+    try {
+      query = parseFeedQuery(req.query);
+    } catch (error) {
+      if (!(error instanceof CatalogError)) throw error;
+      res.status(400).type('text/plain').send(`${error.message}\n`);
+      return;
+    }
+    const changes = await deps.log.latest(query.filter, query.limit);
+    const self = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`;
+    const etag = `W/"${createHash('sha1')
+      .update(`${changes[0]?.id ?? '0'}|${changes.length}|${req.originalUrl}`)
+      .digest('base64url')}"`;
+    res.set({ ETag: etag, 'Cache-Control': 'public, max-age=60' });
+    // Not `req.fresh`: it treats a request's `Cache-Control: no-cache` as "never fresh", but that
+    // directive is for caches; an origin server evaluates If-None-Match regardless (RFC 9110
+    // §13.1.2), and fetch() adds no-cache to every conditional request it sends.
+    if (ifNoneMatch(req.get('if-none-match'), etag)) {
+      res.status(304).end();
+      return;
+    }
+    const { rows } = await deps.pool.query<ModelLink>(
+      `SELECT m.id, m.repo_id AS "repoId", h.base_url AS "baseUrl" FROM models m JOIN hubs h ON h.id = m.hub_id
+       WHERE m.id = ANY($1::text[])`,
+      [[...new Set(changes.map((change) => change.modelId))]],
+    );
+    const links = new Map(rows.map((row) => [row.id, row]));
+    const feed = new Feed({
+      id: self,
+      title: 'Open-model catalog: model changes',
+      description: 'Relicensed, gated, removed and new models, as the catalog commits them.',
+      link: self,
+      feedLinks: { atom: self },
+      updated: changes[0]?.occurredAt ?? new Date(0),
+      generator: 'open-model catalog',
+      copyright: 'Model metadata © its authors; see each model’s license.',
+    });
+    for (const change of changes) {
+      const model = links.get(change.modelId);
+      const repoId = model?.repoId ?? change.modelId;
+      const link = model ? `${model.baseUrl.replace(/\/+$/, '')}/${model.repoId}` : self;
+      feed.addItem({
+        id: `urn:open-model-catalog:change:${change.id}`,
+        title: entryTitle(change, repoId),
+        link,
+        date: change.occurredAt,
+        description: `${change.kind}: ${change.changedFields.join(', ')}`,
+        content: entryContent(change),
+        category: [{ term: change.kind }],
+        ...(change.author ? { author: [{ name: change.author }] } : {}),
+      });
+    }
+    res.type('application/atom+xml; charset=utf-8').send(feed.atom1());
+  };
+}

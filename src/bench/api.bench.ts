@@ -1,0 +1,312 @@
+/**
+ * `catalog bench api [--n N]`: the GraphQL API under load over a catalog of N generated models
+ * (default 1,000,000), against the same SQL served by a bare `http` + `pg` handler as the limit.
+ *
+ * - The catalog: a scratch database filled through the crawler's own ingest path from generated
+ *   Hugging Face records (record-generator.ts: realistic licenses, tasks, libraries, lineage,
+ *   download distributions), so the maintained facet tables are built the way production builds
+ *   them. `--keep` leaves it in place and `--reuse` starts from it when it already holds N models.
+ * - The servers: the real API (`dist/src/main.js`, rate limiting on with a quota it never reaches,
+ *   no response cache) and the bare handler (api-bare.server.ts), each in its own process with the
+ *   same pool size (`--pool`).
+ * - The load: autocannon, `--connections` (32) for `--seconds` (15) per query after a short
+ *   warm-up, every request with fresh random arguments:
+ *   filtered — `models(first: 50)` by license categories and a minimum openness level with
+ *   `totalCount` and `nodes { id license { id category } openness { level score } }`;
+ *   search — full text over words drawn from the catalog's own model names;
+ *   stats — `stats` over the whole catalog (all facets and openness over time).
+ * The last line is machine-readable: `bench api: p99_ms_filtered=… p99_ms_search=… p99_ms_stats=…
+ * ratio_vs_bare=…` (throughput of the API over the bare handler, filtered query).
+ */
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { InvalidArgumentError, type Command } from 'commander';
+import { pino } from 'pino';
+import { IngestRepository } from '../catalog/ingest.repository.js';
+import type { CatalogModel } from '../catalog/catalog-model.js';
+import { loadConfigOrExit, type Config } from '../config/config.js';
+import { HubClient } from '../crawl/http/hub-client.js';
+import { unlimited } from '../crawl/http/rate-limiter.js';
+import { HuggingFaceAdapter } from '../crawl/huggingface/huggingface.adapter.js';
+import { generateHfRecords } from '../crawl/huggingface/record-generator.js';
+import { createProgress } from '../lib/progress.js';
+import { PROJECT_ROOT } from '../lib/project-root.js';
+import { BARE_ROUTES, BENCH_QUERIES, randomVariables, type BenchQuery, type Vocabulary } from './api.queries.js';
+import { startChildServer, type ChildServer } from './child-server.js';
+import { createScratchDatabase, type ScratchDatabase } from './scratch-database.js';
+
+const PAGE = 1_000;
+const logger = pino({ level: 'silent' });
+
+const int = (min: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}`);
+  return n;
+};
+
+export interface LoadResult {
+  readonly query: BenchQuery;
+  readonly server: 'api' | 'bare';
+  readonly p50: number;
+  readonly p99: number;
+  readonly requestsPerSecond: number;
+  readonly requests: number;
+  /** Non-2xx answers, transport errors, timeouts and GraphQL `errors`. */
+  readonly failed: number;
+}
+
+export interface ApiBenchOptions {
+  readonly n: number;
+  readonly seconds: number;
+  readonly connections: number;
+  readonly pool: number;
+  readonly keep: boolean;
+  readonly reuse: boolean;
+  readonly queries: readonly BenchQuery[];
+}
+
+/** Fill the scratch database through ingest, `concurrency` pages in flight, with a progress bar. */
+async function seed(scratch: ScratchDatabase, n: number): Promise<void> {
+  const adapter = new HuggingFaceAdapter({
+    endpoint: 'http://127.0.0.1:9',
+    createClient: () => new HubClient({ limiter: unlimited, logger }),
+  });
+  const ingest = new IngestRepository(scratch.db.pool);
+  const records = generateHfRecords(n)[Symbol.iterator]();
+  const nextPage = (): CatalogModel[] | null => {
+    const models: CatalogModel[] = [];
+    for (let next = records.next(); !next.done; next = records.next()) {
+      const built = adapter.buildModel(next.value);
+      if (built.ok) models.push(built.model);
+      if (models.length === PAGE) break;
+    }
+    return models.length > 0 ? models : null;
+  };
+  const progress = createProgress({ label: 'bench api: seeding the catalog', total: n, unit: 'models' });
+  await Promise.all(
+    Array.from({ length: 2 }, async () => {
+      for (let page = nextPage(); page !== null; page = nextPage()) {
+        await ingest.ingestPage(page);
+        progress.increment(page.length);
+      }
+    }),
+  );
+  progress.stop();
+  // What autovacuum would have done by the time a real catalog of this size is queried.
+  await scratch.db.pool.query('VACUUM ANALYZE');
+}
+
+async function countModels(scratch: ScratchDatabase): Promise<number> {
+  const { rows } = await scratch.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM models');
+  return rows[0]?.n ?? 0;
+}
+
+/** Words of the catalog's own model names, for search arguments a user could plausibly type. */
+async function vocabulary(scratch: ScratchDatabase): Promise<Vocabulary> {
+  const { rows } = await scratch.db.pool.query<{ name: string }>(
+    'SELECT name FROM models TABLESAMPLE SYSTEM (1) REPEATABLE (42) LIMIT 5000',
+  );
+  const words = new Set<string>();
+  for (const { name } of rows) {
+    for (const word of name.toLowerCase().split(/[^a-z0-9]+/)) if (/^[a-z][a-z0-9]{2,}$/.test(word)) words.add(word);
+  }
+  return { words: [...words].sort() };
+}
+
+async function load(
+  target: ChildServer,
+  server: 'api' | 'bare',
+  query: BenchQuery,
+  words: Vocabulary,
+  seconds: number,
+  connections: number,
+): Promise<LoadResult> {
+  const path = server === 'api' ? '/graphql' : BARE_ROUTES[query];
+  const body = () =>
+    JSON.stringify(
+      server === 'api'
+        ? { query: BENCH_QUERIES[query], variables: randomVariables(query, words) }
+        : { variables: randomVariables(query, words) },
+    );
+  let graphqlErrors = 0;
+  const run = (duration: number) =>
+    autocannon({
+      url: `${target.url}${path}`,
+      method: 'POST',
+      connections,
+      duration,
+      headers: { 'content-type': 'application/json' },
+      requests: [
+        {
+          setupRequest: (request) => ({ ...request, body: body() }),
+          onResponse: (_status, responseBody) => {
+            if (responseBody.startsWith('{"errors"') || responseBody.includes('"errors":[')) graphqlErrors++;
+          },
+        },
+      ],
+    });
+  await run(Math.min(3, seconds)); // warm-up: JIT, pools, Postgres caches
+  graphqlErrors = 0;
+  const result = await run(seconds);
+  return {
+    query,
+    server,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requestsPerSecond: result.requests.average,
+    requests: result.requests.total,
+    failed: result.non2xx + result.errors + result.timeouts + graphqlErrors,
+  };
+}
+
+/** One request of each kind through the API, so that a broken query fails the bench loudly. */
+async function checkQueries(api: ChildServer, queries: readonly BenchQuery[], words: Vocabulary): Promise<void> {
+  for (const query of queries) {
+    const response = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: BENCH_QUERIES[query], variables: randomVariables(query, words) }),
+    });
+    const text = await response.text();
+    if (response.status !== 200 || text.includes('"errors"'))
+      throw new Error(`the ${query} query failed (${response.status}): ${text.slice(0, 500)}`);
+  }
+}
+
+function childEnv(config: Config, url: string, pool: number): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    DATABASE_URL: url,
+    DATABASE_POOL_SIZE: String(pool),
+    REDIS_URL: config.redis.url,
+    QUEUE_PREFIX: `bench-api-${process.pid}`,
+    LOG_LEVEL: 'warn',
+    // On, with a quota the load never reaches: every request pays for the check as in production.
+    API_RATE_LIMIT: '100000000',
+    CRAWL_SCHEDULE: 'off',
+  };
+}
+
+export async function runApiBench(options: ApiBenchOptions): Promise<LoadResult[]> {
+  const config = loadConfigOrExit();
+  const name = `catalog_bench_api_${options.n}`;
+  const scratch = await createScratchDatabase(config, name, logger, 4, { reuse: options.reuse });
+  const servers: ChildServer[] = [];
+  try {
+    const existing = await countModels(scratch);
+    if (existing !== options.n) {
+      if (existing > 0) await scratch.db.pool.query('TRUNCATE models, licenses, model_changes CASCADE');
+      await seed(scratch, options.n);
+    } else {
+      process.stderr.write(`bench api: reusing ${name} (${existing} models)\n`);
+    }
+    const words = await vocabulary(scratch);
+    const env = childEnv(config, scratch.url, options.pool);
+    const api = await startChildServer({
+      name: 'API',
+      script: join(PROJECT_ROOT, 'dist', 'src', 'main.js'),
+      env,
+      healthPath: '/readyz',
+    });
+    servers.push(api);
+    const bare = await startChildServer({
+      name: 'bare handler',
+      script: join(PROJECT_ROOT, 'dist', 'src', 'bench', 'api-bare.server.js'),
+      env,
+      healthPath: '/healthz',
+    });
+    servers.push(bare);
+    await checkQueries(api, options.queries, words);
+
+    const results: LoadResult[] = [];
+    const progress = createProgress({
+      label: 'bench api: load',
+      total: options.queries.length * 2 * (options.seconds + Math.min(3, options.seconds)),
+      unit: 's',
+    });
+    for (const query of options.queries) {
+      for (const [server, target] of [
+        ['api', api],
+        ['bare', bare],
+      ] as const) {
+        const ticker = setInterval(() => progress.increment(1), 1_000);
+        try {
+          results.push(await load(target, server, query, words, options.seconds, options.connections));
+        } finally {
+          clearInterval(ticker);
+        }
+      }
+    }
+    progress.stop();
+    return results;
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+    if (options.keep) await scratch.db.close();
+    else await scratch.drop();
+  }
+}
+
+/** A horizontal bar of `width` cells for `value` out of `max`. */
+function bar(value: number, max: number, width = 30): string {
+  const cells = max > 0 ? Math.round((value / max) * width) : 0;
+  return '█'.repeat(cells).padEnd(width, '·');
+}
+
+export function formatApiBench(
+  n: number,
+  options: Pick<ApiBenchOptions, 'connections' | 'seconds'>,
+  results: readonly LoadResult[],
+) {
+  const find = (query: BenchQuery, server: 'api' | 'bare') =>
+    results.find((r) => r.query === query && r.server === server);
+  const maxRate = Math.max(...results.map((r) => r.requestsPerSecond));
+  const lines = [
+    `bench api over ${n.toLocaleString('en-US')} models, ${options.connections} connections, ${options.seconds} s per query`,
+    `${'query'.padEnd(10)}${'server'.padEnd(7)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'req/s'.padStart(9)}${'failed'.padStart(8)}  throughput`,
+    ...results.map(
+      (r) =>
+        `${r.query.padEnd(10)}${r.server.padEnd(7)}${r.p50.toFixed(0).padStart(8)}${r.p99.toFixed(0).padStart(8)}${r.requestsPerSecond.toFixed(0).padStart(9)}${String(r.failed).padStart(8)}  ${bar(r.requestsPerSecond, maxRate)}`,
+    ),
+  ];
+  const p99 = (query: BenchQuery) => find(query, 'api')?.p99.toFixed(0) ?? 'n/a';
+  const api = find('filtered', 'api');
+  const bare = find('filtered', 'bare');
+  const ratio =
+    api && bare && bare.requestsPerSecond > 0 ? (api.requestsPerSecond / bare.requestsPerSecond).toFixed(2) : 'n/a';
+  lines.push(
+    `bench api: p99_ms_filtered=${p99('filtered')} p99_ms_search=${p99('search')} p99_ms_stats=${p99('stats')} ratio_vs_bare=${ratio}`,
+  );
+  return lines.join('\n');
+}
+
+export function registerApiBench(bench: Command): void {
+  bench
+    .command('api')
+    .description(
+      'GraphQL API latency and throughput (filtered page, search, stats) over N generated models vs a bare http + pg handler running the same SQL',
+    )
+    .option('--n <count>', 'models in the catalog', int(PAGE), 1_000_000)
+    .option('--seconds <s>', 'load duration per query and server', int(1), 15)
+    .option('--connections <c>', 'concurrent connections', int(1), 32)
+    .option('--pool <size>', 'Postgres pool size of both servers', int(1), 10)
+    .option('--keep', 'keep the scratch catalog database for a later --reuse')
+    .option('--reuse', 'start from the kept catalog database when it holds N models')
+    .action(
+      async (options: {
+        n: number;
+        seconds: number;
+        connections: number;
+        pool: number;
+        keep?: boolean;
+        reuse?: boolean;
+      }) => {
+        const results = await runApiBench({
+          ...options,
+          keep: options.keep ?? false,
+          reuse: options.reuse ?? false,
+          queries: ['filtered', 'search', 'stats'],
+        });
+        process.stdout.write(`${formatApiBench(options.n, options, results)}\n`);
+      },
+    );
+}

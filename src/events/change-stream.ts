@@ -1,0 +1,177 @@
+/**
+ * One API instance's view of the live change log. It follows the log itself, in id order, from
+ * the newest id at start; Redis pub/sub (the writers' after-commit announcements) only tells it
+ * when to look. So an instance never trusts pub/sub alone: an announcement that is lost, arrives
+ * late or out of order, or names ids this instance has not read yet, all end the same way — the
+ * next read from the log returns every row after the last one it delivered, gaps filled, each row
+ * once. While pub/sub is healthy a slow timer is the safety net; while the subscriber connection
+ * is down the instance polls the log quickly, and reads at once when the connection returns.
+ *
+ * Listeners are called synchronously with each batch, in id order, right after `position` moves
+ * past it, so `listen()` can hand a new listener an exact seam: it will see every row with an id
+ * above the position it was given, and none at or below it.
+ */
+import type { Redis } from 'ioredis';
+import type { Logger } from '../lib/logger.js';
+import { EMPTY_CHANGE_FILTER } from './change-filter.js';
+import { changesChannel } from './change-publisher.js';
+import type { ChangeLog, LoggedChange } from './change-log.js';
+
+export type ChangeListener = (changes: readonly LoggedChange[]) => void;
+
+export interface ChangeStreamOptions {
+  readonly log: ChangeLog;
+  /** A connection for this stream alone (it enters subscriber mode). */
+  readonly subscriber: Redis;
+  readonly prefix: string;
+  readonly logger: Logger;
+  /** Safety-net read interval while pub/sub is healthy. */
+  readonly idlePollMs?: number;
+  /** Read interval while the pub/sub connection is down. */
+  readonly degradedPollMs?: number;
+  /** Rows per read from the log. */
+  readonly batchSize?: number;
+  /** Runs once per batch read, before listeners see it (e.g. attach the models, once for all subscribers). */
+  readonly enrich?: (changes: LoggedChange[]) => Promise<void>;
+}
+
+export class ChangeStream {
+  /** Null until the newest id at start is known (Postgres may be down when the API starts). */
+  private position: string | null = null;
+  private readonly started: Promise<void>;
+  private markStarted: () => void = () => undefined;
+  private readonly listeners = new Set<ChangeListener>();
+  private reading: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  private pubSubHealthy = false;
+  private stopped = false;
+  private readonly onMessage = () => this.wake();
+  private readonly onReady = () => {
+    if (!this.pubSubHealthy) this.options.logger.info('change announcements resumed; reading the log');
+    this.pubSubHealthy = true;
+    this.schedule();
+    this.wake();
+    // ioredis re-subscribes just after `ready`: read once more past that window.
+    setTimeout(() => this.wake(), 250).unref();
+  };
+  private readonly onDown = () => {
+    if (this.pubSubHealthy) this.options.logger.warn('change announcements lost; polling the log until they return');
+    this.pubSubHealthy = false;
+    this.schedule();
+  };
+
+  constructor(private readonly options: ChangeStreamOptions) {
+    this.started = new Promise((resolve) => (this.markStarted = resolve));
+  }
+
+  /** The id of the last row delivered to listeners (null until the stream knows where the log ends). */
+  get lastId(): string | null {
+    return this.position;
+  }
+
+  /** Resolves once the stream knows where the log ends and can hand out seams. */
+  ready(): Promise<void> {
+    return this.started;
+  }
+
+  get healthy(): boolean {
+    return this.pubSubHealthy;
+  }
+
+  /**
+   * Subscribe and start following. Does not wait for Redis or Postgres: while either is down the
+   * stream keeps trying (a subscription asked for meanwhile waits in `ready()`).
+   */
+  start(): void {
+    const { subscriber, prefix, logger } = this.options;
+    subscriber.on('message', this.onMessage);
+    subscriber.on('ready', this.onReady);
+    subscriber.on('close', this.onDown);
+    subscriber.on('end', this.onDown);
+    subscriber.subscribe(changesChannel(prefix)).catch((error: unknown) => {
+      logger.warn({ err: error }, 'could not subscribe to change announcements; polling the log');
+    });
+    this.pubSubHealthy = subscriber.status === 'ready';
+    this.schedule();
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const { subscriber } = this.options;
+    subscriber.off('message', this.onMessage);
+    subscriber.off('ready', this.onReady);
+    subscriber.off('close', this.onDown);
+    subscriber.off('end', this.onDown);
+    await this.reading;
+  }
+
+  /**
+   * Add a listener; returns the position it starts after (it will be called with every row whose
+   * id is greater, and no other) and a function that removes it.
+   */
+  listen(listener: ChangeListener): { readonly after: string; readonly close: () => void } {
+    if (this.position === null) throw new Error('ChangeStream.listen before ready()');
+    this.listeners.add(listener);
+    return { after: this.position, close: () => this.listeners.delete(listener) };
+  }
+
+  /** Read the log now (coalesced: one read at a time, one more if woken meanwhile). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.reading) {
+      this.again = true;
+      return;
+    }
+    this.reading = this.readAll()
+      .catch((error: unknown) => this.options.logger.error({ err: error }, 'reading the change log failed; will retry'))
+      .finally(() => {
+        this.reading = null;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  private async readAll(): Promise<void> {
+    const batchSize = this.options.batchSize ?? 1_000;
+    if (this.position === null) {
+      // Live delivery starts at the end of the log as it is now; older rows are catch-up's.
+      this.position = await this.options.log.latestId();
+      this.markStarted();
+      return;
+    }
+    for (;;) {
+      const rows = await this.options.log.read(this.position, EMPTY_CHANGE_FILTER, batchSize);
+      if (rows.length === 0 || this.stopped) return;
+      await this.options.enrich?.(rows);
+      if (this.stopped) return;
+      // Position first, then the listeners, with no await between: listen() seams stay exact.
+      this.position = (rows.at(-1) as LoggedChange).id;
+      for (const listener of this.listeners) {
+        try {
+          listener(rows);
+        } catch (error) {
+          this.options.logger.error({ err: error }, 'a change listener failed');
+        }
+      }
+      if (rows.length < batchSize) return;
+    }
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    const every = this.pubSubHealthy ? (this.options.idlePollMs ?? 5_000) : (this.options.degradedPollMs ?? 500);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.wake();
+      this.schedule();
+    }, every);
+    this.timer.unref();
+  }
+}

@@ -1,0 +1,272 @@
+/**
+ * Webhook dispatch: follows the change log from a durable cursor and turns each batch of new rows
+ * into deliveries, one per webhook whose filter matches (split when a batch holds many of its
+ * changes), then queues one job per delivery.
+ *
+ * Crash safety: the deliveries of a batch and the cursor past it commit in ONE transaction, so a
+ * crash before the commit creates nothing and the batch is read again, and a crash after it has
+ * the deliveries on record: jobs are queued after the commit, and a delivery whose job was never
+ * queued (or was lost with Redis) is queued again by `requeuePending` (at start, then
+ * periodically), which BullMQ's job-id dedupe makes idempotent.
+ *
+ * One dispatcher at a time: a batch holds the cursor row's lock (FOR UPDATE) until it commits, so
+ * worker processes take turns, and webhook creation takes the same row's lock (FOR SHARE) to read
+ * the log's head, so a webhook is either seen by a batch or created after it (never a change lost
+ * between the two). Within a process, `wake` is single-flight: a wake during a run asks for one
+ * more pass, so no announcement is dropped.
+ *
+ * Woken by the change announcements on Redis (its own subscriber connection) and by a timer: an
+ * announcement may be lost, the log cannot, so the timer is the guarantee and pub/sub the speed.
+ */
+import type { Redis } from 'ioredis';
+import type pg from 'pg';
+import { matchesChange, parseChangeFilter, type ChangeFilter } from '../events/change-filter.js';
+import { CHANGE_LOG_COLUMNS, type LoggedChange } from '../events/change-log.js';
+import { changesChannel } from '../events/change-publisher.js';
+import type { Logger } from '../lib/logger.js';
+import type { DueDelivery, WebhookQueue } from './webhook-queue.js';
+
+/** Change-log rows read per batch (one transaction each). */
+export const DISPATCH_BATCH_SIZE = 500;
+/** At most this many changes in one delivery body; more matching changes make more deliveries. */
+export const MAX_CHANGES_PER_DELIVERY = 100;
+/** Pending deliveries this much past due are queued again by the periodic sweep (their job was lost). */
+export const OVERDUE_AFTER_MS = 60_000;
+const SWEEP_EVERY_MS = 60_000;
+const SWEEP_PAGE = 1_000;
+
+/** The cursor row, created at the log's head (or before the oldest webhook's start, if older). */
+export const ENSURE_CURSOR = `INSERT INTO webhook_dispatch_cursor (id, last_change_id)
+  SELECT 1, LEAST(coalesce((SELECT max(id) FROM model_changes), 0),
+                  coalesce((SELECT min(after_change_id) FROM webhooks), 9223372036854775807))
+  ON CONFLICT (id) DO NOTHING`;
+
+export interface DispatchResult {
+  /** Change-log rows read. */
+  readonly read: number;
+  /** Deliveries created. */
+  readonly created: number;
+}
+
+interface ActiveWebhook {
+  id: string;
+  filter: unknown;
+  after_change_id: string;
+  enabled: boolean;
+}
+
+export interface WebhookDispatcherDeps {
+  readonly pool: pg.Pool;
+  readonly queue: WebhookQueue;
+  readonly logger: Logger;
+  readonly batchSize?: number;
+  /** Instrumentation seam (tests): runs after the deliveries are written, just before COMMIT. */
+  readonly beforeCommit?: () => Promise<void>;
+}
+
+export class WebhookDispatcher {
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+  private lastSweep = 0;
+  private subscriber: Redis | undefined;
+
+  constructor(private readonly deps: WebhookDispatcherDeps) {}
+
+  /**
+   * Start following the log: queue deliveries left pending by an earlier process, subscribe to
+   * the announcements on `subscriber` (a connection of its own: subscribing takes it over), and
+   * wake every `everyMs` as the safety net.
+   */
+  async start(options: { subscriber: Redis; prefix: string; everyMs: number }): Promise<void> {
+    await this.requeuePending();
+    this.lastSweep = Date.now();
+    this.subscriber = options.subscriber;
+    this.subscriber.on('message', () => this.wakeAndLog());
+    // After a reconnect, announcements made meanwhile are gone: read the log.
+    this.subscriber.on('ready', () => this.wakeAndLog());
+    await this.subscriber.subscribe(changesChannel(options.prefix));
+    this.timer = setInterval(() => {
+      this.wakeAndLog();
+      if (Date.now() - this.lastSweep >= SWEEP_EVERY_MS) {
+        this.lastSweep = Date.now();
+        this.requeuePending(OVERDUE_AFTER_MS).catch((error: unknown) =>
+          this.deps.logger.warn({ err: error }, 'could not re-queue pending webhook deliveries'),
+        );
+      }
+    }, options.everyMs);
+    this.wakeAndLog();
+  }
+
+  /** Stop waking, and wait for the batch in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    if (this.subscriber && this.subscriber.status === 'ready') {
+      await this.subscriber.unsubscribe().catch(() => undefined);
+    }
+    await this.running?.catch(() => undefined);
+  }
+
+  /**
+   * Dispatch everything committed so far. Calls during a run share it and make it read once more
+   * when it ends (the change that woke them may have committed after its last read).
+   */
+  wake(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    const run = async () => {
+      try {
+        do {
+          this.again = false;
+          while (!this.stopped) {
+            const { read } = await this.dispatchBatch();
+            if (read < (this.deps.batchSize ?? DISPATCH_BATCH_SIZE)) break;
+          }
+        } while (this.again && !this.stopped);
+      } finally {
+        this.running = null;
+      }
+    };
+    this.running = run();
+    return this.running;
+  }
+
+  private wakeAndLog(): void {
+    if (this.stopped) return;
+    this.wake().catch((error: unknown) =>
+      this.deps.logger.warn({ err: error }, 'webhook dispatch failed; retrying at the next wake-up'),
+    );
+  }
+
+  /** One batch: read rows past the cursor, create their deliveries, advance the cursor, commit; then queue. */
+  async dispatchBatch(): Promise<DispatchResult> {
+    const { pool, logger } = this.deps;
+    const batchSize = this.deps.batchSize ?? DISPATCH_BATCH_SIZE;
+    const client = await pool.connect();
+    let toQueue: DueDelivery[] = [];
+    let result: DispatchResult;
+    try {
+      await client.query('BEGIN');
+      // Another process's batch holds the row for a moment at most; never wait forever.
+      await client.query(`SET LOCAL lock_timeout = '10s'`);
+      await client.query(ENSURE_CURSOR);
+      const { rows: cursorRows } = await client.query<{ last: string }>(
+        'SELECT last_change_id::text AS last FROM webhook_dispatch_cursor WHERE id = 1 FOR UPDATE',
+      );
+      const cursor = cursorRows[0]?.last ?? '0';
+      // Read after the lock is held, so every webhook created before this batch is visible.
+      const { rows: webhooks } = await client.query<ActiveWebhook>(
+        `SELECT w.id::text, w.filter, w.after_change_id::text, w.enabled
+         FROM webhooks w JOIN api_keys k ON k.id = w.api_key_id AND k.revoked_at IS NULL
+         ORDER BY w.id`,
+      );
+      if (webhooks.length === 0) {
+        // Nobody to deliver to: skip straight to the head instead of reading the log in batches.
+        await client.query(
+          `UPDATE webhook_dispatch_cursor SET last_change_id = GREATEST(last_change_id, coalesce((SELECT max(id) FROM model_changes), 0)),
+             updated_at = now() WHERE id = 1`,
+        );
+        await client.query('COMMIT');
+        return { read: 0, created: 0 };
+      }
+      // The change log's own columns (as ChangeLog.read), on this connection: one per dispatcher.
+      const { rows: changes } = await client.query<LoggedChange>(
+        `SELECT ${CHANGE_LOG_COLUMNS} FROM model_changes c WHERE c.id > $1::bigint ORDER BY c.id LIMIT $2`,
+        [cursor, batchSize],
+      );
+      if (changes.length === 0) {
+        await client.query('COMMIT');
+        return { read: 0, created: 0 };
+      }
+      const planned: { webhook_id: string; change_ids: string[]; enabled: boolean }[] = [];
+      for (const webhook of webhooks) {
+        const filter = this.filterOf(webhook);
+        if (!filter) continue;
+        const after = BigInt(webhook.after_change_id);
+        const ids = changes.filter((c) => BigInt(c.id) > after && matchesChange(filter, c)).map((c) => c.id);
+        for (let i = 0; i < ids.length; i += MAX_CHANGES_PER_DELIVERY) {
+          planned.push({
+            webhook_id: webhook.id,
+            change_ids: ids.slice(i, i + MAX_CHANGES_PER_DELIVERY),
+            enabled: webhook.enabled,
+          });
+        }
+      }
+      let created: { id: string; webhook_id: string; next_attempt_at: Date }[] = [];
+      if (planned.length > 0) {
+        // Deliveries of a disabled webhook are recorded too: they wait for it to be enabled again.
+        ({ rows: created } = await client.query(
+          `INSERT INTO webhook_deliveries (webhook_id, change_ids, next_attempt_at)
+           SELECT r.webhook_id, ARRAY(SELECT jsonb_array_elements_text(r.change_ids)::bigint), now()
+           FROM jsonb_to_recordset($1::jsonb) AS r(webhook_id bigint, change_ids jsonb)
+           RETURNING id::text, webhook_id::text, next_attempt_at`,
+          [JSON.stringify(planned.map(({ webhook_id, change_ids }) => ({ webhook_id, change_ids })))],
+        ));
+      }
+      const last = changes.at(-1)!.id;
+      await client.query(
+        'UPDATE webhook_dispatch_cursor SET last_change_id = $1::bigint, updated_at = now() WHERE id = 1',
+        [last],
+      );
+      await this.deps.beforeCommit?.();
+      await client.query('COMMIT');
+      const enabled = new Set(webhooks.filter((w) => w.enabled).map((w) => w.id));
+      toQueue = created.filter((d) => enabled.has(d.webhook_id)).map((d) => ({ id: d.id }));
+      result = { read: changes.length, created: created.length };
+      if (created.length > 0)
+        logger.debug({ through: last, read: changes.length, deliveries: created.length }, 'webhook deliveries created');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+    await this.deps.queue.enqueue(toQueue).catch((error: unknown) => {
+      // On record: the sweep queues them once Redis answers again.
+      logger.warn({ err: error, deliveries: toQueue.length }, 'could not queue webhook deliveries; they stay pending');
+    });
+    return result;
+  }
+
+  /**
+   * Queue the pending deliveries of enabled webhooks again (a no-op for those whose job exists),
+   * each not before its next attempt is due. With `overdueMs`, only those due that long ago: a
+   * job that should have run by then was lost.
+   */
+  async requeuePending(overdueMs: number | null = null): Promise<number> {
+    let after = '0';
+    let queued = 0;
+    for (;;) {
+      const { rows } = await this.deps.pool.query<{ id: string; next_attempt_at: Date | null }>(
+        `SELECT d.id::text, d.next_attempt_at
+         FROM webhook_deliveries d
+         JOIN webhooks w ON w.id = d.webhook_id AND w.enabled
+         JOIN api_keys k ON k.id = w.api_key_id AND k.revoked_at IS NULL
+         WHERE d.status = 'PENDING' AND d.id > $1::bigint
+           AND ($2::int IS NULL OR d.next_attempt_at <= now() - $2::int * interval '1 millisecond')
+         ORDER BY d.id LIMIT $3`,
+        [after, overdueMs, SWEEP_PAGE],
+      );
+      await this.deps.queue.enqueue(rows.map((row) => ({ id: row.id, notBefore: row.next_attempt_at })));
+      queued += rows.length;
+      if (rows.length < SWEEP_PAGE) break;
+      after = rows.at(-1)!.id;
+    }
+    if (queued > 0) this.deps.logger.info({ deliveries: queued }, 'pending webhook deliveries queued');
+    return queued;
+  }
+
+  /** A stored filter that no longer parses (an enum value gone, say) matches nothing, loudly. */
+  private filterOf(webhook: ActiveWebhook): ChangeFilter | null {
+    try {
+      return parseChangeFilter(webhook.filter);
+    } catch (error) {
+      this.deps.logger.error({ err: error, webhookId: webhook.id }, 'stored webhook filter is invalid; skipping it');
+      return null;
+    }
+  }
+}

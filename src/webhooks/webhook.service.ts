@@ -1,0 +1,299 @@
+/**
+ * What the API does with webhooks: create (URL checked against SSRF, secret generated when not
+ * given), update, enable, delete, list, and the deliveries of one. Every operation is scoped to
+ * the calling API key: another key's webhook is "not found", never "forbidden", so ids reveal
+ * nothing. Input problems come back as `WebhookError`s in the payload; an invalid filter is
+ * BAD_USER_INPUT, as everywhere else change filters are read. Authorization (the `webhooks`
+ * scope) is the resolvers' business.
+ */
+import type pg from 'pg';
+import { CatalogError } from '../api/errors.js';
+import type { ConnectionParent } from '../api/catalog/catalog.rows.js';
+import { connectionOf, pageRequest } from '../api/catalog/pagination.js';
+import type { ApiKeyPrincipal } from '../auth/authenticator.js';
+import type { WebhookConfig } from '../config/config.js';
+import { changeFilterToJson, parseChangeFilter } from '../events/change-filter.js';
+import type { PrismaClient, Webhook, WebhookDelivery, WebhookDeliveryAttempt } from '../generated/prisma/client.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import type { Logger } from '../lib/logger.js';
+import { generateWebhookSecret } from './signature.js';
+import { AddressGuard, WebhookUrlRefusal } from './ssrf.js';
+import { ENSURE_CURSOR } from './webhook-dispatcher.js';
+import type { WebhookQueue } from './webhook-queue.js';
+
+export type WebhookErrorCode =
+  'WEBHOOK_NOT_FOUND' | 'INVALID_URL' | 'URL_NOT_ALLOWED' | 'INVALID_SECRET' | 'TOO_MANY_WEBHOOKS';
+
+export interface WebhookError {
+  readonly code: WebhookErrorCode;
+  /** Path to the input field at fault (`["input", "url"]`), or null for the request as a whole. */
+  readonly field: string[] | null;
+  readonly message: string;
+}
+
+export interface WebhookResult {
+  readonly webhook: Webhook | null;
+  /** A secret generated for the caller, returned this once. */
+  readonly secret: string | null;
+  readonly errors: WebhookError[];
+}
+
+export type DeliveryRow = WebhookDelivery & { readonly attemptRecords: WebhookDeliveryAttempt[] };
+export type DeliveryConnectionParent = ConnectionParent<DeliveryRow>;
+
+/** Webhooks one API key may hold: each costs a filter evaluation per dispatched batch. */
+export const MAX_WEBHOOKS_PER_KEY = 25;
+const DEFAULT_DELIVERIES_PAGE = 20;
+/** Printable ASCII without spaces: what can be pasted into any configuration file. */
+const SECRET_PATTERN = /^[\x21-\x7e]{16,256}$/;
+const REQUEUE_PAGE = 1_000;
+
+export interface WebhookServiceDeps {
+  readonly prisma: PrismaClient;
+  readonly pool: pg.Pool;
+  readonly config: WebhookConfig;
+  readonly queue: WebhookQueue;
+  readonly logger: Logger;
+  /** Injectable for tests (a host name that resolves to a chosen address). */
+  readonly guard?: AddressGuard;
+}
+
+export interface CreateWebhookInput {
+  readonly url: string;
+  readonly filter?: unknown;
+  readonly secret?: string | null;
+}
+
+export interface UpdateWebhookInput {
+  readonly url?: string | null;
+  readonly filter?: unknown;
+  readonly secret?: string | null;
+  readonly rotateSecret?: boolean | null;
+  readonly enabled?: boolean | null;
+}
+
+export class WebhookService {
+  private readonly guard: AddressGuard;
+
+  constructor(private readonly deps: WebhookServiceDeps) {
+    this.guard = deps.guard ?? new AddressGuard(deps.config);
+  }
+
+  async list(owner: ApiKeyPrincipal): Promise<Webhook[]> {
+    return this.deps.prisma.webhook.findMany({ where: { apiKeyId: BigInt(owner.id) }, orderBy: { id: 'asc' } });
+  }
+
+  /** Null for an id that is malformed or not the caller's. */
+  async find(owner: ApiKeyPrincipal, id: string): Promise<Webhook | null> {
+    const key = idOf(id);
+    if (key === null) return null;
+    return this.deps.prisma.webhook.findFirst({ where: { id: key, apiKeyId: BigInt(owner.id) } });
+  }
+
+  pendingDeliveries(webhook: Webhook): Promise<number> {
+    return this.deps.prisma.webhookDelivery.count({ where: { webhookId: webhook.id, status: 'PENDING' } });
+  }
+
+  async create(owner: ApiKeyPrincipal, input: CreateWebhookInput): Promise<WebhookResult> {
+    const filter = parseChangeFilter(input.filter ?? {}, 'input.filter');
+    const errors: WebhookError[] = [];
+    const secretError = checkSecret(input.secret, ['input', 'secret']);
+    if (secretError) errors.push(secretError);
+    const held = await this.deps.prisma.webhook.count({ where: { apiKeyId: BigInt(owner.id) } });
+    if (held >= MAX_WEBHOOKS_PER_KEY)
+      errors.push({
+        code: 'TOO_MANY_WEBHOOKS',
+        field: null,
+        message: `API key ${owner.prefix} already holds ${held} webhooks (at most ${MAX_WEBHOOKS_PER_KEY}); delete one first.`,
+      });
+    const urlError = await this.checkUrl(input.url, ['input', 'url']);
+    if (urlError) errors.push(urlError);
+    if (errors.length > 0) return { webhook: null, secret: null, errors };
+
+    const generated = input.secret ? null : generateWebhookSecret();
+    const client = await this.deps.pool.connect();
+    let id: string;
+    try {
+      await client.query('BEGIN');
+      // The dispatcher's row, shared: a batch in progress finishes first, so this webhook is
+      // either seen by a batch or starts after it, and no change falls between the two.
+      await client.query(ENSURE_CURSOR);
+      await client.query('SELECT 1 FROM webhook_dispatch_cursor WHERE id = 1 FOR SHARE');
+      const { rows } = await client.query<{ id: string }>(
+        `INSERT INTO webhooks (api_key_id, url, filter, secret, after_change_id)
+         VALUES ($1::bigint, $2, $3::jsonb, $4, (SELECT coalesce(max(id), 0) FROM model_changes))
+         RETURNING id::text`,
+        [owner.id, input.url, JSON.stringify(changeFilterToJson(filter)), input.secret ?? generated],
+      );
+      await client.query('COMMIT');
+      id = rows[0]!.id;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+    this.deps.logger.info({ webhookId: id, apiKey: owner.prefix }, 'webhook created');
+    const webhook = await this.deps.prisma.webhook.findUniqueOrThrow({ where: { id: BigInt(id) } });
+    return { webhook, secret: generated, errors: [] };
+  }
+
+  async update(owner: ApiKeyPrincipal, id: string, input: UpdateWebhookInput): Promise<WebhookResult> {
+    const filter =
+      input.filter === undefined || input.filter === null ? null : parseChangeFilter(input.filter, 'input.filter');
+    const current = await this.find(owner, id);
+    if (!current) return notFound();
+    const errors: WebhookError[] = [];
+    if (input.secret !== undefined && input.secret !== null) {
+      const secretError = checkSecret(input.secret, ['input', 'secret']);
+      if (secretError) errors.push(secretError);
+      if (input.rotateSecret)
+        errors.push({
+          code: 'INVALID_SECRET',
+          field: ['input', 'rotateSecret'],
+          message: 'Give a `secret` or ask for `rotateSecret`, not both.',
+        });
+    }
+    if (input.url !== undefined && input.url !== null) {
+      const urlError = await this.checkUrl(input.url, ['input', 'url']);
+      if (urlError) errors.push(urlError);
+    }
+    if (errors.length > 0) return { webhook: null, secret: null, errors };
+
+    const generated = input.rotateSecret ? generateWebhookSecret() : null;
+    const pausing = input.enabled === false && current.enabled;
+    await this.deps.prisma.webhook.update({
+      where: { id: current.id },
+      data: {
+        ...(input.url ? { url: input.url } : {}),
+        ...(filter ? { filter: changeFilterToJson(filter) as Prisma.InputJsonObject } : {}),
+        ...(input.secret || generated ? { secret: (input.secret ?? generated)! } : {}),
+        ...(pausing ? { enabled: false, disabledAt: new Date(), disabledReason: 'paused by its owner' } : {}),
+      },
+    });
+    if (input.enabled === true) return { ...(await this.enable(owner, id)), secret: generated };
+    const webhook = await this.deps.prisma.webhook.findUniqueOrThrow({ where: { id: current.id } });
+    return { webhook, secret: generated, errors: [] };
+  }
+
+  /**
+   * Enable the webhook, start its failure count over, and queue the deliveries that waited, due
+   * now. If Redis cannot take them at this moment they stay pending, and the worker's periodic
+   * sweep queues them.
+   */
+  async enable(owner: ApiKeyPrincipal, id: string): Promise<WebhookResult> {
+    const current = await this.find(owner, id);
+    if (!current) return notFound();
+    await this.deps.prisma.$transaction([
+      this.deps.prisma.webhook.update({
+        where: { id: current.id },
+        data: { enabled: true, disabledAt: null, disabledReason: null, consecutiveFailures: 0 },
+      }),
+      this.deps.prisma.webhookDelivery.updateMany({
+        where: { webhookId: current.id, status: 'PENDING' },
+        data: { nextAttemptAt: new Date() },
+      }),
+    ]);
+    try {
+      for (let after = 0n; ;) {
+        const pending = await this.deps.prisma.webhookDelivery.findMany({
+          where: { webhookId: current.id, status: 'PENDING', id: { gt: after } },
+          orderBy: { id: 'asc' },
+          take: REQUEUE_PAGE,
+          select: { id: true },
+        });
+        await this.deps.queue.enqueue(pending.map((delivery) => ({ id: delivery.id.toString() })));
+        if (pending.length < REQUEUE_PAGE) break;
+        after = pending.at(-1)!.id;
+      }
+    } catch (error) {
+      this.deps.logger.warn({ err: error, webhookId: id }, 'could not queue the waiting deliveries; the worker will');
+    }
+    if (!current.enabled) this.deps.logger.info({ webhookId: id, apiKey: owner.prefix }, 'webhook enabled');
+    const webhook = await this.deps.prisma.webhook.findUniqueOrThrow({ where: { id: current.id } });
+    return { webhook, secret: null, errors: [] };
+  }
+
+  async delete(owner: ApiKeyPrincipal, id: string): Promise<{ deletedId: string | null; errors: WebhookError[] }> {
+    const key = idOf(id);
+    const { count } =
+      key === null
+        ? { count: 0 }
+        : await this.deps.prisma.webhook.deleteMany({ where: { id: key, apiKeyId: BigInt(owner.id) } });
+    if (count === 0) return { deletedId: null, errors: notFound().errors };
+    this.deps.logger.info({ webhookId: id, apiKey: owner.prefix }, 'webhook deleted');
+    return { deletedId: key!.toString(), errors: [] };
+  }
+
+  /** A page of the webhook's deliveries, newest first; the cursor is a delivery id. */
+  async deliveries(
+    owner: ApiKeyPrincipal,
+    webhookId: string,
+    args: { first?: number | null; after?: string | null },
+  ): Promise<DeliveryConnectionParent> {
+    const webhook = await this.find(owner, webhookId);
+    if (!webhook)
+      throw new CatalogError('NOT_FOUND', `No webhook of yours has id ${webhookId}.`, { argument: 'webhookId' });
+    const page = pageRequest({ first: args.first ?? null, after: args.after ?? null }, DEFAULT_DELIVERIES_PAGE);
+    let before: bigint | null = null;
+    if (page.cursor !== null) {
+      before = idOf(page.cursor);
+      if (before === null)
+        throw new CatalogError('INVALID_CURSOR', '`after` must be a cursor this connection returned', {
+          argument: 'after',
+        });
+    }
+    const rows: DeliveryRow[] = await this.deps.prisma.webhookDelivery.findMany({
+      where: { webhookId: webhook.id, ...(before === null ? {} : { id: { lt: before } }) },
+      orderBy: { id: 'desc' },
+      take: page.size + 1,
+      include: { attemptRecords: { orderBy: { id: 'asc' } } },
+    });
+    return connectionOf(
+      rows,
+      page,
+      (row) => row.id.toString(),
+      (row) => row,
+      () => this.deps.prisma.webhookDelivery.count({ where: { webhookId: webhook.id } }),
+    );
+  }
+
+  private async checkUrl(url: string, field: string[]): Promise<WebhookError | null> {
+    try {
+      await this.guard.checkUrl(url);
+      return null;
+    } catch (error) {
+      if (!(error instanceof WebhookUrlRefusal)) throw error;
+      return {
+        code: error.code === 'INVALID' ? 'INVALID_URL' : 'URL_NOT_ALLOWED',
+        field,
+        message: `Webhook URL refused: ${error.message}.`,
+      };
+    }
+  }
+}
+
+function checkSecret(secret: string | null | undefined, field: string[]): WebhookError | null {
+  if (secret === undefined || secret === null || SECRET_PATTERN.test(secret)) return null;
+  return {
+    code: 'INVALID_SECRET',
+    field,
+    message:
+      'The secret must be 16 to 256 printable ASCII characters without spaces (or omit it to have one generated).',
+  };
+}
+
+/** A webhook or delivery id as given by a client: a positive decimal bigint, else null. */
+function idOf(text: string): bigint | null {
+  if (!/^\d{1,19}$/.test(text)) return null;
+  const value = BigInt(text);
+  return value > 0n && value <= 9_223_372_036_854_775_807n ? value : null;
+}
+
+function notFound(): WebhookResult {
+  return {
+    webhook: null,
+    secret: null,
+    errors: [{ code: 'WEBHOOK_NOT_FOUND', field: ['id'], message: 'No webhook of yours has this id.' }],
+  };
+}
