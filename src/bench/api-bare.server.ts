@@ -31,23 +31,21 @@ async function modelsPage(args: ModelsArgs, withCount: boolean) {
   const page = await repository.modelsPageWithCount(query);
   const rows = page.rows.slice(0, query.page.size);
   const licenseIds = [...new Set(rows.flatMap((row) => (row.licenseId === null ? [] : [row.licenseId])))];
-  const [totalCount, licenses, assessments] = await Promise.all([
+  const [totalCount, licenses] = await Promise.all([
     withCount ? (page.count ?? repository.modelsCount(query)) : Promise.resolve(undefined),
     licenseIds.length > 0 ? repository.licensesByIds(licenseIds) : Promise.resolve([]),
-    repository.assessmentsByModelIds(rows.map((row) => row.id)),
   ]);
   const licenseById = new Map(licenses.map((license) => [license.id, license]));
-  const assessmentById = new Map(assessments.map((assessment) => [assessment.modelId, assessment]));
   return {
     totalCount,
     nodes: rows.map((row) => {
       const license = row.licenseId === null ? undefined : licenseById.get(row.licenseId);
-      const assessment = assessmentById.get(row.id);
       return {
         id: row.id,
         name: row.name,
         license: license ? { id: license.id, category: license.category } : null,
-        openness: assessment ? { level: assessment.level, score: assessment.score } : null,
+        // As the API: the headline is on the model row.
+        openness: row.opennessLevel === null ? null : { level: row.opennessLevel, score: row.opennessScore },
       };
     }),
   };

@@ -291,6 +291,12 @@ export function registerApiBench(bench: Command): void {
     .option('--pool <size>', 'Postgres pool size of both servers', int(1), 10)
     .option('--keep', 'keep the scratch catalog database for a later --reuse')
     .option('--reuse', 'start from the kept catalog database when it holds N models')
+    .option('--only <queries>', 'comma list of the queries to run (filtered, search, stats)', (value: string) => {
+      const queries = value.split(',').map((query) => query.trim());
+      for (const query of queries)
+        if (!(query in BENCH_QUERIES)) throw new InvalidArgumentError(`unknown query "${query}"`);
+      return queries as BenchQuery[];
+    })
     .action(
       async (options: {
         n: number;
@@ -299,12 +305,13 @@ export function registerApiBench(bench: Command): void {
         pool: number;
         keep?: boolean;
         reuse?: boolean;
+        only?: BenchQuery[];
       }) => {
         const results = await runApiBench({
           ...options,
           keep: options.keep ?? false,
           reuse: options.reuse ?? false,
-          queries: ['filtered', 'search', 'stats'],
+          queries: options.only ?? ['filtered', 'search', 'stats'],
         });
         process.stdout.write(`${formatApiBench(options.n, options, results)}\n`);
       },

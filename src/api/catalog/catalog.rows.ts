@@ -42,6 +42,14 @@ export interface ModelRow {
   readonly inferenceProviders: string[];
   readonly spaces: number | null;
   readonly baseModelRelation: BaseModelRelation | null;
+  /**
+   * The assessment's headline, denormalized onto the model by ingest in the same transaction (null
+   * only for a model without an assessment): `openness { level score mofClass }` needs no other read.
+   */
+  readonly opennessLevel: OpennessLevel | null;
+  readonly opennessScore: number | null;
+  readonly mofClass: MofClass | null;
+  readonly weightsAvailability: WeightsAvailability | null;
 }
 
 /** A row of a `models` page: the model plus the value of the order's sort key (for its cursor). */
@@ -76,10 +84,13 @@ export interface AssessmentRow {
   readonly assessedAt: Date;
 }
 
-/** `Model.openness`: the assessment, and the model (parameter count, repo id for references). */
+/**
+ * `Model.openness`: the model (headline fields, parameter count, repo id for references) and its
+ * assessment, read (batched per page) only by the fields that need more than the headline.
+ */
 export interface OpennessParent {
   readonly model: ModelRow;
-  readonly assessment: AssessmentRow;
+  readonly assessment: () => Promise<AssessmentRow>;
 }
 
 export type ReferenceRow = StoredReference;

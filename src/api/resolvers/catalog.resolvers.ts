@@ -7,6 +7,7 @@ import { GraphQLBigInt, GraphQLDateTime, GraphQLJSON } from 'graphql-scalars';
 import { HUB_ID as HUGGING_FACE } from '../../crawl/huggingface/normalize.js';
 import { findModel, findModels, findNodes, modelHistory } from '../catalog/catalog.service.js';
 import { deploymentOf, ecosystemOf } from '../catalog/deployment.js';
+import type { ModelRow } from '../catalog/catalog.rows.js';
 import type { Resolvers } from '../generated/graphql.js';
 
 export const catalogResolvers: Resolvers = {
@@ -41,9 +42,15 @@ export const catalogResolvers: Resolvers = {
       const license = await ctx.catalog.loaders.licenseById.load(model.licenseId);
       return license && { ...license, hubValue: model.licenseHubValue };
     },
-    openness: async (model, _args, ctx) => {
-      const assessment = await ctx.catalog.loaders.assessmentByModelId.load(model.id);
-      return assessment && { model, assessment };
+    openness: (model, _args, ctx) => {
+      if (model.opennessLevel === null) return null;
+      // Read only if a field beyond the headline asks (one batched statement per page).
+      const assessment = async () => {
+        const row = await ctx.catalog.loaders.assessmentByModelId.load(model.id);
+        if (!row) throw new Error(`model ${model.id} has an openness level but no assessment row`);
+        return row;
+      };
+      return { model, assessment };
     },
     history: (model, args, ctx) => modelHistory(model, args, ctx.catalog),
     baseModels: (model, _args, ctx) => ctx.catalog.loaders.baseModels.load(model),
@@ -54,28 +61,31 @@ export const catalogResolvers: Resolvers = {
   },
 
   Openness: {
-    level: ({ assessment }) => assessment.level,
-    mofClass: ({ assessment }) => assessment.mofClass,
-    missingComponents: ({ assessment }) => assessment.missingComponents,
-    score: ({ assessment }) => assessment.score,
-    rulesVersion: ({ assessment }) => assessment.rulesVersion,
-    weights: ({ assessment, model }) => ({
-      availability: assessment.weightsAvailability,
-      formats: assessment.weightsFormats,
+    // The headline comes with the model row (denormalized by ingest, same transaction).
+    level: ({ model }) => model.opennessLevel as NonNullable<ModelRow['opennessLevel']>,
+    mofClass: async ({ model, assessment }) => model.mofClass ?? (await assessment()).mofClass,
+    score: async ({ model, assessment }) => model.opennessScore ?? (await assessment()).score,
+    missingComponents: async ({ assessment }) => (await assessment()).missingComponents,
+    rulesVersion: async ({ assessment }) => (await assessment()).rulesVersion,
+    weights: ({ model }) => ({
+      availability: model.weightsAvailability ?? 'UNKNOWN',
+      formats: model.formats,
       parameterCount: model.parameterCount,
     }),
-    code: ({ assessment }) => ({ inference: assessment.codeInference, training: assessment.codeTraining }),
-    data: ({ assessment }) => ({ training: assessment.dataTraining }),
-    documentation: ({ assessment }) => ({
-      modelCard: assessment.docModelCard,
-      paper: assessment.docPaper,
-      evaluation: assessment.docEvaluation,
-    }),
-    evidence: ({ assessment }) => assessment.evidence,
+    code: async ({ assessment }) => {
+      const a = await assessment();
+      return { inference: a.codeInference, training: a.codeTraining };
+    },
+    data: async ({ assessment }) => ({ training: (await assessment()).dataTraining }),
+    documentation: async ({ assessment }) => {
+      const a = await assessment();
+      return { modelCard: a.docModelCard, paper: a.docPaper, evaluation: a.docEvaluation };
+    },
+    evidence: async ({ assessment }) => (await assessment()).evidence,
     // Reference sources name Hugging Face repositories; other hubs' models have none.
     references: ({ model }, _args, ctx) =>
       model.hubId === HUGGING_FACE ? ctx.catalog.loaders.referencesByHfRepoId.load(model.repoId) : [],
-    assessedAt: ({ assessment }) => assessment.assessedAt,
+    assessedAt: async ({ assessment }) => (await assessment()).assessedAt,
   },
 
   ModelChangeConnection: {
