@@ -15,7 +15,7 @@
  * change rows.
  */
 import { parseModelsArgs, type ModelsFilter } from './models.query.js';
-import { filterConditions, Params, type SqlStatement } from './models.sql.js';
+import { facetConditions, filterConditions, Params, type SqlStatement } from './models.sql.js';
 
 /** The `ModelsFilter` fields the cube can answer. */
 const CUBE_FIELDS: ReadonlySet<string> = new Set<keyof ModelsFilter>([
@@ -74,32 +74,7 @@ function totalsConditions(filter: ModelsFilter, params: Params): string[] {
 
 /** `filterConditions` over the cube `f` (only for filters `cubeAnswers` accepts). */
 function cubeConditions(filter: ModelsFilter, params: Params): string[] {
-  const where: string[] = [];
-  const anyOf = (column: string, values: readonly string[], type: string) => {
-    if (values.length > 0) where.push(`${column} = ANY(${params.add(values)}::${type}[])`);
-  };
-  if (!filter.includeRemoved) where.push('NOT f.removed');
-  anyOf('f.hub_id', filter.hubs, 'text');
-  anyOf('f.task', filter.tasks, 'text');
-  anyOf('f.library', filter.libraries, 'text');
-  anyOf('f.license_id', filter.licenseIds, 'text');
-
-  const license: string[] = [];
-  if (filter.licenseCategories.length > 0)
-    license.push(`l.category = ANY(${params.add(filter.licenseCategories)}::"LicenseCategory"[])`);
-  if (filter.commercialUse.length > 0)
-    license.push(`l.commercial_use = ANY(${params.add(filter.commercialUse)}::"CommercialUse"[])`);
-  if (filter.osiApproved !== null) license.push(`l.osi_approved = ${params.add(filter.osiApproved)}::boolean`);
-  if (license.length > 0)
-    where.push(`f.license_id = ANY(ARRAY(SELECT l.id FROM licenses l WHERE ${license.join(' AND ')}))`);
-
-  anyOf('f.openness_level', filter.opennessLevels, '"OpennessLevel"');
-  if (filter.minOpennessLevel !== null)
-    where.push(`f.openness_level >= ${params.add(filter.minOpennessLevel)}::"OpennessLevel"`);
-  anyOf('f.mof_class', filter.mofClasses, '"MofClass"');
-  anyOf('f.weights_availability', filter.weights, '"WeightsAvailability"');
-  if (filter.gated !== null) anyOf('f.gating', filter.gated ? ['AUTO', 'MANUAL'] : ['NONE'], '"Gating"');
-  return where;
+  return [...(filter.includeRemoved ? [] : ['NOT f.removed']), ...facetConditions(filter, params, 'f')];
 }
 
 const whereClause = (conditions: readonly string[]) =>

@@ -112,22 +112,22 @@ export class Params {
 }
 
 /**
- * The WHERE conditions of a filter (without any keyset bound) over `models m`; `tsquery` is the
- * search parameter. Also the fallback of `stats` for filters the facet cube cannot answer (facets.sql.ts).
+ * Conditions on the list fields of a filter (hubs, authors, tasks, libraries, tags, licenses and
+ * their category, commercial use and OSI approval, openness levels, MOF classes, weights, gating)
+ * over the table aliased `a`. `models` and the facet cube (facets.sql.ts) name these columns alike;
+ * the cube has no author or tags, and is only asked for filters without them (`cubeAnswers`).
  */
-export function filterConditions(filter: ModelsFilter, params: Params, tsquery: string | null): string[] {
+export function facetConditions(filter: ModelsFilter, params: Params, a: string): string[] {
   const where: string[] = [];
   const anyOf = (column: string, values: readonly string[], type: string) => {
-    if (values.length > 0) where.push(`${column} = ANY(${params.add(values)}::${type}[])`);
+    if (values.length > 0) where.push(`${a}.${column} = ANY(${params.add(values)}::${type}[])`);
   };
-  if (!filter.includeRemoved) where.push('m.removed_at IS NULL');
-  if (tsquery) where.push(`m.search_vector @@ to_tsquery('simple', ${tsquery})`);
-  anyOf('m.hub_id', filter.hubs, 'text');
-  anyOf('m.author', filter.authors, 'text');
-  anyOf('m.task', filter.tasks, 'text');
-  anyOf('m.library', filter.libraries, 'text');
-  if (filter.tags.length > 0) where.push(`m.tags && ${params.add(filter.tags)}::text[]`);
-  anyOf('m.license_id', filter.licenseIds, 'text');
+  anyOf('hub_id', filter.hubs, 'text');
+  anyOf('author', filter.authors, 'text');
+  anyOf('task', filter.tasks, 'text');
+  anyOf('library', filter.libraries, 'text');
+  if (filter.tags.length > 0) where.push(`${a}.tags && ${params.add(filter.tags)}::text[]`);
+  anyOf('license_id', filter.licenseIds, 'text');
 
   const license: string[] = [];
   if (filter.licenseCategories.length > 0)
@@ -136,14 +136,26 @@ export function filterConditions(filter: ModelsFilter, params: Params, tsquery: 
     license.push(`l.commercial_use = ANY(${params.add(filter.commercialUse)}::"CommercialUse"[])`);
   if (filter.osiApproved !== null) license.push(`l.osi_approved = ${params.add(filter.osiApproved)}::boolean`);
   if (license.length > 0)
-    where.push(`m.license_id = ANY(ARRAY(SELECT l.id FROM licenses l WHERE ${license.join(' AND ')}))`);
+    where.push(`${a}.license_id = ANY(ARRAY(SELECT l.id FROM licenses l WHERE ${license.join(' AND ')}))`);
 
-  anyOf('m.openness_level', filter.opennessLevels, '"OpennessLevel"');
+  anyOf('openness_level', filter.opennessLevels, '"OpennessLevel"');
   if (filter.minOpennessLevel !== null)
-    where.push(`m.openness_level >= ${params.add(filter.minOpennessLevel)}::"OpennessLevel"`);
-  anyOf('m.mof_class', filter.mofClasses, '"MofClass"');
-  anyOf('m.weights_availability', filter.weights, '"WeightsAvailability"');
-  if (filter.gated !== null) anyOf('m.gating', filter.gated ? ['AUTO', 'MANUAL'] : ['NONE'], '"Gating"');
+    where.push(`${a}.openness_level >= ${params.add(filter.minOpennessLevel)}::"OpennessLevel"`);
+  anyOf('mof_class', filter.mofClasses, '"MofClass"');
+  anyOf('weights_availability', filter.weights, '"WeightsAvailability"');
+  if (filter.gated !== null) anyOf('gating', filter.gated ? ['AUTO', 'MANUAL'] : ['NONE'], '"Gating"');
+  return where;
+}
+
+/**
+ * The WHERE conditions of a filter (without any keyset bound) over `models m`; `tsquery` is the
+ * search parameter. Also the fallback of `stats` for filters the facet cube cannot answer (facets.sql.ts).
+ */
+export function filterConditions(filter: ModelsFilter, params: Params, tsquery: string | null): string[] {
+  const where: string[] = [];
+  if (!filter.includeRemoved) where.push('m.removed_at IS NULL');
+  if (tsquery) where.push(`m.search_vector @@ to_tsquery('simple', ${tsquery})`);
+  where.push(...facetConditions(filter, params, 'm'));
   if (filter.minParameters !== null)
     where.push(`m.parameter_count >= ${params.add(filter.minParameters.toString())}::bigint`);
   if (filter.maxParameters !== null)
