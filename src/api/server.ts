@@ -21,7 +21,6 @@ import { ApiKeyRepository } from '../auth/api-key.repository.js';
 import { Authenticator } from '../auth/authenticator.js';
 import { HubRepository } from '../catalog/hub.repository.js';
 import { CatalogReadRepository } from './catalog/catalog-read.repository.js';
-import { StatsRepository } from './catalog/stats.repository.js';
 import { createCrawlRuntime } from '../crawl/crawl.runtime.js';
 import type { Database } from '../db/database.js';
 import { ChangeLog } from '../events/change-log.js';
@@ -163,8 +162,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     queue: new WebhookQueue(producer, config.webhooks),
     logger,
   });
-  const stats = new StatsRepository(db.pool);
-  const contextBase = { hubs, admin, catalog, changeLog, prisma: db.prisma, webhooks, stats };
+  const contextBase = { hubs, admin, catalog, changeLog, prisma: db.prisma, webhooks, stats: catalog.stats };
   app.get(
     '/feeds/changes.atom',
     cors(corsOptions(api.corsOrigins)),

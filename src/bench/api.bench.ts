@@ -34,15 +34,10 @@ import { PROJECT_ROOT } from '../lib/project-root.js';
 import { BARE_ROUTES, BENCH_QUERIES, randomVariables, type BenchQuery, type Vocabulary } from './api.queries.js';
 import { startChildServer, type ChildServer } from './child-server.js';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database.js';
+import { integerAtLeast } from './options.js';
 
 const PAGE = 1_000;
 const logger = pino({ level: 'silent' });
-
-const int = (min: number) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}`);
-  return n;
-};
 
 export interface LoadResult {
   readonly query: BenchQuery;
@@ -285,10 +280,10 @@ export function registerApiBench(bench: Command): void {
     .description(
       'GraphQL API latency and throughput (filtered page, search, stats) over N generated models vs a bare http + pg handler running the same SQL',
     )
-    .option('--n <count>', 'models in the catalog', int(PAGE), 1_000_000)
-    .option('--seconds <s>', 'load duration per query and server', int(1), 15)
-    .option('--connections <c>', 'concurrent connections', int(1), 32)
-    .option('--pool <size>', 'Postgres pool size of both servers', int(1), 10)
+    .option('--n <count>', 'models in the catalog', integerAtLeast(PAGE), 1_000_000)
+    .option('--seconds <s>', 'load duration per query and server', integerAtLeast(1), 15)
+    .option('--connections <c>', 'concurrent connections', integerAtLeast(1), 32)
+    .option('--pool <size>', 'Postgres pool size of both servers', integerAtLeast(1), 10)
     .option('--keep', 'keep the scratch catalog database for a later --reuse')
     .option('--reuse', 'start from the kept catalog database when it holds N models')
     .option('--only <queries>', 'comma list of the queries to run (filtered, search, stats)', (value: string) => {

@@ -19,12 +19,7 @@ import { RedisRateLimiter } from '../crawl/http/rate-limiter.js';
 import { HuggingFaceAdapter } from '../crawl/huggingface/huggingface.adapter.js';
 import { silentPublisher } from '../events/change-publisher.js';
 import { createScratchDatabase } from './scratch-database.js';
-
-const int = (min: number) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}`);
-  return n;
-};
+import { integerAtLeast } from './options.js';
 
 export interface CrawlBenchResult {
   readonly requests: number;
@@ -103,10 +98,10 @@ export function registerCrawlBench(bench: Command): void {
     .description(
       'A full crawl against the fake hub under a scaled-down fixed-window rate-limit policy: 429s and time vs the policy floor',
     )
-    .option('--quota <requests>', 'requests per window', int(1), 50)
-    .option('--window-ms <ms>', 'window length', int(100), 2_000)
-    .option('--requests <n>', 'listing pages to crawl (at least 3 windows)', int(1), 400)
-    .option('--page-size <n>', 'models per page', int(1), 10)
+    .option('--quota <requests>', 'requests per window', integerAtLeast(1), 50)
+    .option('--window-ms <ms>', 'window length', integerAtLeast(100), 2_000)
+    .option('--requests <n>', 'listing pages to crawl (at least 3 windows)', integerAtLeast(1), 400)
+    .option('--page-size <n>', 'models per page', integerAtLeast(1), 10)
     .action(async (options: { quota: number; windowMs: number; requests: number; pageSize: number }) => {
       if (options.requests <= 2 * options.quota)
         throw new InvalidArgumentError('--requests must span at least 3 windows (> 2 × quota)');

@@ -12,7 +12,7 @@
  * Generation of the records (the hub's side) is not timed. Pages are 1,000 records, written by
  * `--concurrency` pages in flight (default 2, like two workers); raw uses the same concurrency.
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { pino } from 'pino';
 import type { CatalogModel } from '../catalog/catalog-model.js';
 import { contentHash, snapshotOf } from '../catalog/catalog-model.js';
@@ -25,6 +25,7 @@ import { HuggingFaceAdapter } from '../crawl/huggingface/huggingface.adapter.js'
 import { generateHfRecords, mutateHfRecord } from '../crawl/huggingface/record-generator.js';
 import { createProgress } from '../lib/progress.js';
 import { createScratchDatabase, peakRssMb } from './scratch-database.js';
+import { integerAtLeast } from './options.js';
 
 const PAGE = 1_000;
 const logger = pino({ level: 'silent' });
@@ -33,11 +34,7 @@ const adapter = new HuggingFaceAdapter({
   createClient: () => new HubClient({ limiter: unlimited, logger }),
 });
 
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < PAGE) throw new InvalidArgumentError(`expected an integer ≥ ${PAGE}`);
-  return n;
-}
+const positive = integerAtLeast(PAGE);
 
 function build(records: readonly unknown[]): CatalogModel[] {
   const models: CatalogModel[] = [];

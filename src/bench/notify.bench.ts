@@ -17,7 +17,7 @@
  * Last line: `bench notify: p50_ms=… p99_ms=… lost=… duplicated=…`.
  */
 import { join } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { createClient, type Client } from 'graphql-ws';
 import { pino } from 'pino';
 import WebSocket from 'ws';
@@ -36,17 +36,12 @@ import { PROJECT_ROOT } from '../lib/project-root.js';
 import { closeRedis, createRedis } from '../queue/redis.js';
 import { startChildServer, type ChildServer } from './child-server.js';
 import { createScratchDatabase } from './scratch-database.js';
+import { integerAtLeast } from './options.js';
 
 const logger = pino({ level: 'silent' });
 const SEED_MODELS = 2_000;
 const TICK_MS = 100;
 const WARM_UP_MS = 3_000;
-
-const int = (min: number) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}`);
-  return n;
-};
 
 const SUBSCRIPTION = `subscription Bench($filter: ChangeFilter, $after: String) {
   modelChanged(filter: $filter, after: $after) { id kind modelId }
@@ -383,9 +378,9 @@ export function registerNotifyBench(bench: Command): void {
     .description(
       'Change notifications end to end: graphql-ws subscribers on two API processes, changes committed at a fixed rate; latency, lost, duplicated',
     )
-    .option('--subscribers <n>', 'WebSocket subscribers', int(2), 1_000)
-    .option('--seconds <s>', 'length of the commit window', int(1), 30)
-    .option('--rate <changes>', 'changes committed per second', int(10), 120)
+    .option('--subscribers <n>', 'WebSocket subscribers', integerAtLeast(2), 1_000)
+    .option('--seconds <s>', 'length of the commit window', integerAtLeast(1), 30)
+    .option('--rate <changes>', 'changes committed per second', integerAtLeast(10), 120)
     .action(async (options: { subscribers: number; seconds: number; rate: number }) => {
       const result = await runNotifyBench(options);
       process.stdout.write(`${formatNotifyBench(result)}\n`);

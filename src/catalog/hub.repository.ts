@@ -38,13 +38,4 @@ export class HubRepository {
   find(id: string): Promise<Hub | null> {
     return this.prisma.hub.findUnique({ where: { id } });
   }
-
-  async modelCounts(): Promise<Map<string, number>> {
-    const rows = await this.prisma.model.groupBy({
-      by: ['hubId'],
-      where: { removedAt: null },
-      _count: { _all: true },
-    });
-    return new Map(rows.map((row) => [row.hubId, row._count._all]));
-  }
 }

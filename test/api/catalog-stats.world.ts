@@ -23,7 +23,7 @@ import {
   type ResolvedLicense,
   type WeightsAvailability,
 } from '../../src/openness/types.js';
-import { buildCatalogModel, buildLicense, buildOpenness } from '../helpers/catalog-models.js';
+import { buildCatalogModel, buildLicense, buildOpenness, NON_COMMERCIAL_LICENSE } from '../helpers/catalog-models.js';
 import { applicationTables } from '../helpers/database.js';
 import { matches, type FilterInput } from './catalog.fixture.js';
 
@@ -42,14 +42,7 @@ export const LICENSES: readonly ResolvedLicense[] = [
     osiApproved: false,
     hubValue: 'llama3.1',
   }),
-  buildLicense({
-    id: 'CC-BY-NC-4.0',
-    name: 'Creative Commons Attribution Non Commercial 4.0',
-    category: 'NON_COMMERCIAL',
-    commercialUse: 'PROHIBITED',
-    osiApproved: false,
-    hubValue: 'cc-by-nc-4.0',
-  }),
+  NON_COMMERCIAL_LICENSE,
   buildLicense({
     id: 'NONE',
     name: 'No license',

@@ -23,7 +23,7 @@ import { PROJECT_ROOT } from '../../src/lib/project-root.js';
 import { OPENNESS_LEVELS, type LicenseCategory, type OpennessLevel } from '../../src/openness/types.js';
 import { closeRedis, createRedis } from '../../src/queue/redis.js';
 import { graphql, startApi, type RunningApi } from '../helpers/api.js';
-import { buildCatalogModel, buildLicense, buildOpenness } from '../helpers/catalog-models.js';
+import { buildCatalogModel, buildLicense, buildOpenness, NON_COMMERCIAL_LICENSE } from '../helpers/catalog-models.js';
 import { silentLogger, useTestDatabase } from '../helpers/database.js';
 import { expectEventually } from '../helpers/eventually.js';
 import { PrivateRedis } from '../helpers/redis-server.js';
@@ -66,14 +66,7 @@ afterAll(async () => {
   await closeRedis(redis);
 });
 
-const NON_COMMERCIAL = buildLicense({
-  id: 'CC-BY-NC-4.0',
-  name: 'Creative Commons Attribution Non Commercial 4.0',
-  category: 'NON_COMMERCIAL',
-  commercialUse: 'PROHIBITED',
-  osiApproved: false,
-  hubValue: 'cc-by-nc-4.0',
-});
+const NON_COMMERCIAL = NON_COMMERCIAL_LICENSE;
 
 /** A model of `author` at openness `level` under `license` (MIT unless given). */
 function model(

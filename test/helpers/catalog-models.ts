@@ -15,6 +15,16 @@ export function buildLicense(overrides: Partial<ResolvedLicense> = {}): Resolved
   };
 }
 
+/** Creative Commons Attribution Non Commercial 4.0, as the license resolver normalizes `cc-by-nc-4.0`. */
+export const NON_COMMERCIAL_LICENSE = buildLicense({
+  id: 'CC-BY-NC-4.0',
+  name: 'Creative Commons Attribution Non Commercial 4.0',
+  category: 'NON_COMMERCIAL',
+  commercialUse: 'PROHIBITED',
+  osiApproved: false,
+  hubValue: 'cc-by-nc-4.0',
+});
+
 export function buildOpenness(overrides: Partial<OpennessResult> = {}): OpennessResult {
   const license = overrides.license ?? buildLicense();
   return {

@@ -9,7 +9,7 @@ import type { LookupAddress, lookup as dnsLookup } from 'node:dns';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Webhook } from '../../src/generated/prisma/client.js';
 import { AddressGuard } from '../../src/webhooks/ssrf.js';
-import { buildCatalogModel, buildLicense, buildOpenness } from '../helpers/catalog-models.js';
+import { buildCatalogModel, buildOpenness, NON_COMMERCIAL_LICENSE } from '../helpers/catalog-models.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { expectEventually } from '../helpers/eventually.js';
 import { deliveriesOf, seedOwner, startPipeline, type Pipeline } from './harness.js';
@@ -68,14 +68,7 @@ interface Body {
 }
 const bodyOf = (request: ReceivedRequest) => JSON.parse(request.rawBody) as Body;
 
-const NON_COMMERCIAL = buildLicense({
-  id: 'CC-BY-NC-4.0',
-  name: 'Creative Commons Attribution Non Commercial 4.0',
-  category: 'NON_COMMERCIAL',
-  commercialUse: 'PROHIBITED',
-  osiApproved: false,
-  hubValue: 'cc-by-nc-4.0',
-});
+const NON_COMMERCIAL = NON_COMMERCIAL_LICENSE;
 const nonCommercial = (repoId: string) =>
   buildCatalogModel(repoId, { openness: buildOpenness({ license: NON_COMMERCIAL, level: 'WEIGHTS_RESTRICTED' }) });
 
