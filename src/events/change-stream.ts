@@ -14,6 +14,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../lib/logger.js';
 import { EMPTY_CHANGE_FILTER } from './change-filter.js';
+import { subscribeWhenReady } from '../queue/redis.js';
 import { changesChannel } from './change-publisher.js';
 import type { ChangeLog, LoggedChange } from './change-log.js';
 
@@ -44,6 +45,7 @@ export class ChangeStream {
   private reading: Promise<void> | null = null;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
   private pubSubHealthy = false;
   private stopped = false;
   private readonly onMessage = () => this.wake();
@@ -89,9 +91,12 @@ export class ChangeStream {
     subscriber.on('ready', this.onReady);
     subscriber.on('close', this.onDown);
     subscriber.on('end', this.onDown);
-    subscriber.subscribe(changesChannel(prefix)).catch((error: unknown) => {
-      logger.warn({ err: error }, 'could not subscribe to change announcements; polling the log');
-    });
+    subscribeWhenReady(subscriber, changesChannel(prefix))
+      // Announcements made before the SUBSCRIBE took effect are not coming: read past them.
+      .then(() => this.wake())
+      .catch((error: unknown) => {
+        if (!this.stopped) logger.warn({ err: error }, 'could not subscribe to change announcements; polling the log');
+      });
     this.pubSubHealthy = subscriber.status === 'ready';
     this.schedule();
     this.wake();
@@ -100,7 +105,8 @@ export class ChangeStream {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.timer = this.retryTimer = null;
     const { subscriber } = this.options;
     subscriber.off('message', this.onMessage);
     subscriber.off('ready', this.onReady);
@@ -127,7 +133,14 @@ export class ChangeStream {
       return;
     }
     this.reading = this.readAll()
-      .catch((error: unknown) => this.options.logger.error({ err: error }, 'reading the change log failed; will retry'))
+      .catch((error: unknown) => {
+        this.options.logger.error({ err: error }, 'reading the change log failed; will retry');
+        // Soon, not at the next safety-net tick: no announcement may come to wake the stream.
+        this.retryTimer ??= setTimeout(() => {
+          this.retryTimer = null;
+          this.wake();
+        }, this.options.degradedPollMs ?? 500).unref();
+      })
       .finally(() => {
         this.reading = null;
         if (this.again) {

@@ -34,6 +34,31 @@ export function createRedis(url: string, role: RedisRole, logger: Logger): Redis
   return redis;
 }
 
+/**
+ * SUBSCRIBE once the connection is ready. A SUBSCRIBE queued while the connection is still
+ * opening races ioredis 5's handshake (its ready check's INFO can follow the SUBSCRIBE, fail with
+ * "Connection in subscriber mode", and leave the connection ready but not subscribed: ioredis
+ * issue #2037, fixed only in ioredis 6). After that first subscribe, ioredis re-subscribes by
+ * itself on every reconnect (`autoResubscribe`).
+ */
+export async function subscribeWhenReady(redis: Redis, channel: string): Promise<void> {
+  if (redis.status !== 'ready') {
+    await new Promise<void>((resolve, reject) => {
+      const ready = () => {
+        redis.off('end', ended);
+        resolve();
+      };
+      const ended = () => {
+        redis.off('ready', ready);
+        reject(new Error(`Redis connection ended before subscribing to ${channel}`));
+      };
+      redis.once('ready', ready);
+      redis.once('end', ended);
+    });
+  }
+  await redis.subscribe(channel);
+}
+
 /** Close a connection, even one that is still trying to reconnect. */
 export async function closeRedis(redis: Redis): Promise<void> {
   if (redis.status === 'end') return;

@@ -24,6 +24,7 @@ import { matchesChange, parseChangeFilter, type ChangeFilter } from '../events/c
 import { CHANGE_LOG_COLUMNS, type LoggedChange } from '../events/change-log.js';
 import { changesChannel } from '../events/change-publisher.js';
 import type { Logger } from '../lib/logger.js';
+import { subscribeWhenReady } from '../queue/redis.js';
 import type { DueDelivery, WebhookQueue } from './webhook-queue.js';
 
 /** Change-log rows read per batch (one transaction each). */
@@ -86,7 +87,7 @@ export class WebhookDispatcher {
     this.subscriber.on('message', () => this.wakeAndLog());
     // After a reconnect, announcements made meanwhile are gone: read the log.
     this.subscriber.on('ready', () => this.wakeAndLog());
-    await this.subscriber.subscribe(changesChannel(options.prefix));
+    await subscribeWhenReady(this.subscriber, changesChannel(options.prefix));
     this.timer = setInterval(() => {
       this.wakeAndLog();
       if (Date.now() - this.lastSweep >= SWEEP_EVERY_MS) {
