@@ -25,7 +25,7 @@ const config: CodegenConfig = {
           QueuedJob: '../admin/admin.service.js#QueuedJob',
           UserError: '../admin/admin.service.js#UserError',
           // schema/catalog.graphql
-          Model: '../catalog/catalog.rows.js#ModelRow',
+          Model: '../catalog/catalog.rows.js#ModelParent',
           License: '../catalog/catalog.rows.js#LicenseParent',
           Openness: '../catalog/catalog.rows.js#OpennessParent',
           OpennessReference: '../catalog/catalog.rows.js#ReferenceRow',

@@ -6,8 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -35,7 +37,7 @@ import { formatApiError } from './errors.js';
 import { atomFeedHandler } from './feeds/atom-feed.js';
 import { corsOptions } from './limits/cors.js';
 import { BoundedQueryCache } from './limits/persisted-query-cache.js';
-import { noCacheForMutationsPlugin, queryLimitsPlugin } from './limits/query-limits.plugin.js';
+import { cacheHintPlugin, queryLimitsPlugin } from './limits/query-limits.plugin.js';
 import { FixedWindowRateLimiter } from './limits/rate-limit.js';
 import {
   authenticateRequest,
@@ -63,6 +65,8 @@ export interface ApiServerDeps {
 
 export interface ApiServer {
   readonly httpServer: Server;
+  /** This instance's follower of the change log (subscriptions). */
+  readonly changeStream: ChangeStream;
   /** Stop accepting requests, let in-flight ones finish, then stop Apollo. */
   stop(): Promise<void>;
 }
@@ -124,9 +128,9 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
       api.landingPage
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
         : ApolloServerPluginLandingPageDisabled(),
-      // Catalog reads are public: every field may be cached this long unless it says otherwise.
-      ApolloServerPluginCacheControl({ defaultMaxAge: api.cacheMaxAgeSeconds }),
-      noCacheForMutationsPlugin(),
+      // Catalog reads are public: a query's answer may be cached this long (query-limits.plugin.ts).
+      ApolloServerPluginCacheControlDisabled(),
+      cacheHintPlugin(api.cacheMaxAgeSeconds),
       subscriptionsOverWebSocketPlugin('/graphql'),
       queryLimitsPlugin({ maxDepth: api.maxDepth, maxCost: api.maxCost }),
     ],
@@ -205,6 +209,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
 
   return {
     httpServer,
+    changeStream,
     async stop() {
       // WebSocket clients first (their sockets are not the HTTP server's to drain), then HTTP.
       await subscriptions.stop();

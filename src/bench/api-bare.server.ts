@@ -25,10 +25,13 @@ const repository = new CatalogReadRepository(db.pool, config.api.filterFirstMaxR
 
 type Variables = Record<string, unknown>;
 
-/** What the API runs for `models(…) { totalCount? nodes { id license { id category } openness { level score } } }`. */
-async function modelsPage(args: ModelsArgs, withCount: boolean) {
+/**
+ * What the API runs for `models(…) { totalCount? nodes { id name? license { id category } openness
+ * { level score } } }`: heads when `name` is not selected, as the API's lookahead decides.
+ */
+async function modelsPage(args: ModelsArgs, withCount: boolean, withName: boolean) {
   const query = parseModelsArgs(args);
-  const page = await repository.modelsPageWithCount(query);
+  const page = await repository.modelsPageWithCount(query, withName ? 'full' : 'head');
   const rows = page.rows.slice(0, query.page.size);
   const licenseIds = [...new Set(rows.flatMap((row) => (row.licenseId === null ? [] : [row.licenseId])))];
   const [totalCount, licenses] = await Promise.all([
@@ -42,7 +45,7 @@ async function modelsPage(args: ModelsArgs, withCount: boolean) {
       const license = row.licenseId === null ? undefined : licenseById.get(row.licenseId);
       return {
         id: row.id,
-        name: row.name,
+        ...(withName && 'name' in row ? { name: row.name } : {}),
         license: license ? { id: license.id, category: license.category } : null,
         // As the API: the headline is on the model row.
         openness: row.opennessLevel === null ? null : { level: row.opennessLevel, score: row.opennessScore },
@@ -89,10 +92,11 @@ const handlers: Record<string, (variables: Variables) => Promise<unknown>> = {
     models: await modelsPage(
       { first: 50, filter: { licenseCategories: v['categories'], minOpennessLevel: v['level'] } },
       true,
+      false,
     ),
   }),
   [BARE_ROUTES.search]: async (v) => ({
-    models: await modelsPage({ first: 20, filter: { search: v['search'] } }, false),
+    models: await modelsPage({ first: 20, filter: { search: v['search'] } }, false, true),
   }),
 };
 

@@ -9,8 +9,9 @@
  * - The servers: the real API (`dist/src/main.js`, rate limiting on with a quota it never reaches,
  *   no response cache) and the bare handler (api-bare.server.ts), each in its own process with the
  *   same pool size (`--pool`).
- * - The load: autocannon, `--connections` (32) for `--seconds` (15) per query after a short
- *   warm-up, every request with fresh random arguments:
+ * - The load: autocannon, `--connections` (32) for `--seconds` (15) per query and server after a
+ *   short warm-up, in slices of about 5 s that alternate between the two servers (so that both see
+ *   the same machine), every request with fresh random arguments:
  *   filtered — `models(first: 50)` by license categories and a minimum openness level with
  *   `totalCount` and `nodes { id license { id category } openness { level score } }`;
  *   search — full text over words drawn from the catalog's own model names;
@@ -20,6 +21,7 @@
  */
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { build as buildHistogram, type Histogram } from 'hdr-histogram-js';
 import { InvalidArgumentError, type Command } from 'commander';
 import { pino } from 'pino';
 import { IngestRepository } from '../catalog/ingest.repository.js';
@@ -37,6 +39,8 @@ import { createScratchDatabase, type ScratchDatabase } from './scratch-database.
 import { integerAtLeast } from './options.js';
 
 const PAGE = 1_000;
+/** Load runs in slices of about this many seconds, alternating between the API and the bare handler. */
+const SLICE_SECONDS = 5;
 const logger = pino({ level: 'silent' });
 
 export interface LoadResult {
@@ -108,14 +112,35 @@ async function vocabulary(scratch: ScratchDatabase): Promise<Vocabulary> {
   return { words: [...words].sort() };
 }
 
-async function load(
+/** What one server's load slices add up to. */
+interface Tally {
+  readonly latencies: Histogram;
+  requests: number;
+  seconds: number;
+  failed: number;
+}
+
+const newTally = (): Tally => ({
+  latencies: buildHistogram({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 120_000,
+    numberOfSignificantValueDigits: 3,
+  }),
+  requests: 0,
+  seconds: 0,
+  failed: 0,
+});
+
+/** `seconds` of load on one server, every latency recorded into `tally` (or nowhere: a warm-up). */
+async function slice(
   target: ChildServer,
   server: 'api' | 'bare',
   query: BenchQuery,
   words: Vocabulary,
   seconds: number,
   connections: number,
-): Promise<LoadResult> {
+  tally: Tally | null,
+): Promise<void> {
   const path = server === 'api' ? '/graphql' : BARE_ROUTES[query];
   const body = () =>
     JSON.stringify(
@@ -124,34 +149,79 @@ async function load(
         : { variables: randomVariables(query, words) },
     );
   let graphqlErrors = 0;
-  const run = (duration: number) =>
-    autocannon({
-      url: `${target.url}${path}`,
-      method: 'POST',
-      connections,
-      duration,
-      headers: { 'content-type': 'application/json' },
-      requests: [
-        {
-          setupRequest: (request) => ({ ...request, body: body() }),
-          onResponse: (_status, responseBody) => {
-            if (responseBody.startsWith('{"errors"') || responseBody.includes('"errors":[')) graphqlErrors++;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${target.url}${path}`,
+        method: 'POST',
+        connections,
+        duration: seconds,
+        headers: { 'content-type': 'application/json' },
+        requests: [
+          {
+            setupRequest: (request) => ({ ...request, body: body() }),
+            onResponse: (_status, responseBody) => {
+              if (responseBody.startsWith('{"errors"') || responseBody.includes('"errors":[')) graphqlErrors++;
+            },
           },
-        },
-      ],
-    });
-  await run(Math.min(3, seconds)); // warm-up: JIT, pools, Postgres caches
-  graphqlErrors = 0;
-  const result = await run(seconds);
-  return {
-    query,
-    server,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    requestsPerSecond: result.requests.average,
-    requests: result.requests.total,
-    failed: result.non2xx + result.errors + result.timeouts + graphqlErrors,
-  };
+        ],
+      },
+      (error: unknown, done) =>
+        error ? reject(error instanceof Error ? error : new Error('autocannon failed')) : resolve(done),
+    );
+    if (tally)
+      instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) =>
+        tally.latencies.recordValue(Math.max(1, Math.round(ms))),
+      );
+  });
+  if (!tally) return;
+  tally.requests += result.requests.total;
+  tally.seconds += result.duration;
+  tally.failed += result.non2xx + result.errors + result.timeouts + graphqlErrors;
+}
+
+/**
+ * Load one query on both servers: a warm-up each (JIT, pools, Postgres caches), then `seconds`
+ * each, in slices that alternate between the two (api, bare, api, bare, …) so that both see the
+ * same machine: on a shared or virtual machine, whatever else runs (or steals CPU) during the run
+ * then weighs on both alike, and the ratio compares like with like.
+ */
+async function loadBoth(
+  servers: { readonly api: ChildServer; readonly bare: ChildServer },
+  query: BenchQuery,
+  words: Vocabulary,
+  seconds: number,
+  connections: number,
+  tick: () => void,
+): Promise<LoadResult[]> {
+  const warmUp = Math.min(3, seconds);
+  const slices = Math.max(1, Math.round(seconds / SLICE_SECONDS));
+  const tallies = { api: newTally(), bare: newTally() };
+  const order = ['api', 'bare'] as const;
+  for (const server of order) {
+    await slice(servers[server], server, query, words, warmUp, connections, null);
+    tick();
+  }
+  for (let index = 0; index < slices; index++) {
+    // Each slice's share of `seconds`, in whole seconds (autocannon's unit), adding up to `seconds`.
+    const share = Math.floor(((index + 1) * seconds) / slices) - Math.floor((index * seconds) / slices);
+    for (const server of index % 2 === 0 ? order : [...order].reverse()) {
+      await slice(servers[server], server, query, words, share, connections, tallies[server]);
+      tick();
+    }
+  }
+  return order.map((server) => {
+    const tally = tallies[server];
+    return {
+      query,
+      server,
+      p50: tally.latencies.getValueAtPercentile(50),
+      p99: tally.latencies.getValueAtPercentile(99),
+      requestsPerSecond: tally.seconds > 0 ? tally.requests / tally.seconds : 0,
+      requests: tally.requests,
+      failed: tally.failed,
+    };
+  });
 }
 
 /** One request of each kind through the API, so that a broken query fails the bench loudly. */
@@ -214,23 +284,18 @@ export async function runApiBench(options: ApiBenchOptions): Promise<LoadResult[
     await checkQueries(api, options.queries, words);
 
     const results: LoadResult[] = [];
+    const slices = Math.max(1, Math.round(options.seconds / SLICE_SECONDS));
     const progress = createProgress({
       label: 'bench api: load',
-      total: options.queries.length * 2 * (options.seconds + Math.min(3, options.seconds)),
-      unit: 's',
+      total: options.queries.length * 2 * (1 + slices),
+      unit: 'slices',
     });
     for (const query of options.queries) {
-      for (const [server, target] of [
-        ['api', api],
-        ['bare', bare],
-      ] as const) {
-        const ticker = setInterval(() => progress.increment(1), 1_000);
-        try {
-          results.push(await load(target, server, query, words, options.seconds, options.connections));
-        } finally {
-          clearInterval(ticker);
-        }
-      }
+      results.push(
+        ...(await loadBoth({ api, bare }, query, words, options.seconds, options.connections, () =>
+          progress.increment(1),
+        )),
+      );
     }
     progress.stop();
     return results;

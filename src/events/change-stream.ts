@@ -40,6 +40,7 @@ export class ChangeStream {
   /** Null until the newest id at start is known (Postgres may be down when the API starts). */
   private position: string | null = null;
   private readonly started: Promise<void>;
+  private subscribed: Promise<void> = Promise.resolve();
   private markStarted: () => void = () => undefined;
   private readonly listeners = new Set<ChangeListener>();
   private reading: Promise<void> | null = null;
@@ -72,6 +73,15 @@ export class ChangeStream {
     return this.position;
   }
 
+  /**
+   * Resolves once the stream is subscribed to the announcements and has read the log past them
+   * (or gave up subscribing, and polls): from then on it does nothing until a change is announced
+   * or the safety-net timer fires. Tests wait for it before counting a request's statements.
+   */
+  following(): Promise<void> {
+    return this.subscribed;
+  }
+
   /** Resolves once the stream knows where the log ends and can hand out seams. */
   ready(): Promise<void> {
     return this.started;
@@ -91,9 +101,12 @@ export class ChangeStream {
     subscriber.on('ready', this.onReady);
     subscriber.on('close', this.onDown);
     subscriber.on('end', this.onDown);
-    subscribeWhenReady(subscriber, changesChannel(prefix))
+    this.subscribed = subscribeWhenReady(subscriber, changesChannel(prefix))
       // Announcements made before the SUBSCRIBE took effect are not coming: read past them.
-      .then(() => this.wake())
+      .then(async () => {
+        this.wake();
+        while (this.reading) await this.reading;
+      })
       .catch((error: unknown) => {
         if (!this.stopped) logger.warn({ err: error }, 'could not subscribe to change announcements; polling the log');
       });

@@ -12,7 +12,8 @@ export type RedisRole = 'worker' | 'producer' | 'client' | 'subscriber';
 const ROLE_OPTIONS: Record<RedisRole, RedisOptions> = {
   worker: { maxRetriesPerRequest: null, enableReadyCheck: true },
   producer: { maxRetriesPerRequest: 1, enableOfflineQueue: false },
-  client: { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 },
+  // Per-request commands (the API's rate limit): those issued in the same tick share one write.
+  client: { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000, enableAutoPipelining: true },
   // Pub/sub listeners, like workers, wait out outages and re-subscribe when Redis returns.
   subscriber: { maxRetriesPerRequest: null, enableReadyCheck: true },
 };

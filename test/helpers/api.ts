@@ -52,6 +52,8 @@ export async function startApi(options: {
   });
   server.httpServer.listen(0, '127.0.0.1');
   await once(server.httpServer, 'listening');
+  // The change stream's start-up reads happen now, not inside a request a test measures.
+  await server.changeStream.following();
   const { port } = server.httpServer.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

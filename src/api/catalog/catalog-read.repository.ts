@@ -10,13 +10,16 @@ import type {
   ChangeRow,
   HubUrlRow,
   LicenseRow,
+  ModelHeadPageRow,
   ModelPageRow,
+  ModelParent,
   ModelRow,
+  SortKeyed,
   ReferenceRow,
 } from './catalog.rows.js';
 import type { LineageCountRow } from './deployment.js';
 import { cubeCountSql } from './facets.sql.js';
-import { MODEL_COLUMNS, modelsSql, type PagePlan } from './models.sql.js';
+import { MODEL_COLUMNS, modelsSql, type PagePlan, type Projection } from './models.sql.js';
 import type { ModelsQuery } from './models.query.js';
 import { StatsRepository } from './stats.repository.js';
 
@@ -45,11 +48,22 @@ export class CatalogReadRepository {
     this.stats = new StatsRepository(pool);
   }
 
-  /** `size + 1` rows of the page in scan order (see models.sql.ts), read with `plan`. */
-  async modelsPage(query: ModelsQuery, plan: PagePlan = 'index'): Promise<ModelPageRow[]> {
-    const { page } = modelsSql(query, plan);
-    const result = await this.pool.query<ModelPageRow>(page.text, [...page.values]);
-    return result.rows;
+  /**
+   * `size + 1` rows of the page in scan order (see models.sql.ts), read with `plan`: whole rows,
+   * or heads (`projection: 'head'`) when the query selects nothing beyond them.
+   */
+  async modelsPage(
+    query: ModelsQuery,
+    plan: PagePlan = 'index',
+    projection: Projection = 'full',
+  ): Promise<(ModelParent & SortKeyed)[]> {
+    const { page } = modelsSql(query, plan, projection);
+    if (projection === 'full') return (await this.pool.query<ModelPageRow>(page.text, [...page.values])).rows;
+    const { rows } = await this.pool.query<ModelHeadPageRow>(page.text, [...page.values]);
+    return rows.map((row) => {
+      const colon = row.id.indexOf(':');
+      return { ...row, head: true, hubId: row.id.slice(0, colon), repoId: row.id.slice(colon + 1) };
+    });
   }
 
   /**
@@ -58,13 +72,17 @@ export class CatalogReadRepository {
    * (`filterFirstMaxRows`), the index walk otherwise. The count comes back for `totalCount`.
    * Filters the cube cannot count are walked, and their count is left to `modelsCount`.
    */
-  async modelsPageWithCount(query: ModelsQuery): Promise<{ rows: ModelPageRow[]; count: number | null }> {
+  async modelsPageWithCount(
+    query: ModelsQuery,
+    projection: Projection = 'full',
+  ): Promise<{ rows: (ModelParent & SortKeyed)[]; count: number | null }> {
     const cube = cubeCountSql(query.filter);
-    if (cube === null) return { rows: await this.modelsPage(query), count: null };
+    if (cube === null) return { rows: await this.modelsPage(query, 'index', projection), count: null };
     const result = await this.pool.query<{ totalCount: number }>(cube.text, [...cube.values]);
     const count = result.rows[0]?.totalCount ?? 0;
     if (count === 0) return { rows: [], count };
-    return { rows: await this.modelsPage(query, count <= this.filterFirstMaxRows ? 'filter' : 'index'), count };
+    const plan = count <= this.filterFirstMaxRows ? 'filter' : 'index';
+    return { rows: await this.modelsPage(query, plan, projection), count };
   }
 
   /** From the facet cube when the filter only uses facet fields (facets.sql.ts), else a COUNT of models. */

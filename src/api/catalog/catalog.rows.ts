@@ -52,17 +52,45 @@ export interface ModelRow {
   readonly weightsAvailability: WeightsAvailability | null;
 }
 
-/** A row of a `models` page: the model plus the value of the order's sort key (for its cursor). */
-export interface ModelPageRow extends ModelRow {
+/**
+ * A model's headline: the columns both page indexes hold (models.sql.ts, MODEL_HEAD_COLUMNS). A
+ * page whose selection asks for nothing more (model-projection.ts) reads only these; a field that
+ * needs more completes the row through the request's `modelById` loader (one statement for all the
+ * page's heads), so a head is never wrong, at worst one statement dearer.
+ */
+export interface ModelHead extends Pick<
+  ModelRow,
+  'id' | 'hubId' | 'repoId' | 'licenseId' | 'downloads' | 'removedAt' | 'opennessLevel' | 'opennessScore' | 'mofClass'
+> {
+  readonly head: true;
+}
+
+/** The parent of `Model` fields: a whole row, or a head read by a page. */
+export type ModelParent = ModelRow | ModelHead;
+
+export const isHead = (model: ModelParent): model is ModelHead => 'head' in model;
+
+/** The sort key of a page's row (for its cursor), as the page statement returns it. */
+export interface SortKeyed {
   readonly sortKey: string | number | Date | null;
 }
+
+/** A row of a `models` page: the model plus the value of the order's sort key. */
+export type ModelPageRow = ModelRow & SortKeyed;
+
+/** A row of a head page (`id` is `<hub>:<repoId>`; hub and repo id are split from it). */
+export type ModelHeadPageRow = Omit<ModelHead, 'head' | 'hubId' | 'repoId'> & SortKeyed;
 
 /** A `licenses` row: the normalized license without the per-model hub value. */
 export type LicenseRow = Omit<ResolvedLicense, 'hubValue'>;
 
-/** `Model.license`: the license row plus the value the model's hub gave. */
+/**
+ * `Model.license`: the license row plus the value the model's hub gave — a function when the model
+ * is a head (graphql-js calls a function-valued property), so that it completes the row only when
+ * `hubValue` is selected.
+ */
 export interface LicenseParent extends LicenseRow {
-  readonly hubValue: string | null;
+  readonly hubValue: string | null | (() => Promise<string | null>);
 }
 
 export interface AssessmentRow {
@@ -89,7 +117,7 @@ export interface AssessmentRow {
  * assessment, read (batched per page) only by the fields that need more than the headline.
  */
 export interface OpennessParent {
-  readonly model: ModelRow;
+  readonly model: ModelParent;
   readonly assessment: () => Promise<AssessmentRow>;
 }
 
@@ -128,5 +156,5 @@ export interface ConnectionParent<Node> {
   readonly totalCount: () => Promise<number>;
 }
 
-export type ModelConnectionParent = ConnectionParent<ModelRow>;
+export type ModelConnectionParent = ConnectionParent<ModelParent>;
 export type ChangeConnectionParent = ConnectionParent<ChangeRow>;

@@ -6,9 +6,17 @@
 import { CatalogError } from '../errors.js';
 import type { CatalogReadRepository } from './catalog-read.repository.js';
 import type { CatalogLoaders } from './catalog.loaders.js';
-import type { ChangeConnectionParent, ModelConnectionParent, ModelPageRow, ModelRow } from './catalog.rows.js';
+import {
+  isHead,
+  type ChangeConnectionParent,
+  type ModelConnectionParent,
+  type ModelParent,
+  type ModelRow,
+  type SortKeyed,
+} from './catalog.rows.js';
 import { decodeCursor, encodeCursor, keyText } from './cursor.js';
 import { parseModelsArgs, type ModelsArgs } from './models.query.js';
+import type { Projection } from './models.sql.js';
 import { connectionOf, pageRequest, type PageArgs } from './pagination.js';
 
 /** The per-request view of the catalog: the repository and this request's loaders. */
@@ -23,24 +31,41 @@ export const MAX_NODE_IDS = 100;
 
 const HISTORY_ORDER = 'HISTORY:DESC';
 
-function modelOf({ sortKey: _sortKey, ...row }: ModelPageRow): ModelRow {
+function modelOf({ sortKey: _sortKey, ...row }: ModelParent & SortKeyed): ModelParent {
   return row;
 }
 
-export async function findModels(args: ModelsArgs, catalog: CatalogReader): Promise<ModelConnectionParent> {
+export async function findModels(
+  args: ModelsArgs,
+  catalog: CatalogReader,
+  projection: Projection = 'full',
+): Promise<ModelConnectionParent> {
   const query = parseModelsArgs(args);
-  const { rows, count: known } = await catalog.repository.modelsPageWithCount(query);
+  const { rows, count: known } = await catalog.repository.modelsPageWithCount(query, projection);
   const order = `${query.order.field}:${query.order.direction}`;
   const models = new Map(rows.map((row) => [row.id, modelOf(row)]));
-  for (const [id, model] of models) catalog.loaders.modelById.prime(id, model);
+  for (const [id, model] of models) if (!isHead(model)) catalog.loaders.modelById.prime(id, model);
   let count: Promise<number> | undefined;
   return connectionOf(
     rows,
     query.page,
     (row) => encodeCursor({ order, key: keyText(row.sortKey), id: row.id }),
-    (row) => models.get(row.id) as ModelRow,
+    (row) => models.get(row.id) as ModelParent,
     () => (count ??= known !== null ? Promise.resolve(known) : catalog.repository.modelsCount(query)),
   );
+}
+
+/**
+ * A model's whole row: the model itself, or, for a head a page read (catalog.rows.ts), the row from
+ * the request's loader (one statement for all the page's heads).
+ */
+export function fullRow(model: ModelParent, catalog: CatalogReader): ModelRow | Promise<ModelRow> {
+  if (!isHead(model)) return model;
+  return catalog.loaders.modelById.load(model.id).then((row) => {
+    // Models are never deleted (removal sets removed_at), so a model a page returned still exists.
+    if (!row) throw new Error(`model ${model.id} vanished between its page and its fields`);
+    return row;
+  });
 }
 
 /** A model by `<hub>:<repoId>`; null for an id the catalog does not know (or not a model id). */
@@ -61,7 +86,7 @@ export function findNodes(ids: readonly string[], catalog: CatalogReader): Promi
 
 /** A model's change log, newest first, keyset-paged on the change id. */
 export async function modelHistory(
-  model: ModelRow,
+  model: ModelParent,
   args: Pick<PageArgs, 'first' | 'after'>,
   catalog: CatalogReader,
 ): Promise<ChangeConnectionParent> {

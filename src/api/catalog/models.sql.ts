@@ -101,6 +101,19 @@ export const MODEL_COLUMNS = `m.id, m.hub_id AS "hubId", m.repo_id AS "repoId", 
   m.base_model_relation AS "baseModelRelation", m.openness_level AS "opennessLevel", m.openness_score AS "opennessScore",
   m.mof_class AS "mofClass", m.weights_availability AS "weightsAvailability"`;
 
+/**
+ * The columns of a `ModelHead` (catalog.rows.ts): the ones both page indexes hold (migration
+ * 20261127100000_page_head_indexes), so that a head page of the default order reads no table row.
+ */
+export const MODEL_HEAD_COLUMNS = `m.id, m.license_id AS "licenseId", m.downloads, m.removed_at AS "removedAt",
+  m.openness_level AS "opennessLevel", m.openness_score AS "opennessScore", m.mof_class AS "mofClass"`;
+
+/**
+ * What a page reads of each model: `full` rows (MODEL_COLUMNS), or only the `head`
+ * (MODEL_HEAD_COLUMNS) when the query selects nothing else (model-projection.ts).
+ */
+export type Projection = 'full' | 'head';
+
 /** The parameters of one statement: `add` a value, get its `$n`. */
 export class Params {
   readonly values: unknown[] = [];
@@ -223,7 +236,7 @@ function sourceOf(sortKey: SortKey, key: string, nullKeys: boolean) {
  */
 export type PagePlan = 'index' | 'filter';
 
-function pageStatement(query: ModelsQuery, plan: PagePlan): SqlStatement {
+function pageStatement(query: ModelsQuery, plan: PagePlan, projection: Projection): SqlStatement {
   const params = new Params();
   const tsquery = query.filter.search ? params.add(query.filter.search.tsquery) : null;
   const where = filterConditions(query.filter, params, tsquery);
@@ -246,7 +259,9 @@ function pageStatement(query: ModelsQuery, plan: PagePlan): SqlStatement {
 
   // Step 1 chooses the page's rows as (id, sort key) only, so that an index holding the filter
   // columns serves it without reading the table (index-only); step 2 reads the chosen rows whole.
+  // A head projection reads its few columns in step 1 (the page indexes hold them) and has no step 2.
   // Within the null segment `key` is constant; ordering by it too keeps the (key, id) index's order.
+  const columns = projection === 'head' ? MODEL_HEAD_COLUMNS : 'm.id';
   const select = ({ source, conditions }: (typeof segments)[number], segment: string, rows: string) => {
     const where = conditions.length > 0 ? `\nWHERE ${conditions.join('\n  AND ')}` : '';
     if (plan === 'filter') {
@@ -255,12 +270,12 @@ function pageStatement(query: ModelsQuery, plan: PagePlan): SqlStatement {
       // then top-N sorted.
       const matching = `matching${segment === '' ? '' : segment.replace(/\D/g, '')}`;
       return (
-        `(WITH ${matching} AS MATERIALIZED (\nSELECT m.id, ${source.key} AS "sortKey"${segment}\nFROM ${source.from}${where}\n)\n` +
+        `(WITH ${matching} AS MATERIALIZED (\nSELECT ${columns}, ${source.key} AS "sortKey"${segment}\nFROM ${source.from}${where}\n)\n` +
         `SELECT * FROM ${matching}\nORDER BY "sortKey" ${direction}, id ${direction}\nLIMIT ${rows})`
       );
     }
     return (
-      `SELECT m.id, ${source.key} AS "sortKey"${segment}\n` +
+      `SELECT ${columns}, ${source.key} AS "sortKey"${segment}\n` +
       `FROM ${source.from}${where}\n` +
       `ORDER BY ${source.key} ${direction}, ${source.id} ${direction}\nLIMIT ${rows}`
     );
@@ -273,10 +288,12 @@ function pageStatement(query: ModelsQuery, plan: PagePlan): SqlStatement {
         `SELECT * FROM (\nSELECT * FROM first_segment\nUNION ALL\n(` +
         select(second, ', 1 AS segment', `${limit} - (SELECT count(*) FROM first_segment)`) +
         `)\n) segments\nORDER BY segment, "sortKey" ${direction}, id ${direction}\nLIMIT ${limit}`;
+  const order = `ORDER BY ${second === undefined ? '' : 'page.segment, '}page."sortKey" ${direction}, page.id ${direction}`;
   const text =
-    `WITH page AS MATERIALIZED (\n${chosen}\n)\n` +
-    `SELECT ${MODEL_COLUMNS}, page."sortKey"\nFROM page JOIN models m ON m.id = page.id\n` +
-    `ORDER BY ${second === undefined ? '' : 'page.segment, '}page."sortKey" ${direction}, page.id ${direction}`;
+    projection === 'head'
+      ? `WITH page AS MATERIALIZED (\n${chosen}\n)\nSELECT * FROM page\n${order}`
+      : `WITH page AS MATERIALIZED (\n${chosen}\n)\n` +
+        `SELECT ${MODEL_COLUMNS}, page."sortKey"\nFROM page JOIN models m ON m.id = page.id\n${order}`;
   return { text, values: params.values };
 }
 
@@ -291,6 +308,10 @@ function countStatement(filter: ModelsFilter): SqlStatement {
 }
 
 /** The page (`size + 1` rows in scan order, each with its `sortKey`) and the total count. */
-export function modelsSql(query: ModelsQuery, plan: PagePlan = 'index'): { page: SqlStatement; count: SqlStatement } {
-  return { page: pageStatement(query, plan), count: countStatement(query.filter) };
+export function modelsSql(
+  query: ModelsQuery,
+  plan: PagePlan = 'index',
+  projection: Projection = 'full',
+): { page: SqlStatement; count: SqlStatement } {
+  return { page: pageStatement(query, plan, projection), count: countStatement(query.filter) };
 }

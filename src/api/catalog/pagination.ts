@@ -83,14 +83,27 @@ export function connectionOf<Row, Node>(
   const more = rows.length > page.size;
   const taken = rows.slice(0, page.size);
   if (page.backward) taken.reverse();
-  const edges = taken.map((row) => ({ cursor: cursorOf(row), node: nodeOf(row) }));
+  // Cursors are encoded only if asked for (getters: a page read for `nodes` makes none).
+  const edges = taken.map((row) => {
+    let cursor: string | undefined;
+    return {
+      get cursor() {
+        return (cursor ??= cursorOf(row));
+      },
+      node: nodeOf(row),
+    };
+  });
   return {
     edges,
     pageInfo: {
       hasNextPage: page.backward ? page.cursor !== null : more,
       hasPreviousPage: page.backward ? more : page.cursor !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
     },
     totalCount,
   };

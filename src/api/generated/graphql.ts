@@ -3,7 +3,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Hub as HubRow, CrawlRun as CrawlRunRow, Webhook as WebhookRow, WebhookDeliveryAttempt as WebhookDeliveryAttemptRow } from '../../generated/prisma/client.js';
 import type { QueuedJob as QueuedJobRow, UserError as UserErrorRow } from '../admin/admin.service.js';
-import type { ModelRow as ModelRowRow, LicenseParent as LicenseParentRow, OpennessParent as OpennessParentRow, ReferenceRow as ReferenceRowRow, ChangeRow as ChangeRowRow, ModelConnectionParent as ModelConnectionParentRow, ChangeConnectionParent as ChangeConnectionParentRow } from '../catalog/catalog.rows.js';
+import type { ModelParent as ModelParentRow, LicenseParent as LicenseParentRow, OpennessParent as OpennessParentRow, ReferenceRow as ReferenceRowRow, ChangeRow as ChangeRowRow, ModelConnectionParent as ModelConnectionParentRow, ChangeConnectionParent as ChangeConnectionParentRow } from '../catalog/catalog.rows.js';
 import type { CatalogStatsParent as CatalogStatsParentRow, FacetCount as FacetCountRow, OpennessBucket as OpennessBucketRow } from '../catalog/stats.service.js';
 import type { ChangeFilter as ChangeFilterRow } from '../../events/change-filter.js';
 import type { DeliveryRow as DeliveryRowRow, DeliveryConnectionParent as DeliveryConnectionParentRow, WebhookError as WebhookErrorRow } from '../../webhooks/webhook.service.js';
@@ -1611,7 +1611,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
-  Node: ( ModelRowRow );
+  Node: ( ModelParentRow );
 };
 
 /** Mapping between all available schema types and the resolvers types */
@@ -1650,7 +1650,7 @@ export type ResolversTypes = {
   LicenseFacetCount: ResolverTypeWrapper<FacetCountRow>;
   LicenseFilter: LicenseFilter;
   MemoryEstimate: ResolverTypeWrapper<MemoryEstimate>;
-  Model: ResolverTypeWrapper<ModelRowRow>;
+  Model: ResolverTypeWrapper<ModelParentRow>;
   ModelChange: ResolverTypeWrapper<ChangeRowRow>;
   ModelChangeConnection: ResolverTypeWrapper<ChangeConnectionParentRow>;
   ModelChangeEdge: ResolverTypeWrapper<Omit<ModelChangeEdge, 'node'> & { node: ResolversTypes['ModelChange'] }>;
@@ -1729,7 +1729,7 @@ export type ResolversParentTypes = {
   LicenseFacetCount: FacetCountRow;
   LicenseFilter: LicenseFilter;
   MemoryEstimate: MemoryEstimate;
-  Model: ModelRowRow;
+  Model: ModelParentRow;
   ModelChange: ChangeRowRow;
   ModelChangeConnection: ChangeConnectionParentRow;
   ModelChangeEdge: Omit<ModelChangeEdge, 'node'> & { node: ResolversParentTypes['ModelChange'] };

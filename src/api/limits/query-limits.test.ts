@@ -1,6 +1,13 @@
 import { buildSchema, getIntrospectionQuery, Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { checkQueryLimits, MAX_QUERY_NODES, operationCost, operationDepth } from './query-limits.js';
+import {
+  checkQueryLimits,
+  limitVariables,
+  MAX_QUERY_NODES,
+  operationCost,
+  operationDepth,
+  QueryLimitsMemo,
+} from './query-limits.js';
 
 const schema = buildSchema(`
   type Query {
@@ -103,5 +110,57 @@ describe('checkQueryLimits', () => {
     expect(
       checkQueryLimits({ schema, document, operation, variables: {} }, { maxDepth: 5, maxCost: 1e9 }).violation,
     ).toEqual({ kind: 'nodes', maxNodes: MAX_QUERY_NODES });
+  });
+});
+
+describe('QueryLimitsMemo', () => {
+  const document = parse(`query Page($n: Int, $after: String, $deep: Boolean!, $m: Int) {
+    models(first: $n, after: $after) { nodes { id history(last: $m) @include(if: $deep) { nodes { at } } } }
+  }`);
+  const operation = document.definitions[0] as OperationDefinitionNode;
+  const limits = { maxDepth: 10, maxCost: 1_000 };
+  const check = (memo: QueryLimitsMemo, variables: Record<string, unknown>) =>
+    memo.check({ schema, document, operation, variables });
+  const direct = (variables: Record<string, unknown>) =>
+    checkQueryLimits({ schema, document, operation, variables }, limits);
+
+  it('knows which variables the limits depend on', () => {
+    expect(limitVariables(document)).toEqual(['deep', 'm', 'n']);
+  });
+
+  it('gives the verdict checkQueryLimits gives, for every page size and condition', () => {
+    const memo = new QueryLimitsMemo(limits);
+    const cases = [
+      { n: 10, after: null, deep: false, m: 100 },
+      { n: 10, after: 'x', deep: true, m: 100 },
+      { n: 10, after: 'y', deep: true, m: 2 },
+      { n: 100, after: null, deep: true, m: 100 },
+      { n: 100, after: null, deep: false, m: 100 },
+    ];
+    for (const variables of [...cases, ...cases]) expect(check(memo, variables)).toEqual(direct(variables));
+    expect(check(memo, cases[1]!).violation).toBeNull();
+    expect(check(memo, cases[3]!).violation).toMatchObject({ kind: 'cost', maxCost: 1_000 });
+  });
+
+  it('remembers: the same page size is measured once, whatever the other variables', () => {
+    const memo = new QueryLimitsMemo(limits);
+    const first = check(memo, { n: 10, after: 'a', deep: true, m: 5 });
+    expect(check(memo, { n: 10, after: 'b', deep: true, m: 5 })).toBe(first);
+    expect(check(memo, { n: 11, after: 'b', deep: true, m: 5 })).not.toBe(first);
+  });
+
+  it('measures variables that do not coerce anew, as checkQueryLimits does', () => {
+    const memo = new QueryLimitsMemo(limits);
+    expect(check(memo, { n: 'ten', deep: true })).toEqual(direct({ n: 'ten', deep: true }));
+    expect(check(memo, { n: 'ten', deep: true }).cost).toBeNull();
+  });
+
+  it('keeps at most maxPerDocument verdicts per document', () => {
+    const memo = new QueryLimitsMemo(limits, 2);
+    const first = check(memo, { n: 1, deep: false });
+    check(memo, { n: 2, deep: false });
+    check(memo, { n: 3, deep: false });
+    expect(check(memo, { n: 1, deep: false })).not.toBe(first);
+    expect(check(memo, { n: 1, deep: false })).toEqual(first);
   });
 });

@@ -23,6 +23,8 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  visit,
+  type ArgumentNode,
 } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE } from '../catalog/models.query.js';
@@ -136,5 +138,65 @@ export function describeViolation(violation: QueryLimitViolation): string {
       return `Query cost ${violation.cost} exceeds the maximum cost of ${violation.maxCost}. Ask for smaller pages (first/last) or fewer nested connections.`;
     case 'nodes':
       return `Query has more than ${violation.maxNodes} fields and fragments (counting repeats), the most a query may have.`;
+  }
+}
+
+/**
+ * The variables an operation's limits depend on: those that reach a page size (`first`, `last`)
+ * or a directive (`@skip`/`@include` conditions). No other variable changes depth or cost.
+ */
+export function limitVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  const collect = (args: readonly ArgumentNode[] | undefined, which: (name: string) => boolean) => {
+    for (const arg of args ?? [])
+      if (arg.value.kind === Kind.VARIABLE && which(arg.name.value)) names.add(arg.value.name.value);
+  };
+  visit(document, {
+    Field: (node) => collect(node.arguments, (name) => name === 'first' || name === 'last'),
+    Directive: (node) => collect(node.arguments, () => true),
+  });
+  return [...names].sort();
+}
+
+type Verdict = ReturnType<typeof checkQueryLimits>;
+
+/**
+ * `checkQueryLimits`, remembered per document and per values of its `limitVariables`: Apollo hands
+ * the same DocumentNode for the same query text (its document store), so a query that a dashboard
+ * or client sends again and again is measured once per page size, not walked at every request.
+ * Variables that do not coerce are not remembered (their requests are measured, and refused by
+ * execution). At most `maxPerDocument` verdicts per document are kept.
+ */
+export class QueryLimitsMemo {
+  private readonly documents = new WeakMap<
+    DocumentNode,
+    { readonly variables: readonly string[]; readonly verdicts: Map<string, Verdict> }
+  >();
+
+  constructor(
+    private readonly limits: QueryLimits,
+    private readonly maxPerDocument = 256,
+  ) {}
+
+  check(input: Parameters<typeof operationCost>[0]): Verdict {
+    const { schema, document, operation } = input;
+    const variables = input.variables ?? {};
+    if (getVariableValues(schema, operation.variableDefinitions ?? [], variables).errors)
+      return checkQueryLimits(input, this.limits);
+    let entry = this.documents.get(document);
+    if (!entry) {
+      entry = { variables: limitVariables(document), verdicts: new Map() };
+      this.documents.set(document, entry);
+    }
+    const key = JSON.stringify([
+      operation.name?.value ?? null,
+      ...entry.variables.map((name) => variables[name] ?? null),
+    ]);
+    const known = entry.verdicts.get(key);
+    if (known) return known;
+    const verdict = checkQueryLimits(input, this.limits);
+    if (entry.verdicts.size >= this.maxPerDocument) entry.verdicts.clear();
+    entry.verdicts.set(key, verdict);
+    return verdict;
   }
 }

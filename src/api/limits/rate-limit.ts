@@ -40,12 +40,22 @@ return {count, (window + 1) * windowMs - now}
 export type RateLimitClient =
   { readonly kind: 'key'; readonly id: string } | { readonly kind: 'ip'; readonly ip: string };
 
+/** The connection with HIT defined as a command (ioredis sends EVALSHA, and the script once). */
+type RateLimitRedis = Redis & {
+  catalogRateLimitHit(key: string, windowMs: number): Promise<[number, number]>;
+};
+
 export class FixedWindowRateLimiter {
+  private readonly redis: RateLimitRedis;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly prefix: string,
     readonly policy: RateLimitPolicy,
-  ) {}
+  ) {
+    if (!('catalogRateLimitHit' in redis)) redis.defineCommand('catalogRateLimitHit', { numberOfKeys: 1, lua: HIT });
+    this.redis = redis as RateLimitRedis;
+  }
 
   /** Count one request of `client` and say whether it is within the quota. */
   async hit(client: RateLimitClient): Promise<RateLimitDecision> {
@@ -53,10 +63,7 @@ export class FixedWindowRateLimiter {
     if (this.redis.status === 'wait' || this.redis.status === 'connecting' || this.redis.status === 'connect')
       await readyWithin(this.redis, 1_000);
     const id = client.kind === 'key' ? `key:${client.id}` : `ip:${client.ip}`;
-    const [count, msLeft] = (await this.redis.eval(HIT, 1, `${this.prefix}:api-rate:${id}`, this.policy.windowMs)) as [
-      number,
-      number,
-    ];
+    const [count, msLeft] = await this.redis.catalogRateLimitHit(`${this.prefix}:api-rate:${id}`, this.policy.windowMs);
     return decide(this.policy, count, msLeft);
   }
 }

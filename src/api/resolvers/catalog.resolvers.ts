@@ -5,10 +5,24 @@
  */
 import { GraphQLBigInt, GraphQLDateTime, GraphQLJSON } from 'graphql-scalars';
 import { HUB_ID as HUGGING_FACE } from '../../crawl/huggingface/normalize.js';
-import { findModel, findModels, findNodes, modelHistory } from '../catalog/catalog.service.js';
+import { findModel, findModels, findNodes, fullRow, modelHistory } from '../catalog/catalog.service.js';
 import { deploymentOf, ecosystemOf } from '../catalog/deployment.js';
-import type { ModelRow } from '../catalog/catalog.rows.js';
+import { isHead, type ModelParent, type ModelRow } from '../catalog/catalog.rows.js';
+import { modelsProjection } from '../catalog/model-projection.js';
+import type { ApiContext } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
+
+/** Apply `use` to a model's whole row: at once for a row, after completing a head (`fullRow`). */
+function withRow<T>(model: ModelParent, ctx: ApiContext, use: (row: ModelRow) => T): T | Promise<T> {
+  const row = fullRow(model, ctx.catalog);
+  return row instanceof Promise ? row.then(use) : use(row);
+}
+
+/** A `Model` field that is a column of the whole row (not of a head). */
+const column =
+  <K extends keyof ModelRow>(field: K) =>
+  (model: ModelParent, _args: unknown, ctx: ApiContext) =>
+    withRow(model, ctx, (row) => row[field]);
 
 export const catalogResolvers: Resolvers = {
   BigInt: GraphQLBigInt,
@@ -16,7 +30,7 @@ export const catalogResolvers: Resolvers = {
   JSON: GraphQLJSON,
 
   Query: {
-    models: (_parent, args, ctx) => findModels(args, ctx.catalog),
+    models: (_parent, args, ctx, info) => findModels(args, ctx.catalog, modelsProjection(info)),
     model: (_parent, args, ctx) => findModel(args.id, ctx.catalog),
     node: (_parent, args, ctx) => findModel(args.id, ctx.catalog),
     nodes: (_parent, args, ctx) => findNodes(args.ids, ctx.catalog),
@@ -30,17 +44,34 @@ export const catalogResolvers: Resolvers = {
     totalCount: (connection) => connection.totalCount(),
   },
 
+  // A page may hand out heads (catalog.rows.ts): every field beyond the head reads the whole row.
   Model: {
     hub: (model) => model.hubId,
+    author: column('author'),
+
+    name: column('name'),
     url: async (model, _args, ctx) => {
       const hub = await ctx.catalog.loaders.hubById.load(model.hubId);
       return `${(hub?.baseUrl ?? '').replace(/\/+$/, '')}/${model.repoId}`;
     },
-    gated: (model) => model.gating,
+    task: column('task'),
+    library: column('library'),
+    tags: column('tags'),
+    gated: column('gating'),
+    parameterCount: column('parameterCount'),
+    downloadsAllTime: column('downloadsAllTime'),
+    likes: column('likes'),
+    createdAt: column('createdAt'),
+    lastModified: column('lastModified'),
+    cardSummary: column('cardSummary'),
     license: async (model, _args, ctx) => {
       if (model.licenseId === null) return null;
       const license = await ctx.catalog.loaders.licenseById.load(model.licenseId);
-      return license && { ...license, hubValue: model.licenseHubValue };
+      if (!license) return null;
+      const hubValue = isHead(model)
+        ? async () => (await fullRow(model, ctx.catalog)).licenseHubValue
+        : model.licenseHubValue;
+      return { ...license, hubValue };
     },
     openness: (model, _args, ctx) => {
       if (model.opennessLevel === null) return null;
@@ -53,11 +84,17 @@ export const catalogResolvers: Resolvers = {
       return { model, assessment };
     },
     history: (model, args, ctx) => modelHistory(model, args, ctx.catalog),
-    baseModels: (model, _args, ctx) => ctx.catalog.loaders.baseModels.load(model),
+    baseModels: async (model, _args, ctx) => ctx.catalog.loaders.baseModels.load(await fullRow(model, ctx.catalog)),
     // schema/deployment.graphql
-    deployment: (model) => deploymentOf(model),
-    ecosystem: async (model, _args, ctx) =>
-      ecosystemOf(model, await ctx.catalog.loaders.derivativesByModelId.load(model.id), new Date()),
+    baseModelRelation: column('baseModelRelation'),
+    deployment: (model, _args, ctx) => withRow(model, ctx, deploymentOf),
+    ecosystem: async (model, _args, ctx) => {
+      const [row, derivatives] = await Promise.all([
+        fullRow(model, ctx.catalog),
+        ctx.catalog.loaders.derivativesByModelId.load(model.id),
+      ]);
+      return ecosystemOf(row, derivatives, new Date());
+    },
   },
 
   Openness: {
@@ -67,11 +104,12 @@ export const catalogResolvers: Resolvers = {
     score: async ({ model, assessment }) => model.opennessScore ?? (await assessment()).score,
     missingComponents: async ({ assessment }) => (await assessment()).missingComponents,
     rulesVersion: async ({ assessment }) => (await assessment()).rulesVersion,
-    weights: ({ model }) => ({
-      availability: model.weightsAvailability ?? 'UNKNOWN',
-      formats: model.formats,
-      parameterCount: model.parameterCount,
-    }),
+    weights: ({ model }, _args, ctx) =>
+      withRow(model, ctx, (row) => ({
+        availability: row.weightsAvailability ?? 'UNKNOWN',
+        formats: row.formats,
+        parameterCount: row.parameterCount,
+      })),
     code: async ({ assessment }) => {
       const a = await assessment();
       return { inference: a.codeInference, training: a.codeTraining };
