@@ -9,19 +9,20 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type * as ModelProjection from '../../src/api/catalog/model-projection.js';
+import type { ModelsSelection } from '../../src/api/catalog/model-projection.js';
 import type { Projection } from '../../src/api/catalog/models.sql.js';
 import { graphql, startApi, type RunningApi } from '../helpers/api.js';
 import { useSeededCatalog } from './catalog.fixture.js';
 
-const forced = vi.hoisted(() => ({ projection: null as Projection | null, decided: [] as Projection[] }));
+const forced = vi.hoisted(() => ({ projection: null as Projection | null, decided: [] as ModelsSelection[] }));
 vi.mock('../../src/api/catalog/model-projection.js', async (importOriginal) => {
   const actual = await importOriginal<typeof ModelProjection>();
   return {
     ...actual,
-    modelsProjection: (info: Parameters<typeof actual.modelsProjection>[0]) => {
-      const decided = actual.modelsProjection(info);
+    modelsSelection: (info: Parameters<typeof actual.modelsSelection>[0]): ModelsSelection => {
+      const decided = actual.modelsSelection(info);
       forced.decided.push(decided);
-      return forced.projection ?? decided;
+      return { ...decided, columns: forced.projection ?? decided.columns };
     },
   };
 });
@@ -137,7 +138,8 @@ describe('head pages', () => {
     ['deployment', 'nodes { deployment { formats } }', 'full'],
   ] as const)('%s reads %s', async (_name, selection, projection) => {
     const { statements } = await run(`query ($first: Int!) { models(first: $first) { ${selection} } }`);
-    expect(forced.decided).toEqual([projection]);
+    expect(forced.decided.map((decided) => decided.columns)).toEqual([projection]);
+    expect(forced.decided[0]?.licenses).toBe(/license \{/.test(selection));
     expect(readsWholeRows(statements)).toBe(projection === 'full');
   });
 
@@ -147,6 +149,6 @@ describe('head pages', () => {
     }`;
     await run(document, { withName: false });
     await run(document, { withName: true });
-    expect(forced.decided).toEqual(['head', 'full']);
+    expect(forced.decided.map((decided) => decided.columns)).toEqual(['head', 'full']);
   });
 });

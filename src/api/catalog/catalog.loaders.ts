@@ -21,6 +21,11 @@ export interface CatalogLoaders {
   /** A model's base models (same hub, catalog models only, in its order); one statement per page. */
   readonly baseModels: DataLoader<ModelRow, ModelRow[], string>;
   readonly licenseById: DataLoader<string, LicenseRow | null>;
+  /**
+   * Every license `licenseById` has read in this request, by id (null: no such license): a page
+   * that loads its licenses up front lets each model's `license` resolve without a promise.
+   */
+  readonly licensesRead: ReadonlyMap<string, LicenseRow | null>;
   readonly assessmentByModelId: DataLoader<string, AssessmentRow | null>;
   /** Expert references by Hugging Face repo id. */
   readonly referencesByHfRepoId: DataLoader<string, ReferenceRow[]>;
@@ -55,6 +60,7 @@ export function createCatalogLoaders(repository: CatalogReadRepository): Catalog
       (row) => row.id,
     ),
   );
+  const licensesRead = new Map<string, LicenseRow | null>();
   const baseIdsOf = (model: ModelRow) => model.baseModels.map((repoId) => `${model.hubId}:${repoId}`);
   return {
     modelById,
@@ -69,12 +75,15 @@ export function createCatalogLoaders(repository: CatalogReadRepository): Catalog
       },
       { cacheKeyFn: (model) => model.id },
     ),
-    licenseById: new DataLoader(
-      byKey(
-        (ids) => repository.licensesByIds(ids),
+    licenseById: new DataLoader(async (ids) => {
+      const licenses = await byKey(
+        (keys) => repository.licensesByIds(keys),
         (row) => row.id,
-      ),
-    ),
+      )(ids);
+      ids.forEach((id, index) => licensesRead.set(id, licenses[index] ?? null));
+      return licenses;
+    }),
+    licensesRead,
     assessmentByModelId: new DataLoader(
       byKey(
         (ids) => repository.assessmentsByModelIds(ids),

@@ -16,7 +16,7 @@ import {
 } from './catalog.rows.js';
 import { decodeCursor, encodeCursor, keyText } from './cursor.js';
 import { parseModelsArgs, type ModelsArgs } from './models.query.js';
-import type { Projection } from './models.sql.js';
+import type { ModelsSelection } from './model-projection.js';
 import { connectionOf, pageRequest, type PageArgs } from './pagination.js';
 
 /** The per-request view of the catalog: the repository and this request's loaders. */
@@ -38,10 +38,14 @@ function modelOf({ sortKey: _sortKey, ...row }: ModelParent & SortKeyed): ModelP
 export async function findModels(
   args: ModelsArgs,
   catalog: CatalogReader,
-  projection: Projection = 'full',
+  selection: ModelsSelection = { columns: 'full', licenses: false },
 ): Promise<ModelConnectionParent> {
   const query = parseModelsArgs(args);
-  const { rows, count: known } = await catalog.repository.modelsPageWithCount(query, projection);
+  const { rows, count: known } = await catalog.repository.modelsPageWithCount(query, selection.columns);
+  if (selection.licenses) {
+    const licenseIds = new Set(rows.flatMap((row) => (row.licenseId === null ? [] : [row.licenseId])));
+    if (licenseIds.size > 0) await catalog.loaders.licenseById.loadMany([...licenseIds]);
+  }
   const order = `${query.order.field}:${query.order.direction}`;
   const models = new Map(rows.map((row) => [row.id, modelOf(row)]));
   for (const [id, model] of models) if (!isHead(model)) catalog.loaders.modelById.prime(id, model);

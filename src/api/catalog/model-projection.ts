@@ -58,10 +58,17 @@ function headServes(models: readonly ResolveTree[]): boolean {
   });
 }
 
-/** The projection for `Query.models` (resolved with `info`). */
-export function modelsProjection(info: GraphQLResolveInfo): Projection {
+/** What a `models` selection needs read: the columns, and whether any model's license is selected. */
+export interface ModelsSelection {
+  readonly columns: Projection;
+  /** Load the page's licenses with the page (one statement), so each `license` resolves at once. */
+  readonly licenses: boolean;
+}
+
+/** The selection of `Query.models` (resolved with `info`). */
+export function modelsSelection(info: GraphQLResolveInfo): ModelsSelection {
   const tree = parseResolveInfo(info) as ResolveTree | null | undefined;
-  if (!tree) return 'full';
+  if (!tree) return { columns: 'full', licenses: true };
   const connection = selected(tree);
   const models = [
     ...connection.filter((field) => field.name === 'nodes').flatMap(selected),
@@ -71,5 +78,5 @@ export function modelsProjection(info: GraphQLResolveInfo): Projection {
       .filter((field) => field.name === 'node')
       .flatMap(selected),
   ];
-  return headServes(models) ? 'head' : 'full';
+  return { columns: headServes(models) ? 'head' : 'full', licenses: models.some((field) => field.name === 'license') };
 }

@@ -7,8 +7,8 @@ import { GraphQLBigInt, GraphQLDateTime, GraphQLJSON } from 'graphql-scalars';
 import { HUB_ID as HUGGING_FACE } from '../../crawl/huggingface/normalize.js';
 import { findModel, findModels, findNodes, fullRow, modelHistory } from '../catalog/catalog.service.js';
 import { deploymentOf, ecosystemOf } from '../catalog/deployment.js';
-import { isHead, type ModelParent, type ModelRow } from '../catalog/catalog.rows.js';
-import { modelsProjection } from '../catalog/model-projection.js';
+import { isHead, type LicenseRow, type ModelParent, type ModelRow } from '../catalog/catalog.rows.js';
+import { modelsSelection } from '../catalog/model-projection.js';
 import type { ApiContext } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
 
@@ -30,7 +30,7 @@ export const catalogResolvers: Resolvers = {
   JSON: GraphQLJSON,
 
   Query: {
-    models: (_parent, args, ctx, info) => findModels(args, ctx.catalog, modelsProjection(info)),
+    models: (_parent, args, ctx, info) => findModels(args, ctx.catalog, modelsSelection(info)),
     model: (_parent, args, ctx) => findModel(args.id, ctx.catalog),
     node: (_parent, args, ctx) => findModel(args.id, ctx.catalog),
     nodes: (_parent, args, ctx) => findNodes(args.ids, ctx.catalog),
@@ -64,14 +64,19 @@ export const catalogResolvers: Resolvers = {
     createdAt: column('createdAt'),
     lastModified: column('lastModified'),
     cardSummary: column('cardSummary'),
-    license: async (model, _args, ctx) => {
+    license: (model, _args, ctx) => {
       if (model.licenseId === null) return null;
-      const license = await ctx.catalog.loaders.licenseById.load(model.licenseId);
-      if (!license) return null;
-      const hubValue = isHead(model)
-        ? async () => (await fullRow(model, ctx.catalog)).licenseHubValue
-        : model.licenseHubValue;
-      return { ...license, hubValue };
+      const withHubValue = (license: LicenseRow | null) => {
+        if (!license) return null;
+        const hubValue = isHead(model)
+          ? async () => (await fullRow(model, ctx.catalog)).licenseHubValue
+          : model.licenseHubValue;
+        return { ...license, hubValue };
+      };
+      // A page loads its licenses up front (findModels): then no promise per model.
+      const read = ctx.catalog.loaders.licensesRead.get(model.licenseId);
+      if (read !== undefined) return withHubValue(read);
+      return ctx.catalog.loaders.licenseById.load(model.licenseId).then(withHubValue);
     },
     openness: (model, _args, ctx) => {
       if (model.opennessLevel === null) return null;
@@ -100,8 +105,9 @@ export const catalogResolvers: Resolvers = {
   Openness: {
     // The headline comes with the model row (denormalized by ingest, same transaction).
     level: ({ model }) => model.opennessLevel as NonNullable<ModelRow['opennessLevel']>,
-    mofClass: async ({ model, assessment }) => model.mofClass ?? (await assessment()).mofClass,
-    score: async ({ model, assessment }) => model.opennessScore ?? (await assessment()).score,
+    // The headline resolves at once when the model row has it (a promise per model otherwise).
+    mofClass: ({ model, assessment }) => model.mofClass ?? assessment().then((a) => a.mofClass),
+    score: ({ model, assessment }) => model.opennessScore ?? assessment().then((a) => a.score),
     missingComponents: async ({ assessment }) => (await assessment()).missingComponents,
     rulesVersion: async ({ assessment }) => (await assessment()).rulesVersion,
     weights: ({ model }, _args, ctx) =>
