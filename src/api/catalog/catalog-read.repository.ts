@@ -60,9 +60,14 @@ export class CatalogReadRepository {
     const { page } = modelsSql(query, plan, projection);
     if (projection === 'full') return (await this.pool.query<ModelPageRow>(page.text, [...page.values])).rows;
     const { rows } = await this.pool.query<ModelHeadPageRow>(page.text, [...page.values]);
+    // The rows are this query's own objects: completed in place rather than copied.
     return rows.map((row) => {
       const colon = row.id.indexOf(':');
-      return { ...row, head: true, hubId: row.id.slice(0, colon), repoId: row.id.slice(colon + 1) };
+      return Object.assign(row, {
+        head: true as const,
+        hubId: row.id.slice(0, colon),
+        repoId: row.id.slice(colon + 1),
+      });
     });
   }
 
