@@ -48,7 +48,6 @@ export const catalogResolvers: Resolvers = {
   Model: {
     hub: (model) => model.hubId,
     author: column('author'),
-
     name: column('name'),
     url: async (model, _args, ctx) => {
       const hub = await ctx.catalog.loaders.hubById.load(model.hubId);
