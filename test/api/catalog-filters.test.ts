@@ -10,6 +10,7 @@ import { graphql, startApi, type RunningApi } from '../helpers/api.js';
 import {
   CARDS,
   matches,
+  MODEL_FIELDS,
   OTHER_HUB,
   useSeededCatalog,
   walk,
@@ -128,20 +129,6 @@ describe('models(filter:) matches the expectation computed from the ingested mod
     expect(new Set(models.map((m) => m.model.openness.mofClass)).size).toBeGreaterThanOrEqual(2);
   });
 });
-
-const MODEL_FIELDS = `
-  id hub repoId author name url task library tags gated parameterCount downloads downloadsAllTime likes
-  createdAt lastModified removedAt cardSummary
-  license { id name category commercialUse osiApproved url hubValue }
-  openness {
-    level mofClass missingComponents score rulesVersion
-    weights { availability formats parameterCount }
-    code { inference training } data { training } documentation { modelCard paper evaluation }
-    evidence { dimension status source value rule }
-    references { source externalId name class score grades url sourceVersion }
-  }
-  baseModels { id }
-  history { totalCount nodes { id kind occurredAt changedFields before after model { id } } }`;
 
 describe('model(id:), node(id:), nodes(ids:)', () => {
   async function model(id: string) {

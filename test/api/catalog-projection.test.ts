@@ -12,7 +12,7 @@ import type * as ModelProjection from '../../src/api/catalog/model-projection.js
 import type { ModelsSelection } from '../../src/api/catalog/model-projection.js';
 import type { Projection } from '../../src/api/catalog/models.sql.js';
 import { graphql, startApi, type RunningApi } from '../helpers/api.js';
-import { useSeededCatalog } from './catalog.fixture.js';
+import { MODEL_FIELDS, useSeededCatalog } from './catalog.fixture.js';
 
 const forced = vi.hoisted(() => ({ projection: null as Projection | null, decided: [] as ModelsSelection[] }));
 vi.mock('../../src/api/catalog/model-projection.js', async (importOriginal) => {
@@ -43,17 +43,8 @@ const EVERY_FIELD = `query ($first: Int!, $orderBy: ModelOrder, $filter: ModelFi
     totalCount
     edges { cursor node { id } }
     nodes {
-      __typename id hub repoId author name url task library tags gated parameterCount downloads downloadsAllTime
-      likes createdAt lastModified removedAt cardSummary baseModelRelation
-      license { id name category commercialUse osiApproved url hubValue }
-      openness {
-        level mofClass missingComponents score rulesVersion
-        weights { availability formats parameterCount }
-        code { inference training } data { training } documentation { modelCard paper evaluation }
-        evidence { dimension status source value rule }
-        references { source class score grades url }
-      }
-      history(first: 2) { totalCount nodes { id kind model { id name } } }
+      __typename ${MODEL_FIELDS}
+      baseModelRelation
       baseModels { id name license { id hubValue } }
       deployment { parameterCount estimatedMemoryGb { bits16 bits8 bits4 } formats quantizations localApps inferenceProviders }
       ecosystem {

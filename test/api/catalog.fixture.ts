@@ -280,6 +280,21 @@ export interface PageOfModels {
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
 }
 
+/** Every field of `Model` defined in schema/catalog.graphql, for queries that check them all. */
+export const MODEL_FIELDS = `
+  id hub repoId author name url task library tags gated parameterCount downloads downloadsAllTime likes
+  createdAt lastModified removedAt cardSummary
+  license { id name category commercialUse osiApproved url hubValue }
+  openness {
+    level mofClass missingComponents score rulesVersion
+    weights { availability formats parameterCount }
+    code { inference training } data { training } documentation { modelCard paper evaluation }
+    evidence { dimension status source value rule }
+    references { source externalId name class score grades url sourceVersion }
+  }
+  baseModels { id }
+  history { totalCount nodes { id kind occurredAt changedFields before after model { id } } }`;
+
 const PAGE_QUERY = `query Page($filter: ModelFilter, $orderBy: ModelOrder, $first: Int, $after: String, $last: Int, $before: String) {
   models(filter: $filter, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {
     totalCount
