@@ -61,6 +61,10 @@ export function createCatalogLoaders(repository: CatalogReadRepository): Catalog
     ),
   );
   const licensesRead = new Map<string, LicenseRow | null>();
+  const readLicenses = byKey(
+    (ids) => repository.licensesByIds(ids),
+    (row) => row.id,
+  );
   const baseIdsOf = (model: ModelRow) => model.baseModels.map((repoId) => `${model.hubId}:${repoId}`);
   return {
     modelById,
@@ -76,10 +80,7 @@ export function createCatalogLoaders(repository: CatalogReadRepository): Catalog
       { cacheKeyFn: (model) => model.id },
     ),
     licenseById: new DataLoader(async (ids) => {
-      const licenses = await byKey(
-        (keys) => repository.licensesByIds(keys),
-        (row) => row.id,
-      )(ids);
+      const licenses = await readLicenses(ids);
       ids.forEach((id, index) => licensesRead.set(id, licenses[index] ?? null));
       return licenses;
     }),

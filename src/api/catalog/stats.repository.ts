@@ -92,21 +92,21 @@ export class StatsRepository {
   }
 
   /** Listed models per license id (ids without any are absent). */
-  async licenseModelCounts(licenseIds: readonly string[]): Promise<Map<string, number>> {
-    const result = await this.pool.query<{ id: string; n: number }>(
-      `SELECT value AS id, sum(model_count)::int AS n FROM model_facet_totals
-       WHERE facet = 'license' AND NOT removed AND value = ANY($1::text[]) GROUP BY value`,
-      [licenseIds],
-    );
-    return new Map(result.rows.map((row) => [row.id, row.n]));
+  licenseModelCounts(licenseIds: readonly string[]): Promise<Map<string, number>> {
+    return this.listedModelCounts('value', licenseIds);
   }
 
   /** Listed models per hub id (hubs without any are absent). */
-  async hubModelCounts(hubIds: readonly string[]): Promise<Map<string, number>> {
+  hubModelCounts(hubIds: readonly string[]): Promise<Map<string, number>> {
+    return this.listedModelCounts('hub_id', hubIds);
+  }
+
+  /** Listed models per value of `column` of the license facet's totals (license id, or hub id). */
+  private async listedModelCounts(column: 'value' | 'hub_id', ids: readonly string[]): Promise<Map<string, number>> {
     const result = await this.pool.query<{ id: string; n: number }>(
-      `SELECT hub_id AS id, sum(model_count)::int AS n FROM model_facet_totals
-       WHERE facet = 'license' AND NOT removed AND hub_id = ANY($1::text[]) GROUP BY hub_id`,
-      [hubIds],
+      `SELECT ${column} AS id, sum(model_count)::int AS n FROM model_facet_totals
+       WHERE facet = 'license' AND NOT removed AND ${column} = ANY($1::text[]) GROUP BY ${column}`,
+      [ids],
     );
     return new Map(result.rows.map((row) => [row.id, row.n]));
   }
