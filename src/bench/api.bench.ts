@@ -276,7 +276,7 @@ export async function runApiBench(options: ApiBenchOptions): Promise<LoadResult[
     servers.push(api);
     const bare = await startChildServer({
       name: 'bare handler',
-      script: join(PROJECT_ROOT, 'dist', 'src', 'bench', 'api-bare.server.js'),
+      script: join(PROJECT_ROOT, 'src', 'bench', 'api-bare.server.ts'),
       env,
       healthPath: '/healthz',
     });

@@ -32,7 +32,9 @@ export async function startChildServer(options: {
   readonly timeoutMs?: number;
 }): Promise<ChildServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, [options.script], {
+  // Benchmark-only servers run from their TypeScript sources (they are not built into dist/).
+  const args = options.script.endsWith('.ts') ? ['--import', 'tsx', options.script] : [options.script];
+  const child = spawn(process.execPath, args, {
     // The child's environment is ours plus its own settings (this passes variables through, it
     // reads no configuration of its own).
     // eslint-disable-next-line no-restricted-properties

@@ -1,6 +1,6 @@
 /**
- * `catalog bench crawl`: a full crawl against the fake hub (test/fake-hub, compiled into dist for
- * this benchmark) under a scaled-down fixed-window policy (default 50 requests per 2 s) over at
+ * `catalog bench crawl`: a full crawl against the fake hub (test/fake-hub; benches run
+ * from the sources) under a scaled-down fixed-window policy (default 50 requests per 2 s) over at
  * least 3 windows, into a scratch database, with the real Redis budget. It must trigger zero 429s
  * and take no more than 1.1x the policy floor (⌈R/q⌉ − 1) · w for R requests.
  */

@@ -26,12 +26,13 @@ for (const register of [
   registerCrawl,
   registerClassify,
   registerWorkerStatus,
-  registerBench,
   registerReferences,
   registerEval,
   registerApiKey,
 ])
   register(program);
+// Benchmarks run from a development checkout only (bench.command.ts).
+await registerBench(program, process.argv);
 
 try {
   await program.parseAsync(process.argv);

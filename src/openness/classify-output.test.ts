@@ -38,9 +38,18 @@ describe('classifyJsonLine', () => {
   it.each([
     ['id', { id: 'a/b', modelId: 'c/d' }, 'huggingface:a/b'],
     ['modelId when id is missing', { id: undefined, modelId: 'c/d' }, 'huggingface:c/d'],
-    ['null when neither is usable', { id: 5, modelId: '' }, null],
   ])('takes the id from %s', (_case, overrides, id) => {
     expect(classifyJsonLine(JSON.stringify(buildHfRecord(overrides)), 1)).toMatchObject({ id });
+  });
+
+  it.each([
+    ['a number id and an empty modelId', { id: 5, modelId: '' }],
+    ['no id at all', { id: undefined, modelId: undefined }],
+  ])('rejects a record with %s, naming the line and the reason', (_case, overrides) => {
+    expect(classifyJsonLine(JSON.stringify(buildHfRecord(overrides)), 4)).toEqual({
+      line: 4,
+      error: expect.stringContaining('no usable repo id') as unknown,
+    });
   });
 
   it.each(['', '   ', '\t\r', '\ufeff'])('skips the blank line %j', (line) => {
@@ -62,15 +71,17 @@ describe('classifyJsonLine', () => {
     });
   });
 
-  it.each(['42', '"a/b"', 'null', '[1, 2]'])(
-    'classifies valid non-object JSON %s as all UNKNOWN with a null id',
-    (line) => {
-      expect(classifyJsonLine(line, 1)).toMatchObject({
-        id: null,
-        weights: { availability: 'UNKNOWN' },
-        mofClass: 'NONE',
-        score: 0,
-      });
-    },
-  );
+  it.each([
+    ['42', 'a number'],
+    ['"a/b"', 'a string'],
+    ['null', 'null'],
+    ['[1, 2]', 'an array'],
+    ['[]', 'an array'],
+    ['true', 'a boolean'],
+  ])('rejects the valid JSON %s, which is not a record, naming what it is', (line, what) => {
+    expect(classifyJsonLine(line, 2)).toEqual({
+      line: 2,
+      error: `expected a JSON object (a Hugging Face model record), got ${what}`,
+    });
+  });
 });

@@ -64,7 +64,18 @@ function isBlank(text: string): boolean {
   return true;
 }
 
-/** One input line → its output object; null for a blank line (skipped). `lineNumber` is 1-based. */
+/** How a JSON value that is not a record is named in a rejection. */
+function describeJson(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+/**
+ * One input line → its output object; null for a blank line (skipped). `lineNumber` is 1-based.
+ * A line is rejected (`{ line, error }`) when it is not JSON, not a JSON object, or an object
+ * without a usable repo id (`id` or `modelId`): there is no model to name in the output.
+ */
 export function classifyJsonLine(text: string, lineNumber: number): ClassifyOutputLine | ClassifyErrorLine | null {
   if (isBlank(text)) return null;
   let record: unknown;
@@ -72,7 +83,18 @@ export function classifyJsonLine(text: string, lineNumber: number): ClassifyOutp
     // A UTF-8 byte-order mark may start the first line of a file.
     record = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
-    return { line: lineNumber, error: error instanceof Error ? error.message : String(error) };
+    return { line: lineNumber, error: `not JSON: ${error instanceof Error ? error.message : String(error)}` };
   }
-  return toClassifyOutput(parseHfRecordId(record), classifyHuggingFace(record));
+  if (record === null || typeof record !== 'object' || Array.isArray(record))
+    return {
+      line: lineNumber,
+      error: `expected a JSON object (a Hugging Face model record), got ${describeJson(record)}`,
+    };
+  const repoId = parseHfRecordId(record);
+  if (repoId === null)
+    return {
+      line: lineNumber,
+      error: 'the record has no usable repo id: "id" (or "modelId") must be a repo id such as "owner/name"',
+    };
+  return toClassifyOutput(repoId, classifyHuggingFace(record));
 }

@@ -4,4 +4,4 @@
  * Bump it (semver: patch for a corrected rule, minor for a new rule, major for a schema change)
  * whenever any rule in this folder, or the license resolver, changes its output for some input.
  */
-export const RULES_VERSION = '1.0.1';
+export const RULES_VERSION = '1.1.0';

@@ -39,7 +39,12 @@ describe('catalog classify', () => {
     const file = join(dir, 'records.jsonl');
     writeFileSync(file, `${INPUT}\n`);
     const run = await runClassify(['classify', file]);
-    expect(run.stderr).toBe('');
+    expect(run.stderr.split('\n')).toEqual([
+      expect.stringMatching(/^classify: line 3 rejected: not JSON: /) as unknown,
+      'classify: line 6 rejected: expected a JSON object (a Hugging Face model record), got a number',
+      'classify: 2 of 6 line(s) rejected',
+      '',
+    ]);
     expect(run.code).toBe(0);
     const lines = parseLines(run.stdout);
     expect(lines).toHaveLength(4);
@@ -64,7 +69,10 @@ describe('catalog classify', () => {
       weights: { availability: 'GATED_MANUAL' },
       level: 'OPEN_WEIGHTS_CONDITIONAL',
     });
-    expect(lines[3]).toMatchObject({ id: null, license: { category: 'UNKNOWN' } });
+    expect(lines[3]).toEqual({
+      line: 6,
+      error: 'expected a JSON object (a Hugging Face model record), got a number',
+    });
   });
 
   it.each([[['classify', '-']], [['classify']]])('reads stdin for %j', async (args) => {

@@ -26,7 +26,8 @@ describe('RedisRateLimiter', () => {
     const elapsed = Date.now() - started;
     expect(waited).toBeGreaterThan(500);
     expect(elapsed).toBeGreaterThanOrEqual(900);
-    expect(elapsed).toBeLessThan(1_600);
+    // Not much past the reset (a loaded CI machine gets slack; a wait for a second window would not).
+    expect(elapsed).toBeLessThan(2_500);
   });
 
   it('keeps a reserve when asked', async () => {

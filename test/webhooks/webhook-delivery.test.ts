@@ -183,7 +183,8 @@ describe('a delivery', () => {
 
 describe('a slow or hanging endpoint', () => {
   it('times out without delaying a healthy webhook', async () => {
-    const p = await pipeline({ env: { WEBHOOK_TIMEOUT_MS: '1500', WEBHOOK_ATTEMPTS: '1' } });
+    // A timeout long enough that a loaded CI machine still delivers the healthy webhook well inside it.
+    const p = await pipeline({ env: { WEBHOOK_TIMEOUT_MS: '3000', WEBHOOK_ATTEMPTS: '1' } });
     const hanging = await receiver(() => 'hang');
     const healthy = await receiver();
     const stuck = await webhook(p, hanging.url());
@@ -191,24 +192,24 @@ describe('a slow or hanging endpoint', () => {
 
     const started = Date.now();
     await p.writer.write([buildCatalogModel('org/zeta')]);
-    await expectEventually(() => expect(healthy.requests).toHaveLength(1), 5_000, 10);
+    await expectEventually(() => expect(healthy.requests).toHaveLength(1), 10_000, 10);
     // Delivered while the hanging endpoint still holds its request.
-    expect(healthy.requests[0]!.receivedAt - started).toBeLessThan(1_000);
+    expect(healthy.requests[0]!.receivedAt - started).toBeLessThan(3_000);
     expect(hanging.requests).toHaveLength(1);
     expect(hanging.inFlight).toBe(1);
 
-    await expectEventually(async () => expect((await deliveriesOf(db, stuck.id))[0]?.status).toBe('FAILED'), 5_000);
+    await expectEventually(async () => expect((await deliveriesOf(db, stuck.id))[0]?.status).toBe('FAILED'), 10_000);
     const [attempt] = (await deliveriesOf(db, stuck.id))[0]!.attemptRecords;
-    expect(attempt).toMatchObject({ statusCode: null, error: 'timed out after 1500 ms' });
-    expect(attempt!.durationMs).toBeGreaterThanOrEqual(1_450);
-    expect(attempt!.durationMs).toBeLessThan(3_000);
+    expect(attempt).toMatchObject({ statusCode: null, error: 'timed out after 3000 ms' });
+    expect(attempt!.durationMs).toBeGreaterThanOrEqual(2_950);
+    expect(attempt!.durationMs).toBeLessThan(6_000);
   });
 
   it('holds at most a few delivery slots while many of its deliveries wait, so others keep flowing', async () => {
     // Concurrency 8: a webhook gets at most 2 slots of this process; one change per batch.
     const p = await pipeline({
       env: {
-        WEBHOOK_TIMEOUT_MS: '1500',
+        WEBHOOK_TIMEOUT_MS: '3000',
         WEBHOOK_ATTEMPTS: '1',
         WEBHOOK_CONCURRENCY: '8',
         WEBHOOK_DISABLE_AFTER: '100',
@@ -225,7 +226,7 @@ describe('a slow or hanging endpoint', () => {
     await p.writer.write(Array.from({ length: 8 }, (_, i) => buildCatalogModel(`org/many-${i}`)));
     await expectEventually(() => expect(healthy.requests).toHaveLength(8), 10_000, 10);
     // All eight healthy deliveries before the hanging ones could even have been tried twice over.
-    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(Date.now() - started).toBeLessThan(6_000);
     await expectEventually(async () =>
       expect((await deliveriesOf(db, fine.id)).map((d) => d.status)).toEqual(Array(8).fill('DELIVERED')),
     );
@@ -252,7 +253,8 @@ describe('shutdown', () => {
       });
       expect(delivery!.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now() + 30_000);
     });
-    expect(Date.now() - stopping).toBeLessThan(2_000);
+    // At once: far inside the 60 s timeout (slack for a loaded machine).
+    expect(Date.now() - stopping).toBeLessThan(5_000);
   });
 });
 

@@ -76,6 +76,11 @@ interface Outcome {
 
 /** Rules that tell what a license is without resolving which one. */
 const NON_COMMERCIAL_WORDS = /\bnon[- ]?commercial\b|\bnot for commercial\b|\bnc\b|\bresearch\b/;
+/**
+ * Words that declare a license closed whatever else its name says ("Proprietary - all rights
+ * reserved", "Acme proprietary license"): nothing is granted beyond what the copyright holder says.
+ */
+const PROPRIETARY_WORDS = /\bproprietary\b|\ball rights reserved\b/;
 /** spdx-correct's own transpositions of license names people misspell. */
 const MISSPELLED_STEMS = new Set(['apl', 'apgl', 'glp', 'gnu', 'gun', 'mti', 'isd', 'ist', 'wth', 'mozilla', 'lesser']);
 /** Words that make a string something other than the SPDX license spdx-correct would turn it into. */
@@ -144,6 +149,14 @@ function looseTerm(raw: string): TermMatch | null {
       ...unresolvedDefinition(text),
       category: 'NON_COMMERCIAL',
       commercialUse: commercialUseOf('NON_COMMERCIAL'),
+    };
+    return { def, rule: 'license.keyword' };
+  }
+  if (PROPRIETARY_WORDS.test(lower)) {
+    const def: LicenseDefinition = {
+      ...unresolvedDefinition(text),
+      category: 'PROPRIETARY',
+      commercialUse: commercialUseOf('PROPRIETARY'),
     };
     return { def, rule: 'license.keyword' };
   }
