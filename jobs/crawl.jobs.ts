@@ -78,6 +78,10 @@ export function crawlJobs(deps: { crawl: CrawlService; producer: QueueProducer; 
       }
     }),
 
+    // A model whose details cannot be fetched ends its job with outcome `failed` (counted on its
+    // run), not as a failed job: the hub client has retried already and page jobs never wait on
+    // it. The model is a target again when a page sees it after this job has aged out of Redis
+    // (the contract's removeOnComplete). Database errors still fail the job, which is retried.
     bindJob(enrichJob, async (payload) => ({ outcome: await crawl.enrichModel(payload) })),
   ];
 }

@@ -6,6 +6,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
+import { dependencyOutage } from '../src/lib/dependencies.js';
 import type { Logger } from '../src/lib/logger.js';
 import type { JobContract, QueueName } from '../src/queue/contracts.js';
 
@@ -33,6 +34,10 @@ export function checkRegistry(contracts: readonly JobContract[], bound: readonly
     );
   }
 }
+
+/** How soon a worker fetches again after a Redis connection error. */
+export const RUN_RETRY_DELAY_MS = 1_000;
+const OUTAGE_LOG_EVERY_MS = 10_000;
 
 export interface StartWorkersOptions {
   readonly bound: readonly BoundJob[];
@@ -73,12 +78,27 @@ export function startWorkers(options: StartWorkersOptions): Worker[] {
         stalledInterval: stalledCheckMs,
         // A job whose worker was killed is retried, however often that happens: pages are idempotent.
         maxStalledCount: 100,
+        // After a Redis connection error, fetch again this soon (BullMQ's default waits 15 s, which
+        // a worker would spend idle after Redis is back).
+        runRetryDelay: RUN_RETRY_DELAY_MS,
       },
     );
     worker.on('failed', (job, error) =>
       logger.warn({ queue, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'job failed'),
     );
-    worker.on('error', (error) => logger.error({ queue, err: error }, 'worker error'));
+    // Redis down: every command of each of the worker's connections fails; one line per queue
+    // every 10 s says so (the connection logs its own loss and return). Other errors: each one.
+    let lastOutageLogged = 0;
+    worker.on('error', (error) => {
+      const outage = dependencyOutage(error);
+      if (outage) {
+        if (Date.now() - lastOutageLogged < OUTAGE_LOG_EVERY_MS) return;
+        lastOutageLogged = Date.now();
+        logger.warn({ queue, err: error, outage }, 'worker cannot reach a dependency (retrying)');
+        return;
+      }
+      logger.error({ queue, err: error }, 'worker error');
+    });
     return worker;
   });
 }

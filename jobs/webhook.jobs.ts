@@ -27,6 +27,11 @@ export function webhookJobs(deps: { webhookDeliveries: WebhookDeliveryService; l
           // Out of the slot without using up an attempt: other webhooks go first.
           await job.moveToDelayed(Date.now() + DEFER_MS + Math.floor(Math.random() * DEFER_MS), job.token);
           throw new DelayedError();
+        case 'UNAVAILABLE':
+          // Postgres is down: back in a moment, without using up an attempt (a failed job would
+          // wait out exponential backoff, minutes, after Postgres is back).
+          await job.moveToDelayed(Date.now() + outcome.retryInMs, job.token);
+          throw new DelayedError();
         case 'DELIVERED':
         case 'FAILED':
         case 'HELD':

@@ -2,11 +2,13 @@
  * The worker process: BullMQ workers for every queue, recurring jobs registered idempotently.
  * Workers use the blocking worker connection; schedulers and enqueues use the producer connection.
  */
+import type { Redis } from 'ioredis';
 import { loadConfigOrExit } from '../src/config/config.js';
 import { createDatabase, pingDatabase } from '../src/db/database.js';
 import { waitForDependencies } from '../src/lib/dependencies.js';
 import { Lifecycle } from '../src/lib/lifecycle.js';
-import { createLogger } from '../src/lib/logger.js';
+import { captureProcessOutput, createLogger } from '../src/lib/logger.js';
+import { retryWithBackoff } from '../src/lib/retry.js';
 import {
   HEARTBEAT_EVERY_MS,
   HEARTBEAT_SCHEDULER_ID,
@@ -28,8 +30,11 @@ import { checkRegistry, startWorkers } from './registry.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, 'worker');
+// Every line on stdout and stderr is JSON from here on, whatever a library (BullMQ) prints.
+captureProcessOutput(logger);
 const lifecycle = new Lifecycle(logger, config.shutdownTimeoutMs);
 lifecycle.installSignalHandlers();
+lifecycle.installFaultHandlers();
 
 const db = createDatabase(config, logger);
 lifecycle.onShutdown('postgres', () => db.close());
@@ -40,8 +45,20 @@ lifecycle.onShutdown('redis (workers)', () => Promise.all([closeRedis(workerRedi
 const producerRedis = createRedis(config.redis.url, 'producer', logger);
 lifecycle.onShutdown('redis (producers)', () => closeRedis(producerRedis));
 
+/** Call `returned` each time `redis` is ready again after losing its connection. */
+function onRedisReturn(redis: Redis, returned: () => void): void {
+  let lost = false;
+  redis.on('close', () => (lost = true));
+  redis.on('ready', () => {
+    if (!lost) return;
+    lost = false;
+    returned();
+  });
+}
+let restoring: Promise<void> | null = null;
+
 await lifecycle.run(async () => {
-  const producer = new QueueProducer(producerRedis, config.redis.queuePrefix);
+  const producer = new QueueProducer(producerRedis, config.redis.queuePrefix, logger);
   lifecycle.onShutdown('queues', () => producer.close());
   const { crawl, reclassify } = createCrawlRuntime({ config, db, redis: producerRedis, logger });
   const webhookDeliveries = new WebhookDeliveryService({ pool: db.pool, config: config.webhooks, logger });
@@ -69,17 +86,23 @@ await lifecycle.run(async () => {
     signal: lifecycle.signal,
   });
 
-  // Idempotent: every worker start upserts the same scheduler id, so there is one schedule.
-  await producer
-    .queue(heartbeatJob.queue)
-    .upsertJobScheduler(
-      HEARTBEAT_SCHEDULER_ID,
-      { every: HEARTBEAT_EVERY_MS },
-      { name: heartbeatJob.name, data: {}, opts: heartbeatJob.options ?? {} },
-    );
-
-  await registerCrawlSchedules(producer, config.crawl, logger);
-  await resumeRunningCrawls(crawl, producer, logger);
+  /**
+   * What this worker keeps in Redis: the recurring schedules and the next page of each running
+   * crawl. At start, and again whenever Redis returns (a restarted Redis may have lost it all).
+   * Idempotent: every worker upserts the same scheduler ids, and page jobs have natural-key ids.
+   */
+  const restoreQueues = async () => {
+    await producer
+      .queue(heartbeatJob.queue)
+      .upsertJobScheduler(
+        HEARTBEAT_SCHEDULER_ID,
+        { every: HEARTBEAT_EVERY_MS },
+        { name: heartbeatJob.name, data: {}, opts: heartbeatJob.options ?? {} },
+      );
+    await registerCrawlSchedules(producer, config.crawl, logger);
+    await resumeRunningCrawls(crawl, producer, logger);
+  };
+  await restoreQueues();
   await startReclassificationIfNeeded(reclassify, producer, logger);
 
   const workerOptions = {
@@ -113,6 +136,21 @@ await lifecycle.run(async () => {
     subscriber: subscriberRedis,
     prefix: config.redis.queuePrefix,
     everyMs: config.webhooks.dispatchEveryMs,
+  });
+  onRedisReturn(producerRedis, () => {
+    dispatcher.requeueAfterOutage();
+    restoring ??= retryWithBackoff(restoreQueues, {
+      what: 'restoring schedules after Redis returned',
+      logger,
+      initialDelayMs: 500,
+      maxDelayMs: 5_000,
+      signal: lifecycle.signal,
+    })
+      .then(() => logger.info('schedules and running crawls restored after Redis returned'))
+      .catch((error: unknown) => {
+        if (!lifecycle.signal.aborted) logger.error({ err: error }, 'could not restore schedules');
+      })
+      .finally(() => (restoring = null));
   });
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
   logger.info({ queues: workers.map((worker) => worker.name), concurrency: config.worker.concurrency }, 'worker ready');

@@ -5,15 +5,18 @@ import { createApiServer } from './api/server.js';
 import { loadConfigOrExit } from './config/config.js';
 import { createDatabase } from './db/database.js';
 import { Lifecycle } from './lib/lifecycle.js';
-import { createLogger } from './lib/logger.js';
+import { captureProcessOutput, createLogger } from './lib/logger.js';
 import { MIGRATIONS_DIR } from './lib/project-root.js';
 import { watchDependencies } from './lib/dependencies.js';
 import { closeRedis, createRedis } from './queue/redis.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, 'api');
+// Every line on stdout and stderr is JSON from here on, whatever a library prints.
+captureProcessOutput(logger);
 const lifecycle = new Lifecycle(logger, config.shutdownTimeoutMs);
 lifecycle.installSignalHandlers();
+lifecycle.installFaultHandlers();
 
 const db = createDatabase(config, logger);
 lifecycle.onShutdown('postgres', () => db.close());
@@ -27,12 +30,9 @@ lifecycle.onShutdown('redis', () =>
 );
 
 await lifecycle.run(async () => {
-  const readiness = createReadinessCheck({
-    pool: db.pool,
-    redis,
-    migrationsDir: MIGRATIONS_DIR,
-    queuePrefix: config.redis.queuePrefix,
-  });
+  const checks = { pool: db.pool, redis, migrationsDir: MIGRATIONS_DIR, queuePrefix: config.redis.queuePrefix };
+  // /readyz is public: in production a failed check says what failed, not the driver's message.
+  const readiness = createReadinessCheck({ ...checks, exposeDetails: config.env !== 'production' });
   const server = await createApiServer({ config, logger, db, readiness, redis, producerRedis, subscriberRedis });
   lifecycle.onShutdown('http', () => server.stop());
 
@@ -42,5 +42,10 @@ await lifecycle.run(async () => {
   logger.info({ address, env: config.env }, 'API listening');
 
   // Serve /healthz and /readyz at once; report (with backoff) until the dependencies answer.
-  watchDependencies({ readiness, logger, signal: lifecycle.signal });
+  // The log may say where it tried (host, port): the same checks, with the drivers' messages.
+  watchDependencies({
+    readiness: createReadinessCheck({ ...checks, exposeDetails: true }),
+    logger,
+    signal: lifecycle.signal,
+  });
 });

@@ -1,10 +1,14 @@
 /**
  * Readiness: the API can serve when Postgres and Redis answer and every migration is applied.
- * Each check has its own timeout so `/readyz` answers quickly and names what is down.
+ * Each check has its own timeout so `/readyz` answers quickly and names what is down. What it
+ * says about a failed check is for anyone who can reach `/readyz`: without `exposeDetails`
+ * (production), a short reason ("unreachable", "no answer within 2000 ms"), never the driver's
+ * message with its host and port.
  */
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { pendingMigrations } from '../db/migrate.js';
+import { dependencyOutage } from '../lib/dependencies.js';
 import { heartbeatKey } from '../queue/contracts.js';
 import { pingRedis } from '../queue/redis.js';
 
@@ -28,21 +32,39 @@ export interface ReadinessDeps {
   readonly migrationsDir: string;
   readonly queuePrefix: string;
   readonly timeoutMs?: number;
+  /** Report a failed check with the driver's message (development); default: a short reason only. */
+  readonly exposeDetails?: boolean;
 }
 
-async function timed(run: () => Promise<Partial<CheckResult> | void>, timeoutMs: number): Promise<CheckResult> {
+class CheckTimeout extends Error {}
+
+/** A failed check's reason, safe to show anyone: what kind of failure, not where. */
+function publicReason(error: unknown): string {
+  if (error instanceof CheckTimeout) return error.message;
+  return dependencyOutage(error) ? 'unreachable' : 'check failed';
+}
+
+async function timed(
+  run: () => Promise<Partial<CheckResult> | void>,
+  timeoutMs: number,
+  exposeDetails: boolean,
+): Promise<CheckResult> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {
     const extra = await Promise.race([
       run(),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(() => reject(new CheckTimeout(`no answer within ${timeoutMs} ms`)), timeoutMs);
       }),
     ]);
     return { ok: true, ...extra, ms: Math.round(performance.now() - started) };
   } catch (error) {
-    return { ok: false, ms: Math.round(performance.now() - started), error: (error as Error).message };
+    return {
+      ok: false,
+      ms: Math.round(performance.now() - started),
+      error: exposeDetails ? (error as Error).message : publicReason(error),
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -50,25 +72,38 @@ async function timed(run: () => Promise<Partial<CheckResult> | void>, timeoutMs:
 
 export function createReadinessCheck(deps: ReadinessDeps): () => Promise<Readiness> {
   const timeoutMs = deps.timeoutMs ?? 2_000;
+  const exposeDetails = deps.exposeDetails ?? false;
   // Once every migration is applied it stays applied; stop re-reading the directory then.
   let migrationsApplied = false;
 
   return async () => {
     const [postgres, redis, migrations] = await Promise.all([
-      timed(async () => {
-        await deps.pool.query('SELECT 1');
-      }, timeoutMs),
-      timed(async () => {
-        await pingRedis(deps.redis, timeoutMs);
-      }, timeoutMs),
-      timed(async () => {
-        if (migrationsApplied) return { pending: [] };
-        const pending = await pendingMigrations(deps.pool, deps.migrationsDir);
-        migrationsApplied = pending.length === 0;
-        return migrationsApplied
-          ? { pending }
-          : { ok: false, pending, error: `${pending.length} migration(s) not applied: run \`npx catalog migrate\`` };
-      }, timeoutMs),
+      timed(
+        async () => {
+          await deps.pool.query('SELECT 1');
+        },
+        timeoutMs,
+        exposeDetails,
+      ),
+      timed(
+        async () => {
+          await pingRedis(deps.redis, timeoutMs);
+        },
+        timeoutMs,
+        exposeDetails,
+      ),
+      timed(
+        async () => {
+          if (migrationsApplied) return { pending: [] };
+          const pending = await pendingMigrations(deps.pool, deps.migrationsDir);
+          migrationsApplied = pending.length === 0;
+          return migrationsApplied
+            ? { pending }
+            : { ok: false, pending, error: `${pending.length} migration(s) not applied: run \`npx catalog migrate\`` };
+        },
+        timeoutMs,
+        exposeDetails,
+      ),
     ]);
     let worker: Readiness['worker'] = null;
     if (redis.ok) {

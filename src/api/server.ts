@@ -33,11 +33,14 @@ import { WebhookQueue } from '../webhooks/webhook-queue.js';
 import { WebhookService } from '../webhooks/webhook.service.js';
 import { AdminService } from './admin/admin.service.js';
 import { createContext, type ApiContext } from './context.js';
-import { formatApiError } from './errors.js';
+import { apiErrorFormatter, apiErrorsPlugin, httpErrorHandler } from './errors.js';
 import { atomFeedHandler } from './feeds/atom-feed.js';
 import { corsOptions } from './limits/cors.js';
-import { BoundedQueryCache } from './limits/persisted-query-cache.js';
-import { cacheHintPlugin, queryLimitsPlugin } from './limits/query-limits.plugin.js';
+import { jsonBody } from './limits/json-body.js';
+import { createDocumentStore } from './document-store.js';
+import { BoundedQueryCache, persistedQueryErrorsPlugin } from './limits/persisted-query-cache.js';
+import { MAX_QUERY_TOKENS, queryLimitsRule } from './limits/query-limits.js';
+import { cacheHintPlugin, hideSuggestionsPlugin, queryLimitsPlugin } from './limits/query-limits.plugin.js';
 import { FixedWindowRateLimiter } from './limits/rate-limit.js';
 import {
   authenticateRequest,
@@ -107,24 +110,38 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const { api } = config;
   // One executable schema for both transports: HTTP (Apollo) and WebSocket (graphql-ws).
   const schema = makeExecutableSchema<ApiContext>({ typeDefs: loadTypeDefs(), resolvers });
+  const limits = { maxDepth: api.maxDepth, maxCost: api.maxCost };
   const apollo = new ApolloServer<ApiContext>({
     schema,
     includeStacktraceInErrorResponses: config.env === 'development',
     // Signals belong to the process's Lifecycle (ordered shutdown, then exit 0): Apollo's own
     // handler would stop it on its own and re-kill the process before the rest is closed.
     stopOnTerminationSignals: false,
-    formatError: formatApiError,
+    // Unexpected errors: a stable code, and in production no driver text (errors.ts).
+    formatError: apiErrorFormatter({ production: config.env === 'production' }),
     introspection: api.introspection,
+    // While the schema is not open to introspection, errors do not hint at it ("Did you mean …?").
+    hideSchemaDetailsFromClientErrors: !api.introspection,
+    // Size limits before any per-field work (query-limits.ts): tokens while parsing, then nodes
+    // and depth in validation, each linear in the document; cost follows in queryLimitsPlugin.
+    parseOptions: { maxTokens: MAX_QUERY_TOKENS },
+    validationRules: [queryLimitsRule(limits)],
     // GET is served (so caches and CDNs can keep query answers) but, as Apollo's CSRF prevention
     // requires, only with a `Content-Type: application/json` or `Apollo-Require-Preflight` header.
     csrfPrevention: true,
+    // Parsed documents, bounded by the heap they hold (document-store.ts; Apollo's default is not).
+    documentStore: createDocumentStore(),
     // Automatic persisted queries, from a bounded cache of this instance.
     persistedQueries:
       api.persistedQueryCacheBytes > 0
         ? { cache: new BoundedQueryCache(api.persistedQueryCacheBytes), ttl: null }
         : false,
     plugins: [
+      // First: codes Apollo's persisted-query refusals before other plugins read error codes.
+      persistedQueryErrorsPlugin(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Logs unexpected errors with the request id, puts the id in them; 503 when a dependency is down.
+      apiErrorsPlugin(),
       api.landingPage
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
         : ApolloServerPluginLandingPageDisabled(),
@@ -132,7 +149,8 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
       ApolloServerPluginCacheControlDisabled(),
       cacheHintPlugin(api.cacheMaxAgeSeconds),
       subscriptionsOverWebSocketPlugin('/graphql'),
-      queryLimitsPlugin({ maxDepth: api.maxDepth, maxCost: api.maxCost }),
+      queryLimitsPlugin(limits),
+      ...(api.introspection ? [] : [hideSuggestionsPlugin()]),
     ],
   });
   await apollo.start();
@@ -173,7 +191,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     authenticateRequest(authenticator, logger),
     ...(limiter ? [rateLimitRequest(limiter, logger)] : []),
     refuseRejectedCredentials(),
-    atomFeedHandler({ log: changeLog, pool: db.pool }),
+    atomFeedHandler({ log: changeLog, pool: db.pool, publicUrl: api.publicUrl }),
   );
   const subscriptions = startSubscriptionServer({
     httpServer,
@@ -181,7 +199,8 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     schema,
     authenticator,
     limiter: limiter || null,
-    limits: { maxDepth: api.maxDepth, maxCost: api.maxCost },
+    limits,
+    introspection: api.introspection,
     logger,
     production: config.env === 'production',
     context: (principal, requestId) =>
@@ -193,7 +212,8 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     authenticateRequest(authenticator, logger),
     ...(limiter ? [rateLimitRequest(limiter, logger)] : []),
     refuseRejectedCredentials(),
-    express.json({ limit: '1mb' }),
+    // A body that is not JSON, too large (413), … gets a JSON error, not Express's HTML page.
+    jsonBody('1mb'),
     expressMiddleware(apollo, {
       context: ({ req, res }) =>
         Promise.resolve(
@@ -206,6 +226,15 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
         ),
     }),
   );
+  // A path no route serves: JSON like every other answer, never Express's HTML page.
+  app.use((_req, res) => {
+    res
+      .status(404)
+      .set('Cache-Control', 'no-store')
+      .json({ errors: [{ message: 'No such endpoint.', extensions: { code: 'NOT_FOUND' } }] });
+  });
+  // Last: any error no route answered gets GraphQL-style JSON, never Express's HTML page (errors.ts).
+  app.use(httpErrorHandler({ production: config.env === 'production', logger }));
 
   return {
     httpServer,

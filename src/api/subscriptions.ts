@@ -3,16 +3,21 @@
  * for `Subscription.modelChanged`. The same guards as HTTP, in the same order: the API key from
  * `connectionParams.authorization` (`Bearer <key>`, optional; an invalid one closes the socket with
  * 4401), the per-client rate limit counted once per connection and once per operation (4429 when
- * spent), then for each operation parse, validate, and the depth/cost limits before it runs. Errors
- * reach clients formatted exactly as over HTTP (`extensions.code`).
+ * spent), then for each operation what Apollo does over HTTP, with the same limits: parse (at most
+ * MAX_QUERY_TOKENS), validate (graphql-js's rules, the size and depth rule `queryLimitsRule`, and no
+ * introspection unless it is on), then the cost with the operation's variables, before it runs.
+ * While introspection is off, no error hints at the schema ("Did you mean …?"). Errors reach
+ * clients formatted exactly as over HTTP (`extensions.code`).
  */
 import type { Server } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
   GraphQLError,
   getOperationAST,
+  NoSchemaIntrospectionCustomRule,
   OperationTypeNode,
   parse,
+  specifiedRules,
   validate,
   type ExecutionArgs,
   type GraphQLFormattedError,
@@ -24,8 +29,14 @@ import { WebSocketServer } from 'ws';
 import type { ApiKeyPrincipal, Authenticator } from '../auth/authenticator.js';
 import type { Logger } from '../lib/logger.js';
 import type { ApiContext } from './context.js';
-import { CatalogError, formatApiError, toGraphQLError } from './errors.js';
-import { checkQueryLimits, describeViolation, type QueryLimits } from './limits/query-limits.js';
+import { reportApiError } from './errors.js';
+import {
+  checkQueryLimits,
+  MAX_QUERY_TOKENS,
+  queryLimitError,
+  queryLimitsRule,
+  type QueryLimits,
+} from './limits/query-limits.js';
 import type { FixedWindowRateLimiter, RateLimitClient } from './limits/rate-limit.js';
 
 export interface SubscriptionServerOptions {
@@ -35,6 +46,8 @@ export interface SubscriptionServerOptions {
   readonly authenticator: Authenticator;
   readonly limiter: FixedWindowRateLimiter | null;
   readonly limits: QueryLimits;
+  /** Whether the schema may be introspected (GRAPHQL_INTROSPECTION), as over HTTP. */
+  readonly introspection: boolean;
   readonly logger: Logger;
   readonly production: boolean;
   readonly context: (principal: ApiKeyPrincipal | null, requestId: string) => ApiContext;
@@ -45,14 +58,13 @@ type ConnectionExtra = {
   client?: RateLimitClient;
 };
 
-const BAD_VARIABLE = /^Variable "\$[^"]+" (got invalid value|of required type|of non-null type)/;
-
-/** The error with Apollo's code for the same failure over HTTP. */
+/** The error with Apollo's code for the same failure over HTTP (a CatalogError behind it keeps its own). */
 function coded(error: GraphQLError, code: string): GraphQLError {
   return new GraphQLError(error.message, {
     ...(error.nodes ? { nodes: error.nodes } : {}),
     ...(error.source ? { source: error.source } : {}),
     ...(error.positions ? { positions: error.positions } : {}),
+    ...(error.originalError ? { originalError: error.originalError } : {}),
     extensions: { ...error.extensions, code },
   });
 }
@@ -66,6 +78,12 @@ export interface SubscriptionServer {
 
 export function startSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
   const { limiter, logger } = options;
+  const hideSuggestions = !options.introspection;
+  const validationRules = [
+    ...specifiedRules,
+    queryLimitsRule(options.limits),
+    ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+  ];
   const wsServer = new WebSocketServer({ server: options.httpServer, path: options.path });
   let connections = 0;
 
@@ -113,13 +131,13 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
         }
         let document;
         try {
-          document = parse(payload.query);
+          document = parse(payload.query, { maxTokens: MAX_QUERY_TOKENS });
         } catch (error) {
           return [
             coded(error instanceof GraphQLError ? error : new GraphQLError(String(error)), 'GRAPHQL_PARSE_FAILED'),
           ];
         }
-        const errors = validate(options.schema, document);
+        const errors = validate(options.schema, document, validationRules, { hideSuggestions });
         if (errors.length > 0) return errors.map((error) => coded(error, 'GRAPHQL_VALIDATION_FAILED'));
         const operation = getOperationAST(document, payload.operationName);
         if (operation) {
@@ -127,43 +145,33 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
             { schema: options.schema, document, operation, variables: payload.variables ?? {} },
             options.limits,
           );
-          if (violation) {
-            return [toGraphQLError(new CatalogError('QUERY_TOO_COMPLEX', describeViolation(violation)))];
-          }
+          if (violation) return [queryLimitError(violation)];
         }
         const args: ExecutionArgs = {
           schema: options.schema,
           document,
           operationName: payload.operationName ?? null,
           variableValues: payload.variables ?? null,
+          // Variables that do not coerce are reported without hints at the schema, as validation is.
+          hideSuggestions,
           contextValue: options.context(ctx.extra.principal ?? null, `ws-${id}`),
         };
         return args;
       },
       // Errors leave formatted as over HTTP: CatalogErrors with their code, no stack traces.
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map(format) } : result,
-      onError: (_ctx, _id, _payload, errors) => errors.map(format),
+      onNext: (_ctx, id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((error) => format(error, `ws-${id}`)) } : result,
+      onError: (_ctx, id, _payload, errors) => errors.map((error) => format(error, `ws-${id}`)),
     },
     wsServer,
   );
 
-  function format(error: GraphQLError): GraphQLFormattedError {
-    const formatted = formatApiError(error.toJSON(), error);
-    if (formatted.extensions?.['code'] !== undefined) return formatted;
-    // Variables that do not coerce (an unknown enum value, a string for an Int): bad input, as
-    // Apollo reports them over HTTP.
-    if (BAD_VARIABLE.test(error.message)) {
-      return { ...formatted, extensions: { code: 'BAD_USER_INPUT' } };
-    }
-
-    // An unexpected failure: logged here, and only a generic message leaves in production.
-    logger.error({ err: error }, 'subscription error');
-    return {
-      ...formatted,
-      message: options.production ? 'Internal server error' : formatted.message,
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
-    };
+  /**
+   * As over HTTP (errors.ts): CatalogErrors and bad input with their code; an unexpected error with
+   * a stable code and the request id, logged with that id, its message only outside production.
+   */
+  function format(error: GraphQLError, requestId: string): GraphQLFormattedError {
+    return reportApiError(error, { production: options.production, logger, requestId });
   }
 
   return {

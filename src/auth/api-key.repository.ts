@@ -1,5 +1,6 @@
 /** API keys in `api_keys`: only the hash and the display prefix of a key are ever written. */
 import type { ApiKey, PrismaClient } from '../generated/prisma/client.js';
+import { cleanText, TEXT_LIMITS } from '../lib/text.js';
 import { generateApiKey, type ApiKeyScope } from './api-key.js';
 
 export type RevokeOutcome =
@@ -11,11 +12,16 @@ export type RevokeOutcome =
 export class ApiKeyRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
-  /** Store a new key; the returned `key` is the only time the secret exists outside its holder. */
+  /**
+   * Store a new key; the returned `key` is the only time the secret exists outside its holder. The
+   * name is a label for people: stored cleaned (src/lib/text.ts: no NUL, no lone surrogate, at most
+   * `TEXT_LIMITS.key` characters) rather than refused.
+   */
   async create(input: { name: string; scopes: readonly ApiKeyScope[] }): Promise<{ record: ApiKey; key: string }> {
     const generated = generateApiKey();
+    const name = cleanText(input.name, TEXT_LIMITS.key);
     const record = await this.prisma.apiKey.create({
-      data: { name: input.name, prefix: generated.prefix, hash: generated.hash, scopes: [...input.scopes] },
+      data: { name, prefix: generated.prefix, hash: generated.hash, scopes: [...input.scopes] },
     });
     return { record, key: generated.key };
   }

@@ -23,25 +23,16 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { build as buildHistogram, type Histogram } from 'hdr-histogram-js';
 import { InvalidArgumentError, type Command } from 'commander';
-import { pino } from 'pino';
-import { IngestRepository } from '../catalog/ingest.repository.js';
-import type { CatalogModel } from '../catalog/catalog-model.js';
-import { loadConfigOrExit, type Config } from '../config/config.js';
-import { HubClient } from '../crawl/http/hub-client.js';
-import { unlimited } from '../crawl/http/rate-limiter.js';
-import { HuggingFaceAdapter } from '../crawl/huggingface/huggingface.adapter.js';
-import { generateHfRecords } from '../crawl/huggingface/record-generator.js';
+import { loadConfigOrExit } from '../config/config.js';
 import { createProgress } from '../lib/progress.js';
 import { PROJECT_ROOT } from '../lib/project-root.js';
 import { BARE_ROUTES, BENCH_QUERIES, randomVariables, type BenchQuery, type Vocabulary } from './api.queries.js';
 import { startChildServer, type ChildServer } from './child-server.js';
-import { createScratchDatabase, type ScratchDatabase } from './scratch-database.js';
+import { apiChildEnv, catalogVocabulary, openScratchCatalog, SEED_PAGE, startApiChild } from './scratch-catalog.js';
 import { integerAtLeast } from './options.js';
 
-const PAGE = 1_000;
 /** Load runs in slices of about this many seconds, alternating between the API and the bare handler. */
 const SLICE_SECONDS = 5;
-const logger = pino({ level: 'silent' });
 
 export interface LoadResult {
   readonly query: BenchQuery;
@@ -62,54 +53,6 @@ export interface ApiBenchOptions {
   readonly keep: boolean;
   readonly reuse: boolean;
   readonly queries: readonly BenchQuery[];
-}
-
-/** Fill the scratch database through ingest, `concurrency` pages in flight, with a progress bar. */
-async function seed(scratch: ScratchDatabase, n: number): Promise<void> {
-  const adapter = new HuggingFaceAdapter({
-    endpoint: 'http://127.0.0.1:9',
-    createClient: () => new HubClient({ limiter: unlimited, logger }),
-  });
-  const ingest = new IngestRepository(scratch.db.pool);
-  const records = generateHfRecords(n)[Symbol.iterator]();
-  const nextPage = (): CatalogModel[] | null => {
-    const models: CatalogModel[] = [];
-    for (let next = records.next(); !next.done; next = records.next()) {
-      const built = adapter.buildModel(next.value);
-      if (built.ok) models.push(built.model);
-      if (models.length === PAGE) break;
-    }
-    return models.length > 0 ? models : null;
-  };
-  const progress = createProgress({ label: 'bench api: seeding the catalog', total: n, unit: 'models' });
-  await Promise.all(
-    Array.from({ length: 2 }, async () => {
-      for (let page = nextPage(); page !== null; page = nextPage()) {
-        await ingest.ingestPage(page);
-        progress.increment(page.length);
-      }
-    }),
-  );
-  progress.stop();
-  // What autovacuum would have done by the time a real catalog of this size is queried.
-  await scratch.db.pool.query('VACUUM ANALYZE');
-}
-
-async function countModels(scratch: ScratchDatabase): Promise<number> {
-  const { rows } = await scratch.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM models');
-  return rows[0]?.n ?? 0;
-}
-
-/** Words of the catalog's own model names, for search arguments a user could plausibly type. */
-async function vocabulary(scratch: ScratchDatabase): Promise<Vocabulary> {
-  const { rows } = await scratch.db.pool.query<{ name: string }>(
-    'SELECT name FROM models TABLESAMPLE SYSTEM (1) REPEATABLE (42) LIMIT 5000',
-  );
-  const words = new Set<string>();
-  for (const { name } of rows) {
-    for (const word of name.toLowerCase().split(/[^a-z0-9]+/)) if (/^[a-z][a-z0-9]{2,}$/.test(word)) words.add(word);
-  }
-  return { words: [...words].sort() };
 }
 
 /** What one server's load slices add up to. */
@@ -238,46 +181,24 @@ async function checkQueries(api: ChildServer, queries: readonly BenchQuery[], wo
   }
 }
 
-function childEnv(config: Config, url: string, pool: number): Record<string, string> {
-  return {
-    NODE_ENV: 'production',
-    DATABASE_URL: url,
-    DATABASE_POOL_SIZE: String(pool),
-    REDIS_URL: config.redis.url,
-    QUEUE_PREFIX: `bench-api-${process.pid}`,
-    LOG_LEVEL: 'warn',
-    // On, with a quota the load never reaches: every request pays for the check as in production.
-    API_RATE_LIMIT: '100000000',
-    CRAWL_SCHEDULE: 'off',
-  };
-}
-
 export async function runApiBench(options: ApiBenchOptions): Promise<LoadResult[]> {
   const config = loadConfigOrExit();
-  const name = `catalog_bench_api_${options.n}`;
-  const scratch = await createScratchDatabase(config, name, logger, 4, { reuse: options.reuse });
+  const scratch = await openScratchCatalog(config, {
+    bench: 'api',
+    models: options.n,
+    reuse: options.reuse,
+    label: 'bench api',
+  });
   const servers: ChildServer[] = [];
   try {
-    const existing = await countModels(scratch);
-    if (existing !== options.n) {
-      if (existing > 0) await scratch.db.pool.query('TRUNCATE models, licenses, model_changes CASCADE');
-      await seed(scratch, options.n);
-    } else {
-      process.stderr.write(`bench api: reusing ${name} (${existing} models)\n`);
-    }
-    const words = await vocabulary(scratch);
-    const env = childEnv(config, scratch.url, options.pool);
-    const api = await startChildServer({
-      name: 'API',
-      script: join(PROJECT_ROOT, 'dist', 'src', 'main.js'),
-      env,
-      healthPath: '/readyz',
-    });
+    const words = await catalogVocabulary(scratch);
+    const queuePrefix = `bench-api-${process.pid}`;
+    const api = await startApiChild(config, scratch, { pool: options.pool, queuePrefix });
     servers.push(api);
     const bare = await startChildServer({
       name: 'bare handler',
       script: join(PROJECT_ROOT, 'src', 'bench', 'api-bare.server.ts'),
-      env,
+      env: apiChildEnv(config, scratch.url, options.pool, queuePrefix),
       healthPath: '/healthz',
     });
     servers.push(bare);
@@ -345,7 +266,7 @@ export function registerApiBench(bench: Command): void {
     .description(
       'GraphQL API latency and throughput (filtered page, search, stats) over N generated models vs a bare http + pg handler running the same SQL',
     )
-    .option('--n <count>', 'models in the catalog', integerAtLeast(PAGE), 1_000_000)
+    .option('--n <count>', 'models in the catalog', integerAtLeast(SEED_PAGE), 1_000_000)
     .option('--seconds <s>', 'load duration per query and server', integerAtLeast(1), 15)
     .option('--connections <c>', 'concurrent connections', integerAtLeast(1), 32)
     .option('--pool <size>', 'Postgres pool size of both servers', integerAtLeast(1), 10)

@@ -14,6 +14,7 @@ import { registerClassifyBench } from './classify.bench.js';
 import { registerCrawlBench } from './crawl.bench.js';
 import { registerIngestBench } from './ingest.bench.js';
 import { registerNotifyBench } from './notify.bench.js';
+import { registerSoakBench } from './soak.bench.js';
 
 const BENCHES: ((bench: Command) => void)[] = [
   registerClassifyBench,
@@ -21,6 +22,7 @@ const BENCHES: ((bench: Command) => void)[] = [
   registerCrawlBench,
   registerApiBench,
   registerNotifyBench,
+  registerSoakBench,
 ];
 
 export function registerBenches(bench: Command): void {

@@ -30,10 +30,15 @@ export async function startChildServer(options: {
   readonly env: Readonly<Record<string, string>>;
   readonly healthPath: string;
   readonly timeoutMs?: number;
+  /** Options for `node` itself, before the script (`--expose-gc`, `--max-semi-space-size=16`). */
+  readonly nodeArgs?: readonly string[];
 }): Promise<ChildServer> {
   const port = await freePort();
   // Benchmark-only servers run from their TypeScript sources (they are not built into dist/).
-  const args = options.script.endsWith('.ts') ? ['--import', 'tsx', options.script] : [options.script];
+  const args = [
+    ...(options.nodeArgs ?? []),
+    ...(options.script.endsWith('.ts') ? ['--import', 'tsx', options.script] : [options.script]),
+  ];
   const child = spawn(process.execPath, args, {
     // The child's environment is ours plus its own settings (this passes variables through, it
     // reads no configuration of its own).

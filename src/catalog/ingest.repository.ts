@@ -11,8 +11,15 @@
  * commits late. The facet triggers on `models` (migration 20261127060000) take the same lock before
  * they touch the facet counts, so two pages in flight never lock count rows in opposite orders:
  * writes of models are serialized from their first facet change to commit.
+ *
+ * Every text and JSON value written here passes the one sanitizer (src/lib/text.ts) first, in
+ * `storableModel` and `writeDetails`: a NUL or a lone surrogate from a hub (or a seed file) would
+ * make Postgres refuse the whole page. Adapters clean what they validate and record it; what is
+ * still changed here is recorded the same way, as `input.*` evidence on the model.
  */
 import type pg from 'pg';
+import { cleanJson, cleanNullableText, cleanText, TEXT_LIMITS, type TextChange } from '../lib/text.js';
+import type { Evidence } from '../openness/types.js';
 import {
   changeKind,
   contentHash,
@@ -60,6 +67,63 @@ export interface IngestOptions {
   readonly reclassify?: boolean;
   /** Instrumentation seam: runs after the change rows are inserted, just before COMMIT. */
   readonly beforeCommit?: () => Promise<void>;
+  /** Enrichment: the details fetched for these models, stored beside their raw records. */
+  readonly details?: readonly ModelDetail[];
+}
+
+/** What enrichment fetched for one model (`raw_records.detail`). */
+export interface ModelDetail {
+  readonly modelId: string;
+  /** The commit the details describe: the model is enriched again when its sha moves. */
+  readonly sha: string | null;
+  readonly info: Record<string, unknown>;
+  readonly readme: string | null;
+  readonly licenseText: string | null;
+}
+
+/** At most this many `input.*` evidence items are added for what ingest had to clean. */
+const MAX_CLEANING_EVIDENCE = 20;
+
+/**
+ * The model with every string storable: no NUL, no lone surrogate; identifiers and the values of
+ * indexed columns (author, task, library, tags and the other lists) at most `TEXT_LIMITS.key` code
+ * units, B-tree and GIN entries having a size limit; other strings, in JSON included, at most
+ * `TEXT_LIMITS.field`. Clean input is returned as is. Each change becomes `input.binary` or
+ * `input.truncated` evidence, as the adapters record what they clean.
+ */
+export function storableModel(model: CatalogModel): CatalogModel {
+  const changes: TextChange[] = [];
+  const cleaned = cleanJson(model, { maxLength: TEXT_LIMITS.field, changes });
+  const key = (value: string, path: string) => {
+    const text = cleanText(value, TEXT_LIMITS.key);
+    if (text.length < value.length)
+      changes.push({ path, issue: 'truncated', detail: `${value.length} chars truncated to ${TEXT_LIMITS.key}` });
+    return text;
+  };
+  const nullableKey = (value: string | null, path: string) => (value === null ? null : key(value, path));
+  const keys = (values: readonly string[], path: string) => values.map((value, i) => key(value, `${path}[${i}]`));
+  const storable: CatalogModel = {
+    ...cleaned,
+    author: nullableKey(cleaned.author, 'author'),
+    task: nullableKey(cleaned.task, 'task'),
+    library: nullableKey(cleaned.library, 'library'),
+    tags: keys(cleaned.tags, 'tags'),
+    baseModels: keys(cleaned.baseModels, 'baseModels'),
+    formats: keys(cleaned.formats, 'formats'),
+    quantizations: keys(cleaned.quantizations, 'quantizations'),
+    localApps: keys(cleaned.localApps, 'localApps'),
+    inferenceProviders: keys(cleaned.inferenceProviders, 'inferenceProviders'),
+    license: { ...cleaned.license, id: key(cleaned.license.id, 'license.id') },
+  };
+  if (changes.length === 0) return model;
+  const evidence: Evidence[] = changes.slice(0, MAX_CLEANING_EVIDENCE).map((change) => ({
+    dimension: 'input',
+    status: 'TRUNCATED',
+    source: cleanText(change.path, TEXT_LIMITS.key),
+    value: change.detail,
+    rule: `input.${change.issue}`,
+  }));
+  return { ...storable, openness: { ...storable.openness, evidence: [...storable.openness.evidence, ...evidence] } };
 }
 
 interface ExistingRow {
@@ -141,7 +205,7 @@ export class IngestRepository {
   /** Write one page. Returns null when the checkpoint refused it (already ingested). */
   async ingestPage(models: readonly CatalogModel[], options: IngestOptions = {}): Promise<IngestResult | null> {
     // Last occurrence wins within a page; sorted so concurrent pages lock rows in one order.
-    const byId = new Map(models.map((model) => [model.id, model]));
+    const byId = new Map(models.map((model) => [model.id, storableModel(model)]));
     const page = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const seenAt = options.seenAt ?? new Date();
     const client = await this.pool.connect();
@@ -214,6 +278,7 @@ export class IngestRepository {
       } else {
         await this.refreshDerived(client, touch);
       }
+      await this.writeDetails(client, options.details ?? []);
       const committed = await this.appendChanges(client, changes, options.crawlRunId ?? null, seenAt);
       await options.beforeCommit?.();
       await client.query('COMMIT');
@@ -403,6 +468,25 @@ export class IngestRepository {
        SELECT r.model_id, r.payload, $2 FROM jsonb_to_recordset($1::jsonb) AS r(model_id text, payload jsonb)
        ON CONFLICT (model_id) DO UPDATE SET payload = EXCLUDED.payload, fetched_at = EXCLUDED.fetched_at`,
       [JSON.stringify(models.map((m) => ({ model_id: m.id, payload: m.raw }))), fetchedAt],
+    );
+  }
+
+  /** Enrichment details beside the raw records (written by the listing, so they exist). */
+  private async writeDetails(client: pg.PoolClient, details: readonly ModelDetail[]): Promise<void> {
+    if (details.length === 0) return;
+    const rows = details.map((d) => ({
+      model_id: d.modelId,
+      detail: {
+        sha: cleanNullableText(d.sha, TEXT_LIMITS.key),
+        info: cleanJson(d.info),
+        readme: cleanNullableText(d.readme, TEXT_LIMITS.document),
+        licenseText: cleanNullableText(d.licenseText, TEXT_LIMITS.document),
+      },
+    }));
+    await client.query(
+      `UPDATE raw_records AS r SET detail = d.detail, enriched_at = now()
+       FROM jsonb_to_recordset($1::jsonb) AS d(model_id text, detail jsonb) WHERE r.model_id = d.model_id`,
+      [JSON.stringify(rows)],
     );
   }
 

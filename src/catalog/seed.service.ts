@@ -39,6 +39,8 @@ export async function seedCatalog(deps: {
   demo: number;
   /** Do nothing when the hub already has models (so a restarted container never re-seeds). */
   ifEmpty: boolean;
+  /** The hand-written records; default the files of prisma/seed/huggingface/. */
+  fixtures?: readonly unknown[];
 }): Promise<SeedResult> {
   if (deps.ifEmpty) {
     const { rows } = await deps.pool.query<{ exists: boolean }>(
@@ -61,7 +63,8 @@ export async function seedCatalog(deps: {
       await deps.publisher.publish(result.changes);
     }
   };
-  const fixtures = await readSeedRecords();
+  // Seed records take the crawl's path, sanitizer included (ingest cleans every string it writes).
+  const fixtures = deps.fixtures ?? (await readSeedRecords());
   await write(fixtures);
   let page: unknown[] = [];
   for (const record of generateHfRecords(deps.demo)) {

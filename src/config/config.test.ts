@@ -24,6 +24,8 @@ describe('loadConfig', () => {
       worker: { concurrency: 4, lockMs: 30_000, stalledCheckMs: 15_000 },
       crawl: {
         timeoutMs: 30_000,
+        maxRetries: 5,
+        retryBaseMs: 1000,
         pageSize: 1000,
         rateLimitReserve: 0,
         schedule: true,
@@ -41,6 +43,7 @@ describe('loadConfig', () => {
         introspection: true,
         landingPage: true,
         corsOrigins: [],
+        publicUrl: null,
         filterFirstMaxRows: 5000,
         changeStream: { idlePollMs: 5000, degradedPollMs: 500 },
       },
@@ -54,6 +57,13 @@ describe('loadConfig', () => {
         concurrency: 16,
         dispatchEveryMs: 5_000,
       },
+    });
+  });
+
+  it('reads the hub retry settings', () => {
+    expect(loadConfig({ HF_MAX_RETRIES: '0', HF_RETRY_BASE_MS: '50' }).crawl).toMatchObject({
+      maxRetries: 0,
+      retryBaseMs: 50,
     });
   });
 
@@ -107,6 +117,7 @@ describe('loadConfig', () => {
       MODELS_FILTER_FIRST_MAX_ROWS: '0',
       CHANGE_STREAM_POLL_MS: '1000',
       CHANGE_STREAM_DEGRADED_POLL_MS: '100',
+      PUBLIC_URL: 'https://catalog.example.com/api/',
     });
     expect(config.api).toEqual({
       rateLimit: { quota: 5, windowMs: 2000 },
@@ -118,6 +129,7 @@ describe('loadConfig', () => {
       introspection: false,
       landingPage: false,
       corsOrigins: ['https://dash.example.com', 'http://localhost:3000'],
+      publicUrl: 'https://catalog.example.com/api',
       filterFirstMaxRows: 0,
       changeStream: { idlePollMs: 1000, degradedPollMs: 100 },
     });
@@ -131,8 +143,23 @@ describe('loadConfig', () => {
     ['CORS_ORIGINS', '*,https://a.example'],
     ['GRAPHQL_INTROSPECTION', 'yes'],
     ['API_RATE_LIMIT_WINDOW_MS', '10'],
+    ['PUBLIC_URL', 'catalog.example.com'],
+    ['PUBLIC_URL', '/catalog'],
+    ['PUBLIC_URL', 'ftp://catalog.example.com'],
+    ['PUBLIC_URL', 'https://catalog.example.com/?x=1'],
+    ['PUBLIC_URL', 'https://catalog.example.com/#top'],
+    ['PUBLIC_URL', 'https://user:secret@catalog.example.com'],
   ])('rejects %s=%s', (name, value) => {
     expect(problemsOf({ [name]: value })).toEqual([expect.stringMatching(new RegExp(`^${name}: `))]);
+  });
+
+  it.each([
+    ['https://catalog.example.com', 'https://catalog.example.com'],
+    ['https://Catalog.Example.com/', 'https://catalog.example.com'],
+    ['http://127.0.0.1:4000', 'http://127.0.0.1:4000'],
+    ['https://example.com/catalog/', 'https://example.com/catalog'],
+  ])('reads PUBLIC_URL=%s as %s (no trailing slash)', (value, publicUrl) => {
+    expect(loadConfig({ PUBLIC_URL: value }).api.publicUrl).toBe(publicUrl);
   });
 
   it('treats empty strings as unset, as containers pass them', () => {

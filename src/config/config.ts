@@ -77,6 +77,37 @@ const urlWithProtocols = (protocols: readonly string[], example: string) =>
     { error: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')} (e.g. ${example})` },
   );
 
+/**
+ * `PUBLIC_URL`: where clients reach the API (`https://catalog.example.com`, or under a path
+ * prefix), for the absolute URLs it writes (the Atom feed's id and self link) instead of the
+ * request's forgeable Host header. Stored without a trailing slash.
+ */
+const publicUrl = z
+  .string()
+  .refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return (
+          (url.protocol === 'https:' || url.protocol === 'http:') &&
+          url.username === '' &&
+          url.password === '' &&
+          url.search === '' &&
+          url.hash === '' &&
+          !value.includes('?') &&
+          !value.includes('#')
+        );
+      } catch {
+        return false;
+      }
+    },
+    {
+      error:
+        'must be an absolute http(s) URL without credentials, query or fragment (e.g. https://catalog.example.com)',
+    },
+  )
+  .transform((value) => new URL(value).href.replace(/\/+$/, ''));
+
 const envSchema = z.object({
   NODE_ENV: withDefault(z.enum(['development', 'test', 'production']), 'development'),
   DATABASE_URL: withDefault(
@@ -91,6 +122,7 @@ const envSchema = z.object({
   ),
   HOST: withDefault(z.string(), '0.0.0.0'),
   PORT: withDefault(integer(0, 65535), '4000'),
+  PUBLIC_URL: optionalString.pipe(publicUrl.optional()),
   HF_ENDPOINT: withDefault(urlWithProtocols(['https:', 'http:'], 'https://huggingface.co'), 'https://huggingface.co'),
   HF_TOKEN: optionalString,
   LOG_LEVEL: withDefault(z.enum(LOG_LEVELS), 'info'),
@@ -99,6 +131,8 @@ const envSchema = z.object({
   JOB_LOCK_MS: withDefault(integer(1_000, 3_600_000), '30000'),
   JOB_STALLED_CHECK_MS: withDefault(integer(500, 3_600_000), '15000'),
   HF_TIMEOUT_MS: withDefault(integer(100, 600_000), '30000'),
+  HF_MAX_RETRIES: withDefault(integer(0, 20), '5'),
+  HF_RETRY_BASE_MS: withDefault(integer(1, 60_000), '1000'),
   HF_PAGE_SIZE: withDefault(integer(1, 1000), '1000'),
   HF_RATE_LIMIT_RESERVE: withDefault(integer(0, 100_000), '0'),
   CRAWL_SCHEDULE: withDefault(z.enum(['on', 'off']), 'on'),
@@ -145,6 +179,9 @@ export interface Config {
   readonly worker: { readonly concurrency: number; readonly lockMs: number; readonly stalledCheckMs: number };
   readonly crawl: {
     readonly timeoutMs: number;
+    /** Retries of one hub request (429, 408, 5xx, network errors, timeouts) and their backoff base. */
+    readonly maxRetries: number;
+    readonly retryBaseMs: number;
     readonly pageSize: number;
     readonly rateLimitReserve: number;
     readonly schedule: boolean;
@@ -193,6 +230,11 @@ export interface ApiConfig {
   /** Origins allowed by CORS; `*` for any; empty for none (same-origin only). */
   readonly corsOrigins: readonly string[] | '*';
   /**
+   * PUBLIC_URL without a trailing slash: the base of the absolute URLs the API writes. Null when
+   * not set; those URLs then follow the request's Host and are never cached publicly.
+   */
+  readonly publicUrl: string | null;
+  /**
    * How often each instance reads the change log without being told to: the safety net while
    * Redis pub/sub works, and the delivery path while it does not.
    */
@@ -239,6 +281,8 @@ export function loadConfig(env: Env = process.env): Config {
     worker: { concurrency: e.WORKER_CONCURRENCY, lockMs: e.JOB_LOCK_MS, stalledCheckMs: e.JOB_STALLED_CHECK_MS },
     crawl: {
       timeoutMs: e.HF_TIMEOUT_MS,
+      maxRetries: e.HF_MAX_RETRIES,
+      retryBaseMs: e.HF_RETRY_BASE_MS,
       pageSize: e.HF_PAGE_SIZE,
       rateLimitReserve: e.HF_RATE_LIMIT_RESERVE,
       schedule: e.CRAWL_SCHEDULE === 'on',
@@ -257,6 +301,7 @@ export function loadConfig(env: Env = process.env): Config {
       introspection: (e.GRAPHQL_INTROSPECTION ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
       landingPage: (e.GRAPHQL_LANDING_PAGE ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
       corsOrigins: e.CORS_ORIGINS[0] === '*' ? '*' : e.CORS_ORIGINS,
+      publicUrl: e.PUBLIC_URL ?? null,
       filterFirstMaxRows: e.MODELS_FILTER_FIRST_MAX_ROWS,
       changeStream: { idlePollMs: e.CHANGE_STREAM_POLL_MS, degradedPollMs: e.CHANGE_STREAM_DEGRADED_POLL_MS },
     },

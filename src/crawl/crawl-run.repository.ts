@@ -1,7 +1,12 @@
-/** Crawl runs: creation, the page checkpoint (inside the ingest transaction), completion. */
+/**
+ * Crawl runs: creation, the page checkpoint (inside the ingest transaction), enrichment outcomes,
+ * completion. Hub text written here (quarantined records and their reasons, error messages) passes
+ * the one sanitizer (src/lib/text.ts): a NUL in a rejected record must not roll back its page.
+ */
 import type pg from 'pg';
 import type { CrawlRun, PrismaClient } from '../generated/prisma/client.js';
 import type { IngestCounts } from '../catalog/ingest.repository.js';
+import { cleanJson, cleanText, TEXT_LIMITS } from '../lib/text.js';
 import type { HubClientCounters } from './http/hub-client.js';
 import type { CrawlMode } from './hub-adapter.js';
 
@@ -79,7 +84,15 @@ export class CrawlRunRepository {
         `INSERT INTO quarantined_records (hub_id, crawl_run_id, reason, payload)
          SELECT hub_id, $1, r.reason, COALESCE(r.payload, 'null'::jsonb) FROM crawl_runs, jsonb_to_recordset($2::jsonb) AS r(reason text, payload jsonb)
          WHERE crawl_runs.id = $1`,
-        [c.runId, JSON.stringify(c.quarantined.map((q) => ({ reason: q.reason, payload: q.payload ?? null })))],
+        [
+          c.runId,
+          JSON.stringify(
+            c.quarantined.map((q) => ({
+              reason: cleanText(q.reason, TEXT_LIMITS.line),
+              payload: cleanJson(q.payload ?? null),
+            })),
+          ),
+        ],
       );
     }
     return true;
@@ -89,8 +102,17 @@ export class CrawlRunRepository {
   async addFailure(runId: string, http: HubClientCounters, error: string): Promise<void> {
     await this.prisma.$executeRaw`UPDATE crawl_runs SET requests = requests + ${http.requests},
       throttled = throttled + ${http.throttled}, rate_limit_wait_ms = rate_limit_wait_ms + ${Math.round(http.rateLimitWaitMs)},
-      errors = errors + ${http.errors + 1}, last_error = ${error.slice(0, 2000)}, heartbeat_at = now()
+      errors = errors + ${http.errors + 1}, last_error = ${cleanText(error, TEXT_LIMITS.line)}, heartbeat_at = now()
       WHERE id = ${BigInt(runId)}`;
+  }
+
+  /**
+   * Count one model's enrichment, whenever it ends (enrichment jobs may finish after their run):
+   * enriched, or failed (its details stay unfetched, the model as the listing gave it).
+   */
+  async addEnrichment(runId: string, outcome: 'enriched' | 'failed'): Promise<void> {
+    const data = outcome === 'enriched' ? { modelsEnriched: { increment: 1 } } : { enrichFailed: { increment: 1 } };
+    await this.prisma.crawlRun.updateMany({ where: { id: BigInt(runId) }, data });
   }
 
   async complete(runId: string, removed: number): Promise<CrawlRun | null> {
@@ -104,7 +126,7 @@ export class CrawlRunRepository {
   async fail(runId: string, error: string): Promise<void> {
     await this.prisma.crawlRun.updateMany({
       where: { id: BigInt(runId), status: 'RUNNING' },
-      data: { status: 'FAILED', finishedAt: new Date(), lastError: error.slice(0, 2000) },
+      data: { status: 'FAILED', finishedAt: new Date(), lastError: cleanText(error, TEXT_LIMITS.line) },
     });
   }
 }

@@ -37,7 +37,14 @@ export function createCrawlRuntime(deps: {
     endpoint: config.huggingFace.endpoint,
     pageSize: config.crawl.pageSize,
     createClient: () =>
-      new HubClient({ limiter, logger, token: config.huggingFace.token, timeoutMs: config.crawl.timeoutMs }),
+      new HubClient({
+        limiter,
+        logger,
+        token: config.huggingFace.token,
+        timeoutMs: config.crawl.timeoutMs,
+        maxRetries: config.crawl.maxRetries,
+        backoffBaseMs: config.crawl.retryBaseMs,
+      }),
   });
   const adapters = new Map<string, HubAdapter>([[huggingFace.hubId, huggingFace]]);
   const publisher = new RedisChangePublisher(redis, config.redis.queuePrefix, logger);

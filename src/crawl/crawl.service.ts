@@ -11,13 +11,13 @@
 import type pg from 'pg';
 import type { CrawlRun, PrismaClient } from '../generated/prisma/client.js';
 import type { CatalogModel } from '../catalog/catalog-model.js';
-import type { IngestCounts, IngestRepository } from '../catalog/ingest.repository.js';
+import type { IngestCounts, IngestRepository, IngestResult } from '../catalog/ingest.repository.js';
 import type { ChangePublisher } from '../events/change-publisher.js';
 import type { Logger } from '../lib/logger.js';
 import type { CrawlRunRepository, CrawlTrigger } from './crawl-run.repository.js';
 import { emptyCounters } from './http/hub-client.js';
 import { boundForStorage } from './huggingface/hf-record.js';
-import type { CrawlMode, HubAdapter, HubPage } from './hub-adapter.js';
+import type { CrawlMode, HubAdapter, HubPage, ModelDetails } from './hub-adapter.js';
 
 /** Incremental crawls re-read this far behind the watermark: hub clocks and commits are not instant. */
 export const WATERMARK_SAFETY_MS = 10 * 60 * 1000;
@@ -33,7 +33,17 @@ export interface EnrichTarget {
   readonly modelId: string;
   readonly repoId: string;
   readonly sha: string | null;
+  /** The run that found the model stale, which counts the outcome; absent for older jobs. */
+  readonly runId?: string | undefined;
 }
+
+/**
+ * How one model's enrichment ended. `failed`: a detail, README or LICENSE fetch failed after the
+ * hub client's retries (or for good, as a 404 does); the model stays as the listing gave it and,
+ * its details still missing, is a target again at its next sighting. `gone`: the hub no longer
+ * has the repo. `missing`: nothing of it is stored to enrich.
+ */
+export type EnrichOutcome = 'enriched' | 'failed' | 'gone' | 'missing';
 
 export type PageOutcome =
   | {
@@ -197,7 +207,9 @@ export class CrawlService {
       },
       changes: result.changes.length,
       nextCursor,
-      enrich: this.deps.enrichment.enabled ? await this.enrichTargets(models.map((model) => model.id)) : [],
+      enrich: this.deps.enrichment.enabled
+        ? (await this.enrichTargets(models.map((model) => model.id))).map((target) => ({ ...target, runId }))
+        : [],
     };
   }
 
@@ -246,8 +258,12 @@ export class CrawlService {
   /**
    * Fetch one model's details (model info, README, LICENSE), store them beside the raw record, and
    * re-ingest the model classified with them (a change row only if the result changed).
+   *
+   * A fetch that fails is this model's failure, never the crawl's: logged, counted on the run, and
+   * `failed` returned (the hub client has already retried 429s, 5xx and timeouts). A database
+   * error is thrown: it is not the model's fault, and the caller (a job) retries. So is an abort.
    */
-  async enrichModel(target: EnrichTarget, signal?: AbortSignal): Promise<'enriched' | 'gone' | 'missing'> {
+  async enrichModel(target: EnrichTarget, signal?: AbortSignal): Promise<EnrichOutcome> {
     const [hubId] = target.modelId.split(':', 1);
     const adapter = this.adapter(hubId ?? '');
     const stored = await this.deps.pool.query<{ payload: Record<string, unknown> }>(
@@ -256,29 +272,62 @@ export class CrawlService {
     );
     const payload = stored.rows[0]?.payload;
     if (!payload) return 'missing';
-    const details = await adapter.fetchDetails(target.repoId, signal);
-    if (!details) return 'gone';
+    let details: ModelDetails | null;
+    try {
+      details = await adapter.fetchDetails(target.repoId, signal);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      this.deps.logger.warn(
+        { modelId: target.modelId, runId: target.runId, err: (error as Error).message },
+        'enrichment failed; the model is kept as listed',
+      );
+      await this.countEnrichment(target, 'failed');
+      return 'failed';
+    }
+    if (!details) {
+      this.deps.logger.info({ modelId: target.modelId }, 'model gone from the hub before its enrichment');
+      return 'gone';
+    }
     const record = { ...payload, ...details.record, id: payload['id'] };
     const built = adapter.buildModel(record, { readme: details.readme, licenseText: details.licenseText });
     if (!built.ok) return 'missing';
-    const detail = {
-      sha: typeof details.record['sha'] === 'string' ? details.record['sha'] : target.sha,
-      info: details.record,
-      readme: details.readme?.slice(0, 65_536) ?? null,
-      licenseText: details.licenseText?.slice(0, 65_536) ?? null,
-    };
-    const result = await this.deps.ingest.ingestPage([built.model], {
-      checkpoint: async (client) => {
-        await client.query('UPDATE raw_records SET detail = $2, enriched_at = now() WHERE model_id = $1', [
-          target.modelId,
-          JSON.stringify(detail),
-        ]);
-        return true;
-      },
-    });
+    let result: IngestResult | null;
+    try {
+      result = await this.deps.ingest.ingestPage([built.model], {
+        details: [
+          {
+            modelId: target.modelId,
+            sha: typeof details.record['sha'] === 'string' ? details.record['sha'] : target.sha,
+            info: details.record,
+            readme: details.readme,
+            licenseText: details.licenseText,
+          },
+        ],
+      });
+    } catch (error) {
+      if (!refusedData(error)) throw error;
+      // Ingest cleans what it writes; if Postgres still refuses this model's data, it is the model's failure.
+      this.deps.logger.error(
+        { modelId: target.modelId, runId: target.runId, err: error },
+        'enriched model refused by the database; kept as listed',
+      );
+      await this.countEnrichment(target, 'failed');
+      return 'failed';
+    }
     if (result) await this.deps.publisher.publish(result.changes);
+    await this.countEnrichment(target, 'enriched');
     return 'enriched';
   }
+
+  private async countEnrichment(target: EnrichTarget, outcome: 'enriched' | 'failed'): Promise<void> {
+    if (target.runId !== undefined) await this.deps.runs.addEnrichment(target.runId, outcome);
+  }
+}
+
+/** Postgres refused the data itself (SQLSTATE class 22, data exception; 54, a size limit), not the connection. */
+function refusedData(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('54'));
 }
 
 /** What is kept of a rejected record: small ones whole, big ones as a bounded JSON prefix. */

@@ -21,8 +21,20 @@ export function createDatabase(config: Pick<Config, 'database'>, logger: Logger)
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
   });
-  // An idle client losing its connection (Postgres restarted) must not crash the process.
-  pool.on('error', (error) => logger.warn({ err: error }, 'idle Postgres client error'));
+  // An idle client losing its connection (Postgres restarted) must not crash the process. Logged
+  // without the client pg attaches to the error (its connection parameters, a password among them).
+  pool.on('error', (error: Error & { code?: string }) =>
+    logger.warn(
+      { reason: error.message, code: error.code },
+      'idle Postgres client lost its connection (the pool reconnects on next use)',
+    ),
+  );
+  // A client checked out of the pool has lost the pool's listener: its connection failing between
+  // two queries (Postgres stopped mid-transaction) would be an unheard 'error' event, which crashes
+  // the process. With this one, its next query fails instead, and whoever runs it reports that.
+  pool.on('connect', (client) => {
+    client.on('error', (error: Error) => logger.debug({ reason: error.message }, 'Postgres client error'));
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   let closed: Promise<void> | undefined;
   return {

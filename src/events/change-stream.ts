@@ -12,6 +12,7 @@
  * above the position it was given, and none at or below it.
  */
 import type { Redis } from 'ioredis';
+import { dependencyOutage } from '../lib/dependencies.js';
 import type { Logger } from '../lib/logger.js';
 import { EMPTY_CHANGE_FILTER } from './change-filter.js';
 import { subscribeWhenReady } from '../queue/redis.js';
@@ -19,6 +20,8 @@ import { changesChannel } from './change-publisher.js';
 import type { ChangeLog, LoggedChange } from './change-log.js';
 
 export type ChangeListener = (changes: readonly LoggedChange[]) => void;
+
+const FAILURE_LOG_EVERY_MS = 10_000;
 
 export interface ChangeStreamOptions {
   readonly log: ChangeLog;
@@ -49,6 +52,9 @@ export class ChangeStream {
   private retryTimer: NodeJS.Timeout | null = null;
   private pubSubHealthy = false;
   private stopped = false;
+  /** Reads in a row that failed, and when the last was logged. */
+  private failures = 0;
+  private lastFailureLogged = 0;
   private readonly onMessage = () => this.wake();
   private readonly onReady = () => {
     if (!this.pubSubHealthy) this.options.logger.info('change announcements resumed; reading the log');
@@ -146,8 +152,20 @@ export class ChangeStream {
       return;
     }
     this.reading = this.readAll()
+      .then(() => {
+        if (this.failures > 0) this.options.logger.info({ failures: this.failures }, 'reading the change log resumed');
+        this.failures = 0;
+      })
       .catch((error: unknown) => {
-        this.options.logger.error({ err: error }, 'reading the change log failed; will retry');
+        // Postgres down: a line now and one every 10 s while it lasts, not one per retry.
+        this.failures++;
+        if (Date.now() - this.lastFailureLogged >= FAILURE_LOG_EVERY_MS) {
+          this.lastFailureLogged = Date.now();
+          this.options.logger.error(
+            { err: error, failures: this.failures, outage: dependencyOutage(error) },
+            'reading the change log failed; will retry',
+          );
+        }
         // Soon, not at the next safety-net tick: no announcement may come to wake the stream.
         this.retryTimer ??= setTimeout(() => {
           this.retryTimer = null;

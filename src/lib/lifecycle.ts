@@ -45,6 +45,19 @@ export class Lifecycle {
   }
 
   /**
+   * An uncaught exception or unhandled rejection is logged as one JSON line (Node would print a
+   * stack to stderr) and ends the process with code 1, as Node would: its state is unknown.
+   */
+  installFaultHandlers(): void {
+    const fatal = (what: string) => (error: unknown) => {
+      this.logger.fatal({ err: error }, `${what}: exiting`);
+      process.exit(1);
+    };
+    process.on('uncaughtException', fatal('uncaught exception'));
+    process.on('unhandledRejection', fatal('unhandled promise rejection'));
+  }
+
+  /**
    * Run a process's start-up. A failure caused by shutdown beginning (an aborted wait) is not an
    * error; any other failure is logged, the registered resources are closed, and the exit code is 1.
    */

@@ -1,4 +1,5 @@
 /** The one logger: structured JSON lines on stdout (pino). Children carry a `component` field. */
+import { format } from 'node:util';
 import { pino, type Logger } from 'pino';
 import type { Config } from '../config/config.js';
 
@@ -32,4 +33,36 @@ export function redactUrl(url: string): string {
   } catch {
     return '<unparseable url>';
   }
+}
+
+type ConsoleMethod = 'debug' | 'log' | 'info' | 'warn' | 'error' | 'trace';
+const CONSOLE_LEVELS: Record<ConsoleMethod, 'debug' | 'info' | 'warn' | 'error'> = {
+  debug: 'debug',
+  trace: 'debug',
+  log: 'info',
+  info: 'info',
+  warn: 'warn',
+  error: 'error',
+};
+
+/**
+ * Route what libraries print by themselves through `logger`, so that every line a long-running
+ * process writes is JSON: `console.*` (BullMQ's warnings and its last-resort `console.error` of an
+ * unheard 'error' event, graphql-ws's and Express's error dumps, Prisma's warnings) and Node's
+ * process warnings (printed to stderr by default). For the API and the worker only: a CLI's
+ * stdout is its output.
+ */
+export function captureProcessOutput(logger: Logger): void {
+  const log = logger.child({ source: 'console' });
+  for (const method of Object.keys(CONSOLE_LEVELS) as ConsoleMethod[]) {
+    const level = CONSOLE_LEVELS[method];
+    console[method] = (...args: unknown[]) => {
+      const err = args.find((arg): arg is Error => arg instanceof Error);
+      const text = format(...args.filter((arg) => arg !== err));
+      log[level](err ? { err } : {}, text || err?.message || '');
+    };
+  }
+  // Node's own listener prints "(node:…) Warning: …"; one listener that logs replaces it.
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => logger.warn({ err: warning }, `process warning: ${warning.message}`));
 }

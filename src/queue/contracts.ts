@@ -84,7 +84,13 @@ export const crawlPageJob = defineJob({
 export const enrichJob = defineJob({
   queue: crawlQueue,
   name: 'enrich',
-  payload: z.object({ modelId: z.string().min(1), repoId: z.string().min(1), sha: z.string().nullable() }),
+  payload: z.object({
+    modelId: z.string().min(1),
+    repoId: z.string().min(1),
+    sha: z.string().nullable(),
+    /** The run that counts the outcome (crawl_runs.models_enriched / enrich_failed). */
+    runId: z.string().regex(/^\d+$/).optional(),
+  }),
   jobId: (payload) => jobIdFrom('enrich', payload.modelId, payload.sha ?? 'none'),
   options: {
     priority: PRIORITY.enrichment,

@@ -18,19 +18,48 @@ const ROLE_OPTIONS: Record<RedisRole, RedisOptions> = {
   subscriber: { maxRetriesPerRequest: null, enableReadyCheck: true },
 };
 
+/**
+ * Longest wait between reconnection attempts. Short, so that everything waiting on Redis (queued
+ * commands, blocked workers, subscribers) resumes within a couple of seconds of its return; the
+ * attempts are jittered, so many processes do not reconnect in lockstep.
+ */
+export const RECONNECT_MAX_MS = 2_000;
+/** While Redis stays down, one "still down" line per connection this often. */
+const ERROR_LOG_EVERY_MS = 10_000;
+
+export function reconnectDelay(attempt: number, random = Math.random): number {
+  return backoffDelay(attempt, 100, RECONNECT_MAX_MS, random);
+}
+
+/**
+ * A connection for `role`, reconnecting forever with capped, jittered backoff. It always has an
+ * 'error' listener (without one, ioredis prints "[ioredis] Unhandled error event" and a stack to
+ * stderr): the first failure is logged at once, then at most every 10 s, and the return too.
+ * BullMQ workers duplicate it for their blocking connection, with the same options.
+ */
 export function createRedis(url: string, role: RedisRole, logger: Logger): Redis {
   const redis = new Redis(url, {
     ...ROLE_OPTIONS[role],
     connectionName: `catalog-${role}`,
-    // Reconnect forever with capped, jittered backoff; each failure is logged (throttled below).
-    retryStrategy: (attempt) => backoffDelay(attempt, 200, 5_000),
+    retryStrategy: (attempt) => reconnectDelay(attempt),
   });
+  let downSince: number | null = null;
   let lastLogged = 0;
+  let failures = 0;
   redis.on('error', (error: Error) => {
     const now = Date.now();
-    if (now - lastLogged < 5_000) return;
+    downSince ??= now;
+    failures++;
+    if (now - lastLogged < ERROR_LOG_EVERY_MS) return;
     lastLogged = now;
-    logger.warn({ err: error, role }, 'Redis connection error (retrying)');
+    logger.warn({ err: error, role, failures, downMs: now - downSince }, 'Redis connection error (retrying)');
+  });
+  redis.on('ready', () => {
+    if (downSince === null) return;
+    logger.info({ role, failures, downMs: Date.now() - downSince }, 'Redis connection restored');
+    downSince = null;
+    lastLogged = 0;
+    failures = 0;
   });
   return redis;
 }
@@ -58,6 +87,32 @@ export async function subscribeWhenReady(redis: Redis, channel: string): Promise
     });
   }
   await redis.subscribe(channel);
+}
+
+/** A command was not sent: the connection is not ready (Redis down, or still connecting). */
+export class RedisNotConnectedError extends Error {
+  override readonly name = 'RedisNotConnectedError';
+}
+
+/**
+ * Resolve when `redis` is ready, waiting at most `timeoutMs` for one that is connecting or
+ * reconnecting; otherwise reject with RedisNotConnectedError.
+ */
+export async function whenRedisReady(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return;
+  if (redis.status === 'end') throw new RedisNotConnectedError('Redis connection is closed for good');
+  if (redis.status === 'wait') redis.connect().catch(() => undefined);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      redis.off('ready', ready);
+      reject(new RedisNotConnectedError(`Redis not ready within ${timeoutMs} ms (${redis.status})`));
+    }, timeoutMs);
+    const ready = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    redis.once('ready', ready);
+  });
 }
 
 /** Close a connection, even one that is still trying to reconnect. */

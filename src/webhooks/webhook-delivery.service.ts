@@ -9,10 +9,16 @@
  *
  * A slow endpoint holds at most `perWebhookLimit` of this process's delivery slots: a job beyond
  * that is put back (delayed a moment) instead of waiting in a slot, so other webhooks keep moving.
+ *
+ * Postgres down is not the endpoint's failure: the run ends UNAVAILABLE, without using up one of
+ * the delivery's attempts (BullMQ's backoff would grow to minutes), and is tried again within a
+ * few seconds (capped backoff while the outage lasts), so deliveries resume soon after it ends.
  */
 import type pg from 'pg';
 import type { WebhookConfig } from '../config/config.js';
+import { dependencyOutage } from '../lib/dependencies.js';
 import type { Logger } from '../lib/logger.js';
+import { backoffDelay } from '../lib/retry.js';
 import { signatureHeader, SIGNATURE_HEADER } from './signature.js';
 import { AddressGuard, WebhookUrlRefusal } from './ssrf.js';
 import { postJson, type AttemptResult } from './webhook-http.js';
@@ -31,7 +37,9 @@ export type DeliveryOutcome =
   /** Nothing to do: the delivery is settled, or gone with its webhook. */
   | { readonly kind: 'SKIPPED'; readonly reason: string }
   /** This process already has `perWebhookLimit` attempts in flight to the webhook: try again shortly. */
-  | { readonly kind: 'DEFERRED' };
+  | { readonly kind: 'DEFERRED' }
+  /** Postgres is down: no attempt counted; try again in `retryInMs`. */
+  | { readonly kind: 'UNAVAILABLE'; readonly retryInMs: number };
 
 /** Where the job stands in BullMQ's retries (job.attemptsMade before this run, job.opts.attempts). */
 export interface JobAttempts {
@@ -67,10 +75,17 @@ export function isRetryable(result: AttemptResult): boolean {
   return result.statusCode >= 500 || result.statusCode === 408 || result.statusCode === 429;
 }
 
+/** Runs postponed by an outage wait this long at first, doubling (jittered) to the cap. */
+export const UNAVAILABLE_RETRY_MS = { first: 500, max: 3_000 } as const;
+
 export class WebhookDeliveryService {
   private readonly guard: AddressGuard;
   private readonly inFlight = new Map<string, number>();
+  /** Deliveries being attempted by this process (a job queued again meanwhile must not send it twice). */
+  private readonly attempting = new Set<string>();
   private readonly aborter = new AbortController();
+  /** Runs in a row postponed by an outage, for the backoff; 0 once Postgres answers again. */
+  private outageStreak = 0;
   readonly perWebhookLimit: number;
 
   constructor(private readonly deps: WebhookDeliveryServiceDeps) {
@@ -87,23 +102,50 @@ export class WebhookDeliveryService {
   }
 
   async deliver(deliveryId: string, job: JobAttempts): Promise<DeliveryOutcome> {
+    // Its job was queued again while this process still attempts it (Redis lost its jobs and the
+    // dispatcher re-queued the pending deliveries): look again once this attempt is recorded.
+    if (this.attempting.has(deliveryId)) return { kind: 'DEFERRED' };
+    try {
+      const outcome = await this.deliverOnce(deliveryId, job);
+      this.outageStreak = 0;
+      return outcome;
+    } catch (error) {
+      const outage = dependencyOutage(error);
+      if (!outage) throw error;
+      // Before the POST nothing was sent; after it (the attempt could not be recorded) the
+      // endpoint may get this delivery again, with the same X-Catalog-Delivery id.
+      const retryInMs = backoffDelay(++this.outageStreak, UNAVAILABLE_RETRY_MS.first, UNAVAILABLE_RETRY_MS.max);
+      this.deps.logger.warn(
+        { err: error, outage, deliveryId, retryInMs },
+        'webhook delivery postponed: a dependency is unavailable',
+      );
+      return { kind: 'UNAVAILABLE', retryInMs };
+    }
+  }
+
+  private async deliverOnce(deliveryId: string, job: JobAttempts): Promise<DeliveryOutcome> {
     const delivery = await this.load(deliveryId);
     if (!delivery) return { kind: 'SKIPPED', reason: 'the delivery is gone (its webhook was deleted)' };
     if (delivery.status !== 'PENDING') return { kind: 'SKIPPED', reason: `already ${delivery.status}` };
     if (!delivery.enabled || delivery.revoked) return { kind: 'HELD' };
 
     const inFlight = this.inFlight.get(delivery.webhook_id) ?? 0;
-    if (inFlight >= this.perWebhookLimit) return { kind: 'DEFERRED' };
+    if (inFlight >= this.perWebhookLimit || this.attempting.has(deliveryId)) return { kind: 'DEFERRED' };
     this.inFlight.set(delivery.webhook_id, inFlight + 1);
-    let result: AttemptResult;
+    this.attempting.add(deliveryId);
     try {
-      result = await this.attempt(delivery);
+      let result: AttemptResult;
+      try {
+        result = await this.attempt(delivery);
+      } finally {
+        const left = (this.inFlight.get(delivery.webhook_id) ?? 1) - 1;
+        if (left > 0) this.inFlight.set(delivery.webhook_id, left);
+        else this.inFlight.delete(delivery.webhook_id);
+      }
+      return await this.record(delivery, result, job);
     } finally {
-      const left = (this.inFlight.get(delivery.webhook_id) ?? 1) - 1;
-      if (left > 0) this.inFlight.set(delivery.webhook_id, left);
-      else this.inFlight.delete(delivery.webhook_id);
+      this.attempting.delete(deliveryId);
     }
-    return this.record(delivery, result, job);
   }
 
   private async load(deliveryId: string): Promise<DeliveryRow | undefined> {

@@ -17,6 +17,11 @@
  *
  * Woken by the change announcements on Redis (its own subscriber connection) and by a timer: an
  * announcement may be lost, the log cannot, so the timer is the guarantee and pub/sub the speed.
+ *
+ * Outages: a failed run (Postgres down) is tried again within a second or two, not at the next
+ * tick. Deliveries that could not be queued (Redis down), and every pending delivery once Redis is
+ * back (a restarted Redis may have lost their jobs), are queued again by the next run
+ * (`requeueAfterOutage`), so they go out seconds after Redis returns, not at the overdue sweep.
  */
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
@@ -24,6 +29,7 @@ import { matchesChange, parseChangeFilter, type ChangeFilter } from '../events/c
 import { CHANGE_LOG_COLUMNS, type LoggedChange } from '../events/change-log.js';
 import { changesChannel } from '../events/change-publisher.js';
 import type { Logger } from '../lib/logger.js';
+import { backoffDelay } from '../lib/retry.js';
 import { subscribeWhenReady } from '../queue/redis.js';
 import type { DueDelivery, WebhookQueue } from './webhook-queue.js';
 
@@ -35,6 +41,11 @@ export const MAX_CHANGES_PER_DELIVERY = 100;
 export const OVERDUE_AFTER_MS = 60_000;
 const SWEEP_EVERY_MS = 60_000;
 const SWEEP_PAGE = 1_000;
+/** After a failed run, the next one comes this soon (doubling, jittered, to the cap). */
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 2_000;
+/** While runs keep failing, one log line this often. */
+const FAILURE_LOG_EVERY_MS = 10_000;
 
 /** The cursor row, created at the log's head (or before the oldest webhook's start, if older). */
 export const ENSURE_CURSOR = `INSERT INTO webhook_dispatch_cursor (id, last_change_id)
@@ -72,6 +83,11 @@ export class WebhookDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private lastSweep = 0;
   private subscriber: Redis | undefined;
+  /** Set when deliveries may be missing from the queue (an enqueue failed, Redis came back). */
+  private requeueAll = false;
+  private failures = 0;
+  private lastFailureLogged = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: WebhookDispatcherDeps) {}
 
@@ -85,8 +101,14 @@ export class WebhookDispatcher {
     this.lastSweep = Date.now();
     this.subscriber = options.subscriber;
     this.subscriber.on('message', () => this.wakeAndLog());
-    // After a reconnect, announcements made meanwhile are gone: read the log.
-    this.subscriber.on('ready', () => this.wakeAndLog());
+    // After a reconnect, announcements made meanwhile are gone, and a restarted Redis may have
+    // lost queued deliveries: read the log, and queue every pending delivery again.
+    let connectedBefore = this.subscriber.status === 'ready';
+    this.subscriber.on('ready', () => {
+      if (connectedBefore) this.requeueAfterOutage();
+      else this.wakeAndLog();
+      connectedBefore = true;
+    });
     await subscribeWhenReady(this.subscriber, changesChannel(options.prefix));
     this.timer = setInterval(() => {
       this.wakeAndLog();
@@ -100,10 +122,20 @@ export class WebhookDispatcher {
     this.wakeAndLog();
   }
 
+  /**
+   * Queue every pending delivery again in the next run, and run now: for when Redis returns
+   * (idempotent: a delivery whose job still exists is not queued twice).
+   */
+  requeueAfterOutage(): void {
+    this.requeueAll = true;
+    this.wakeAndLog();
+  }
+
   /** Stop waking, and wait for the batch in progress. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.retryTimer);
     if (this.subscriber && this.subscriber.status === 'ready') {
       await this.subscriber.unsubscribe().catch(() => undefined);
     }
@@ -123,10 +155,13 @@ export class WebhookDispatcher {
       try {
         do {
           this.again = false;
+          // Asked for before this pass (an enqueue failed in an earlier one, or Redis came back).
+          const requeue = this.requeueAll;
           while (!this.stopped) {
             const { read } = await this.dispatchBatch();
             if (read < (this.deps.batchSize ?? DISPATCH_BATCH_SIZE)) break;
           }
+          if (requeue && !this.stopped) await this.requeueAllPending();
         } while (this.again && !this.stopped);
       } finally {
         this.running = null;
@@ -136,11 +171,57 @@ export class WebhookDispatcher {
     return this.running;
   }
 
+  /** Queue every pending delivery; if Redis still refuses, ask for it again, and for a run soon. */
+  private async requeueAllPending(): Promise<void> {
+    this.requeueAll = false;
+    try {
+      await this.requeuePending();
+    } catch (error) {
+      this.requeueAll = true;
+      this.logFailure(error, 'could not queue the pending webhook deliveries; retrying shortly');
+      this.retrySoon();
+    }
+  }
+
   private wakeAndLog(): void {
     if (this.stopped) return;
-    this.wake().catch((error: unknown) =>
-      this.deps.logger.warn({ err: error }, 'webhook dispatch failed; retrying at the next wake-up'),
+    this.wake().then(
+      () => {
+        if (this.failures > 0) this.deps.logger.info({ failures: this.failures }, 'webhook dispatch resumed');
+        this.failures = 0;
+        // An enqueue failed in this run: the next one, soon, queues them again.
+        if (this.requeueAll) this.retrySoon();
+      },
+      (error: unknown) => {
+        this.failures++;
+        this.logFailure(error, 'webhook dispatch failed; retrying shortly');
+        this.retrySoon();
+      },
     );
+  }
+
+  /** While an outage lasts: a line now, then one every 10 s. */
+  private logFailure(error: unknown, message: string): void {
+    const now = Date.now();
+    if (now - this.lastFailureLogged < FAILURE_LOG_EVERY_MS) return;
+    this.lastFailureLogged = now;
+    this.deps.logger.warn({ err: error, failures: this.failures }, message);
+  }
+
+  /**
+   * Another run soon, not at the next tick: nothing else may wake the dispatcher when the outage
+   * ends. Only once started (a dispatcher driven by `wake()` calls runs nothing by itself).
+   */
+  private retrySoon(): void {
+    if (this.stopped || this.timer === undefined || this.retryTimer !== undefined) return;
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = undefined;
+        this.wakeAndLog();
+      },
+      backoffDelay(Math.max(1, this.failures), RETRY_FIRST_MS, RETRY_MAX_MS),
+    );
+    this.retryTimer.unref();
   }
 
   /** One batch: read rows past the cursor, create their deliveries, advance the cursor, commit; then queue. */
@@ -227,7 +308,8 @@ export class WebhookDispatcher {
       client.release();
     }
     await this.deps.queue.enqueue(toQueue).catch((error: unknown) => {
-      // On record: the sweep queues them once Redis answers again.
+      // On record: the next run queues them again (and every later one, until Redis answers).
+      this.requeueAll = true;
       logger.warn({ err: error, deliveries: toQueue.length }, 'could not queue webhook deliveries; they stay pending');
     });
     return result;

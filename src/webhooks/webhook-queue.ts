@@ -41,6 +41,7 @@ export class WebhookQueue {
         opts: { ...this.jobOptions, jobId: webhookDeliveryJob.jobId!(data), ...(delay > 0 ? { delay } : {}) },
       };
     });
+    await this.producer.connected();
     await this.producer.queue(webhookDeliveryJob.queue).addBulk(jobs);
   }
 }

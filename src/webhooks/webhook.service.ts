@@ -5,6 +5,11 @@
  * nothing. Input problems come back as `WebhookError`s in the payload; an invalid filter is
  * BAD_USER_INPUT, as everywhere else change filters are read. Authorization (the `webhooks`
  * scope) is the resolvers' business.
+ *
+ * What is stored passes the one text sanitizer (src/lib/text.ts): a URL with a NUL, a control
+ * character or a lone surrogate is refused (INVALID_URL) rather than repaired, since a repaired URL
+ * would be an address the client never gave; the filter's strings are cleaned as the catalog's own
+ * values are (a filter value compares with stored, cleaned values, so cleaning keeps its meaning).
  */
 import type pg from 'pg';
 import { CatalogError } from '../api/errors.js';
@@ -12,10 +17,11 @@ import type { ConnectionParent } from '../api/catalog/catalog.rows.js';
 import { connectionOf, pageRequest } from '../api/catalog/pagination.js';
 import type { ApiKeyPrincipal } from '../auth/authenticator.js';
 import type { WebhookConfig } from '../config/config.js';
-import { changeFilterToJson, parseChangeFilter } from '../events/change-filter.js';
+import { changeFilterToJson, parseChangeFilter, type ChangeFilter } from '../events/change-filter.js';
 import type { PrismaClient, Webhook, WebhookDelivery, WebhookDeliveryAttempt } from '../generated/prisma/client.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Logger } from '../lib/logger.js';
+import { cleanJson, inspectText, TEXT_LIMITS } from '../lib/text.js';
 import { generateWebhookSecret } from './signature.js';
 import { AddressGuard, WebhookUrlRefusal } from './ssrf.js';
 import { ENSURE_CURSOR } from './webhook-dispatcher.js';
@@ -100,12 +106,7 @@ export class WebhookService {
     const secretError = checkSecret(input.secret, ['input', 'secret']);
     if (secretError) errors.push(secretError);
     const held = await this.deps.prisma.webhook.count({ where: { apiKeyId: BigInt(owner.id) } });
-    if (held >= MAX_WEBHOOKS_PER_KEY)
-      errors.push({
-        code: 'TOO_MANY_WEBHOOKS',
-        field: null,
-        message: `API key ${owner.prefix} already holds ${held} webhooks (at most ${MAX_WEBHOOKS_PER_KEY}); delete one first.`,
-      });
+    if (held >= MAX_WEBHOOKS_PER_KEY) errors.push(tooMany(owner, held));
     const urlError = await this.checkUrl(input.url, ['input', 'url']);
     if (urlError) errors.push(urlError);
     if (errors.length > 0) return { webhook: null, secret: null, errors };
@@ -115,6 +116,18 @@ export class WebhookService {
     let id: string;
     try {
       await client.query('BEGIN');
+      // The quota, under concurrency: creations for one key take turns on the key's row, and the
+      // count that decides is read inside that lock (the count above only spares the URL check).
+      await client.query('SELECT 1 FROM api_keys WHERE id = $1::bigint FOR NO KEY UPDATE', [owner.id]);
+      const { rows: counted } = await client.query<{ held: number }>(
+        'SELECT count(*)::int AS held FROM webhooks WHERE api_key_id = $1::bigint',
+        [owner.id],
+      );
+      const heldNow = counted[0]?.held ?? 0;
+      if (heldNow >= MAX_WEBHOOKS_PER_KEY) {
+        await client.query('ROLLBACK');
+        return { webhook: null, secret: null, errors: [tooMany(owner, heldNow)] };
+      }
       // The dispatcher's row, shared: a batch in progress finishes first, so this webhook is
       // either seen by a batch or starts after it, and no change falls between the two.
       await client.query(ENSURE_CURSOR);
@@ -123,7 +136,7 @@ export class WebhookService {
         `INSERT INTO webhooks (api_key_id, url, filter, secret, after_change_id)
          VALUES ($1::bigint, $2, $3::jsonb, $4, (SELECT coalesce(max(id), 0) FROM model_changes))
          RETURNING id::text`,
-        [owner.id, input.url, JSON.stringify(changeFilterToJson(filter)), input.secret ?? generated],
+        [owner.id, input.url, JSON.stringify(storableFilter(filter)), input.secret ?? generated],
       );
       await client.query('COMMIT');
       id = rows[0]!.id;
@@ -166,7 +179,7 @@ export class WebhookService {
       where: { id: current.id },
       data: {
         ...(input.url ? { url: input.url } : {}),
-        ...(filter ? { filter: changeFilterToJson(filter) as Prisma.InputJsonObject } : {}),
+        ...(filter ? { filter: storableFilter(filter) as Prisma.InputJsonObject } : {}),
         ...(input.secret || generated ? { secret: (input.secret ?? generated)! } : {}),
         ...(pausing ? { enabled: false, disabledAt: new Date(), disabledReason: 'paused by its owner' } : {}),
       },
@@ -259,6 +272,8 @@ export class WebhookService {
   }
 
   private async checkUrl(url: string, field: string[]): Promise<WebhookError | null> {
+    const unstorable = unstorableUrl(url);
+    if (unstorable !== null) return { code: 'INVALID_URL', field, message: `Webhook URL refused: ${unstorable}.` };
     try {
       await this.guard.checkUrl(url);
       return null;
@@ -271,6 +286,31 @@ export class WebhookService {
       };
     }
   }
+}
+
+function tooMany(owner: ApiKeyPrincipal, held: number): WebhookError {
+  return {
+    code: 'TOO_MANY_WEBHOOKS',
+    field: null,
+    message: `API key ${owner.prefix} already holds ${held} webhooks (at most ${MAX_WEBHOOKS_PER_KEY}); delete one first.`,
+  };
+}
+
+// C0 controls and DEL: never part of a URL as typed (the URL parser would drop or escape them).
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const URL_CONTROLS = /[\u0000-\u001f\u007f]/;
+
+/** Why a URL cannot be stored as given, or null. */
+function unstorableUrl(url: string): string | null {
+  if (URL_CONTROLS.test(url)) return 'it contains a control character (a NUL, a line break, …)';
+  if (inspectText(url).binary) return 'it contains a lone UTF-16 surrogate';
+  if (url.length > TEXT_LIMITS.line) return `it is longer than ${TEXT_LIMITS.line} characters`;
+  return null;
+}
+
+/** The filter as stored JSON, its strings cleaned (src/lib/text.ts) like the values it is compared with. */
+function storableFilter(filter: ChangeFilter): Record<string, unknown> {
+  return cleanJson(changeFilterToJson(filter), { maxLength: TEXT_LIMITS.line });
 }
 
 function checkSecret(secret: string | null | undefined, field: string[]): WebhookError | null {

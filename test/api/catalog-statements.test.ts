@@ -17,7 +17,9 @@ const catalog = useSeededCatalog();
 let api: RunningApi;
 let spy: MockInstance | undefined;
 beforeAll(async () => {
-  api = await startApi({ db: catalog.db, redisUrl: inject('redisUrl') });
+  // Statement counts, not cost: the nested base-model page below costs more than the default
+  // GRAPHQL_MAX_COST (lists without pagination are charged at 10 entries each).
+  api = await startApi({ db: catalog.db, redisUrl: inject('redisUrl'), env: { GRAPHQL_MAX_COST: '100000' } });
 });
 afterEach(() => spy?.mockRestore());
 afterAll(() => api.stop());

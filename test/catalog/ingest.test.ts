@@ -1,6 +1,9 @@
 /** Ingest against the real Postgres: set-based upserts, change rows, commit order. */
 import { describe, expect, it } from 'vitest';
 import { IngestRepository } from '../../src/catalog/ingest.repository.js';
+import { seedCatalog } from '../../src/catalog/seed.service.js';
+import { HuggingFaceAdapter } from '../../src/crawl/huggingface/huggingface.adapter.js';
+import { silentPublisher } from '../../src/events/change-publisher.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildCatalogModel, buildLicense, buildOpenness } from '../helpers/catalog-models.js';
 
@@ -172,5 +175,115 @@ describe('IngestRepository.ingestPage', () => {
       await db.pool.query('SELECT count(*)::int AS n FROM model_changes').then((r) => (r.rows[0] as { n: number }).n),
     ).toBe(writers * pagesPerWriter * 40);
     expect(seenGaps).toEqual([]);
+  });
+});
+
+describe('what ingest writes passes the one sanitizer (src/lib/text.ts)', () => {
+  it('stores a model whose strings hold NUL, lone surrogates and oversized values: cleaned, recorded as input evidence', async () => {
+    await seedHub();
+    const license = buildLicense({ hubValue: 'mit\u0000\ud800', name: 'MIT\u0000 License' });
+    const openness = buildOpenness({ license });
+    const model = buildCatalogModel('acme/dirty', {
+      author: 'ac\u0000me',
+      task: 'text-\udc00generation',
+      tags: ['ok', 'ta\u0000g', 'x'.repeat(5_000)],
+      license,
+      openness: {
+        ...openness,
+        evidence: [...openness.evidence, { ...openness.evidence[0]!, value: 'seen\u0000 here' }],
+      },
+      raw: { id: 'acme/dirty', cardData: { 'li\u0000cense': 'mit\u0000', nested: [{ v: '\ud800' }] } },
+    });
+
+    const result = await ingest().ingestPage([model]);
+
+    expect(result).toMatchObject({ created: 1 });
+    const { rows } = await db.pool.query<{
+      author: string;
+      task: string;
+      tags: string[];
+      license_hub_value: string;
+      license_name: string;
+      payload: unknown;
+      evidence: { source: string; value: string | null; rule: string }[];
+      after: Record<string, unknown>;
+    }>(
+      `SELECT m.author, m.task, m.tags, m.license_hub_value, l.name AS license_name, r.payload, a.evidence, c.after
+       FROM models m JOIN licenses l ON l.id = m.license_id JOIN raw_records r ON r.model_id = m.id
+       JOIN openness_assessments a ON a.model_id = m.id JOIN model_changes c ON c.model_id = m.id`,
+    );
+    const row = rows[0]!;
+    expect(row).toMatchObject({
+      author: 'acme',
+      task: 'text-\ufffdgeneration',
+      license_hub_value: 'mit\ufffd',
+      license_name: 'MIT License',
+      payload: { id: 'acme/dirty', cardData: { license: 'mit', nested: [{ v: '\ufffd' }] } },
+    });
+    expect(row.tags).toEqual(['ok', 'tag', 'x'.repeat(256)]);
+    expect(row.after).toMatchObject({ author: 'acme', licenseHubValue: 'mit\ufffd' });
+    expect(row.evidence).toContainEqual(expect.objectContaining({ rule: 'license.hf-id', value: 'seen here' }));
+    expect(row.evidence).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ source: 'author', rule: 'input.binary' }),
+        expect.objectContaining({ source: 'raw.cardData.license', rule: 'input.binary' }),
+        expect.objectContaining({ source: 'tags[2]', rule: 'input.truncated' }),
+      ]),
+    );
+    // The same model again is unchanged: the cleaned form is what is compared.
+    expect(await ingest().ingestPage([model])).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
+  });
+
+  it('stores enrichment details cleaned: README and LICENSE text, and every string and key of the model info', async () => {
+    await seedHub();
+    await ingest().ingestPage([buildCatalogModel('acme/a')]);
+
+    await ingest().ingestPage([buildCatalogModel('acme/a')], {
+      details: [
+        {
+          modelId: 'huggingface:acme/a',
+          sha: 'a'.repeat(40),
+          info: { cardData: { 'license\u0000_name': 'Acme\u0000 \udfff' }, tags: ['\u0000'] },
+          readme: '# card\u0000\n',
+          licenseText: 'x'.repeat(70_000),
+        },
+      ],
+    });
+
+    const { rows } = await db.pool.query<{ detail: Record<string, unknown>; enriched: boolean }>(
+      `SELECT detail, enriched_at IS NOT NULL AS enriched FROM raw_records WHERE model_id = 'huggingface:acme/a'`,
+    );
+    expect(rows[0]?.enriched).toBe(true);
+    expect(rows[0]?.detail).toEqual({
+      sha: 'a'.repeat(40),
+      info: { cardData: { license_name: 'Acme \ufffd' }, tags: [''] },
+      readme: '# card\n',
+      licenseText: 'x'.repeat(65_536),
+    });
+  });
+
+  it('seeds records with NUL bytes and lone surrogates through the same path', async () => {
+    await seedHub();
+    const record = {
+      id: 'acme/seeded',
+      author: 'acme',
+      sha: 'b'.repeat(40),
+      tags: ['license:mit', 'bad\u0000tag'],
+      cardData: { license: 'mit\u0000', license_name: 'MIT\ud800' },
+    };
+
+    const result = await seedCatalog({
+      pool: db.pool,
+      ingest: ingest(),
+      adapter: new HuggingFaceAdapter({ endpoint: 'http://unused', createClient: () => undefined as never }),
+      publisher: silentPublisher,
+      demo: 0,
+      ifEmpty: false,
+      fixtures: [record],
+    });
+
+    expect(result).toMatchObject({ fixtures: 1, created: 1 });
+    const model = await db.prisma.model.findUniqueOrThrow({ where: { id: 'huggingface:acme/seeded' } });
+    expect(model).toMatchObject({ licenseId: 'MIT', licenseHubValue: 'mit', tags: ['badtag', 'license:mit'] });
   });
 });

@@ -643,6 +643,37 @@ describe('fault injection', () => {
     expect((await fetch(`${hub.url}/api/models/openai-community/gpt2`)).status).toBe(200);
   });
 
+  it("fails one model's info, README or LICENSE, every time or a number of times", async () => {
+    const hub = await startHub({ store: MemoryModelStore.fromFixtures() });
+    const repo = 'google-bert/bert-base-uncased';
+    hub.failModel(repo);
+    hub.failModel(repo, { file: 'README.md', status: 503, times: 2 });
+    hub.failModel(repo, { file: 'LICENSE', status: 'reset' });
+    for (const query of ['', '?expand[]=sha', '/revision/main']) {
+      expect((await fetch(`${hub.url}/api/models/${repo}${query}`)).status).toBe(500);
+    }
+    expect((await fetch(`${hub.url}/api/models/openai-community/gpt2`)).status).toBe(200);
+    const readme = `${hub.url}/${repo}/resolve/main/README.md`;
+    expect([(await fetch(readme)).status, (await fetch(readme)).status, (await fetch(readme)).status]).toEqual([
+      503, 503, 200,
+    ]);
+    await expect(fetch(`${hub.url}/${repo}/resolve/main/LICENSE`)).rejects.toThrow(/fetch failed/);
+    expect((await fetch(`${hub.url}/openai-community/gpt2/resolve/main/README.md`)).status).toBe(200);
+  });
+
+  it('serves detail-only content, NUL bytes and lone surrogates included, that listings do not show', async () => {
+    const hub = await startHub({ store: MemoryModelStore.fromFixtures() });
+    const repo = 'openai-community/gpt2';
+    const licenseName = 'Custom\u0000 License \ud800';
+    hub.setInfo(repo, (record) => ({ ...record, cardData: { ...record.cardData, license_name: licenseName } }));
+    const info = (await (await fetch(`${hub.url}/api/models/${repo}`)).json()) as { cardData: Entry };
+    expect(info.cardData['license_name']).toBe(licenseName);
+    const expanded = await modelInfo({ name: repo, hubUrl: hub.url, additionalFields: ['cardData'] });
+    expect((expanded as unknown as { cardData: Entry }).cardData['license_name']).toBe(licenseName);
+    const listed = (await (await fetch(`${hub.url}/api/models?search=gpt2&expand[]=cardData`)).json()) as Entry[];
+    expect(listed.find((entry) => entry['id'] === repo)?.['cardData']).not.toHaveProperty('license_name', licenseName);
+  });
+
   it('resets a connection without answering', async () => {
     const hub = await startHub({ store: MemoryModelStore.fromFixtures() });
     hub.resetNext();

@@ -22,7 +22,11 @@
  *   opens at the first request after the previous one ended; `t` and `w` are whole seconds
  *   (rounded up), so windows shorter than a second show `w=1`.
  * - Fault injection per test (`inject` and the shortcuts): 5xx, hangs, delays, truncated bodies,
- *   connection resets, malformed records inside a valid page, replaced bodies, 429 bursts.
+ *   connection resets, malformed records inside a valid page, replaced bodies, 429 bursts; per
+ *   model (`failModel`): its info, README or LICENSE failing.
+ * - Detail-only content (`setInfo`): fields the model-info answer carries and listings do not, such
+ *   as a license name with a NUL byte and a lone surrogate (JSON escapes them; JSON.parse restores
+ *   them), the way a hub's detail page can disagree with its listing.
  * - A request log and counters (requests per path and route, statuses, 429s, concurrency).
  *
  * The records come from a `ModelStore` (./model-store.ts): in memory and mutable
@@ -90,6 +94,9 @@ export interface FakeHubOptions {
   /** Clock for the rate-limit windows (tests may step it); default `Date.now`. */
   readonly now?: () => number;
 }
+
+/** A change to a model-info answer only (`FakeHub.setInfo`). */
+export type InfoChange = Partial<HfGeneratedRecord> | ((record: HfGeneratedRecord) => HfGeneratedRecord);
 
 export interface FaultMatch {
   readonly route?: Route;
@@ -440,6 +447,7 @@ export class FakeHub {
   private readonly gatedFilesNeedToken: boolean;
   private readonly buckets: Record<Bucket, FixedWindow>;
   private readonly files = new Map<string, string | Buffer>();
+  private readonly infoChanges = new Map<string, InfoChange>();
   private faults: ActiveFault[] = [];
   private readonly entries: MutableLogEntry[] = [];
   private readonly open = new Set<ServerResponse>();
@@ -530,6 +538,14 @@ export class FakeHub {
     this.files.set(`${repoId}\u0000${path}`, content);
   }
 
+  /**
+   * What `GET /api/models/{repo}` answers for this repo differs from its listing records: `change`
+   * applies to the model-info answer only (a partial record, shallow-merged, or a function).
+   */
+  setInfo(repoId: string, change: InfoChange): void {
+    this.infoChanges.set(repoId, change);
+  }
+
   // --- faults ----------------------------------------------------------------------------------
 
   inject(rule: FaultRule): FaultHandle {
@@ -556,6 +572,25 @@ export class FakeHub {
   /** Requests to `path` (exact pathname, or a pattern on pathname + query) answer `status`. */
   failPath(path: string | RegExp, status = 500, times = Infinity): FaultHandle {
     return this.inject({ path, kind: 'status', status, times });
+  }
+
+  /**
+   * One model's requests fail: its info (`/api/models/{repo}`, the default) or one of its files
+   * (`file: 'README.md'`), with `status` (default 500) or a connection `reset`, every time unless
+   * `times` says otherwise.
+   */
+  failModel(
+    repoId: string,
+    options: { readonly file?: string; readonly status?: number | 'reset'; readonly times?: number } = {},
+  ): FaultHandle {
+    const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const path = options.file
+      ? new RegExp(`^/${escaped(repoId)}/resolve/[^/]+/${escaped(options.file)}(\\?|$)`)
+      : new RegExp(`^/api/models/${escaped(repoId)}(/revision/[^/?]+)?(\\?|$)`);
+    const times = options.times ?? Infinity;
+    return options.status === 'reset'
+      ? this.inject({ path, kind: 'reset', times })
+      : this.inject({ path, kind: 'status', status: options.status ?? 500, times });
   }
 
   hangNext(count = 1, match: FaultMatch = {}): FaultHandle {
@@ -879,7 +914,13 @@ export class FakeHub {
       const suffix = revision === undefined ? '' : `/revision/${encodeURIComponent(revision)}`;
       return redirectReply(`/api/models/${found.to}${suffix}${url.search}`);
     }
-    const { record } = found;
+    const change = this.infoChanges.get(found.record.id);
+    const record =
+      change === undefined
+        ? found.record
+        : typeof change === 'function'
+          ? change(found.record)
+          : { ...found.record, ...change };
     if (!revisionMatches(record, revision)) {
       return errorReply(404, `Invalid rev id: ${revision}`, {
         'X-Error-Code': 'RevisionNotFound',

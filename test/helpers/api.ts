@@ -40,6 +40,7 @@ export async function startApi(options: {
     migrationsDir: MIGRATIONS_DIR,
     queuePrefix: config.redis.queuePrefix,
     timeoutMs: 1_000,
+    exposeDetails: config.env !== 'production',
   });
   const server = await createApiServer({
     config,

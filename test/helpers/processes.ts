@@ -14,14 +14,19 @@ export interface LogLine {
 
 export class RunningProcess {
   readonly lines: LogLine[] = [];
+  /** Lines of stdout that are not JSON objects (log lines all should be). */
+  readonly notJson: string[] = [];
   stderr = '';
   private readonly waiters = new Set<() => void>();
 
   constructor(readonly child: ChildProcess) {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
-        this.lines.push(JSON.parse(line) as LogLine);
+        const parsed = JSON.parse(line) as unknown;
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+        this.lines.push(parsed as LogLine);
       } catch {
+        this.notJson.push(line);
         this.lines.push({ msg: line });
       }
       for (const wake of this.waiters) wake();

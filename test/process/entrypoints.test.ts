@@ -85,7 +85,7 @@ describe('API process (src/main.ts)', () => {
 });
 
 describe('the README commands: npm start and npm run worker', () => {
-  it('start, become ready, and stop within 10 s when npm receives SIGTERM, leaving nothing running', async () => {
+  it('start in production, become ready, and stop within 10 s when npm receives SIGTERM, leaving nothing running', async () => {
     const prefix = `test-${randomBytes(4).toString('hex')}`;
     const pids: number[] = [];
     try {
@@ -93,7 +93,10 @@ describe('the README commands: npm start and npm run worker', () => {
       running.push(api);
       const worker = startNpmScript('worker', env({ QUEUE_PREFIX: prefix }));
       running.push(worker);
-      const { port } = (await api.waitForLog((line) => line.msg === 'API listening'))['address'] as { port: number };
+      const listening = await api.waitForLog((line) => line.msg === 'API listening');
+      const { port } = listening['address'] as { port: number };
+      // The README's production start: NODE_ENV defaults to production under npm start.
+      expect(listening['env']).toBe('production');
       const workerReady = await worker.waitForLog((line) => line.msg === 'worker ready');
       expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
       const apiPid = (await api.waitForLog((line) => line.msg === 'API listening'))['pid'] as number;

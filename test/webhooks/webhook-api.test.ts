@@ -1,7 +1,7 @@
 /**
- * The webhook operations over real HTTP: the `webhooks` scope (none, wrong, right), ownership (a
- * key sees only its own webhooks; another's id is not found), the secret shown once, the SSRF
- * refusals at creation, bad input, and the deliveries connection (newest first, with attempts).
+ * The webhook operations over real HTTP (the scope and SSRF refusals: test/abuse/api-access): ownership (a
+ * key sees only its own webhooks; another's id is not found), the secret shown once, loopback
+ * allowed by configuration, bad input, and the deliveries connection (newest first, with attempts).
  */
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
@@ -75,30 +75,6 @@ async function create(url: string, key: string, input: Record<string, unknown>) 
   return post<CreateData>(url, CREATE, { key, variables: { input } });
 }
 
-describe('the webhooks scope', () => {
-  it('is needed by every webhook field: UNAUTHENTICATED without a key, FORBIDDEN without the scope', async () => {
-    const { url } = await api();
-    const other = await newKey(['crawl', 'reclassify']);
-    const operations = [
-      [CREATE, { input: { url: 'http://127.0.0.1:9/' } }],
-      ['mutation { deleteWebhook(id: "1") { deletedId } }', {}],
-      ['mutation { enableWebhook(id: "1") { webhook { id } } }', {}],
-      ['mutation { updateWebhook(id: "1", input: { enabled: false }) { webhook { id } } }', {}],
-      ['{ webhooks { id } }', {}],
-      ['{ webhook(id: "1") { id } }', {}],
-      ['{ webhookDeliveries(webhookId: "1") { totalCount } }', {}],
-    ] as const;
-    for (const [query, variables] of operations) {
-      const anonymous = await post(url, query, { variables });
-      expect(codeOf(anonymous), query).toBe('UNAUTHENTICATED');
-      expect(anonymous.body.errors?.[0]?.message).toContain('"webhooks" scope');
-      const forbidden = await post(url, query, { key: other, variables });
-      expect(codeOf(forbidden), query).toBe('FORBIDDEN');
-    }
-    expect(await db.prisma.webhook.count()).toBe(0);
-  });
-});
-
 describe('createWebhook', () => {
   it('generates a strong secret and returns it once; a given secret is never echoed', async () => {
     const { url } = await api();
@@ -134,27 +110,6 @@ describe('createWebhook', () => {
     // The Webhook type has no secret field at all.
     const asked = await post(url, '{ webhooks { id secret } }', { key });
     expect(codeOf(asked)).toBe('GRAPHQL_VALIDATION_FAILED');
-  });
-
-  it.each([
-    ['loopback (127.0.0.1)', 'http://127.0.0.1:8080/hook'],
-    ['a private address (10.x)', 'http://10.1.2.3/hook'],
-    ['the metadata address (169.254.169.254)', 'http://169.254.169.254/latest/meta-data/'],
-    ['IPv6 loopback ([::1])', 'http://[::1]:8080/hook'],
-    ['IPv4-mapped loopback ([::ffff:127.0.0.1])', 'http://[::ffff:127.0.0.1]/hook'],
-    ['a host name resolving to loopback (localhost)', 'http://localhost:8080/hook'],
-    ['0.0.0.0', 'http://0.0.0.0:8080/hook'],
-  ])('refuses %s when private networks are not allowed (URL_NOT_ALLOWED)', async (_what, hookUrl) => {
-    const { url } = await api({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: '' });
-    const response = await create(url, await newKey(), { url: hookUrl });
-    expect(response.body.errors).toBeUndefined();
-    expect(response.body.data!.createWebhook).toMatchObject({
-      webhook: null,
-      secret: null,
-      errors: [{ code: 'URL_NOT_ALLOWED', field: ['input', 'url'] }],
-    });
-    expect(response.body.data!.createWebhook.errors[0]!.message).toMatch(/^Webhook URL refused: .*address/);
-    expect(await db.prisma.webhook.count()).toBe(0);
   });
 
   it('accepts loopback when the configuration allows it, and only https in production', async () => {

@@ -16,6 +16,7 @@ import {
 } from './catalog.rows.js';
 import { decodeCursor, encodeCursor, keyText } from './cursor.js';
 import { parseModelsArgs, type ModelsArgs } from './models.query.js';
+import { isKeyText } from './models.sql.js';
 import type { ModelsSelection } from './model-projection.js';
 import { connectionOf, pageRequest, type PageArgs } from './pagination.js';
 
@@ -30,6 +31,9 @@ export const DEFAULT_HISTORY_PAGE_SIZE = 20;
 export const MAX_NODE_IDS = 100;
 
 const HISTORY_ORDER = 'HISTORY:DESC';
+
+/** A change id (a positive bigint) as a history cursor's key holds it. */
+const isChangeIdText = (key: string) => /^\d+$/.test(key) && isKeyText('bigint', key);
 
 function modelOf({ sortKey: _sortKey, ...row }: ModelParent & SortKeyed): ModelParent {
   return row;
@@ -98,7 +102,7 @@ export async function modelHistory(
   let beforeId: string | null = null;
   if (page.cursor !== null) {
     const cursor = decodeCursor(page.cursor, HISTORY_ORDER, 'after');
-    if (cursor.id !== model.id || cursor.key === null || !/^\d{1,19}$/.test(cursor.key)) {
+    if (cursor.id !== model.id || cursor.key === null || !isChangeIdText(cursor.key)) {
       throw new CatalogError('INVALID_CURSOR', '`after` is not a cursor of this model’s history', {
         argument: 'after',
       });

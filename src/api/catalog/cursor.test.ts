@@ -19,6 +19,15 @@ describe('cursors', () => {
   );
 
   it.each([
+    ['a NUL in the id', ['LIKES:DESC', '5', 'huggingface:a\u0000b']],
+    ['a NUL in the key', ['LIKES:DESC', '5\u0000', 'huggingface:a/b']],
+    ['a lone surrogate in the id', ['LIKES:DESC', '5', 'huggingface:\uD800']],
+  ])('refuses a cursor with %s (text Postgres refuses) as INVALID_CURSOR', (_name, parts) => {
+    const text = Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
+    expect(() => decodeCursor(text, 'LIKES:DESC', 'after')).toThrow(/`after` is not a valid cursor/);
+  });
+
+  it.each([
     [null, null],
     [42, '42'],
     ['8030261248', '8030261248'],

@@ -4,6 +4,7 @@
  * key is unknown) and `id` breaks ties. A cursor is only valid with the order that made it.
  */
 import { CatalogError } from '../errors.js';
+import { unusableTextReason } from './argument-text.js';
 
 export interface Cursor {
   readonly order: string;
@@ -50,6 +51,10 @@ export function decodeCursor(text: string, order: string, argument: string): Cur
     throw invalid('pass a cursor from `edges.cursor` or `pageInfo` unchanged');
   }
   const [cursorOrder, key, id] = parsed as [string, string | null, string];
+  // Base64 hides what the GraphQL argument check sees: the decoded parts go to SQL as text.
+  if ([cursorOrder, key, id].some((part) => part !== null && unusableTextReason(part) !== null)) {
+    throw invalid('pass a cursor from `edges.cursor` or `pageInfo` unchanged');
+  }
   if (cursorOrder !== order) throw invalid(`it was made for order ${cursorOrder}, this query is ordered by ${order}`);
   return { order: cursorOrder, key, id };
 }

@@ -14,7 +14,7 @@ import type {
 import { CatalogError } from '../errors.js';
 import { decodeCursor, type Cursor } from './cursor.js';
 import type { Precision } from './deployment.js';
-import { isKeyText, SORT_KEYS } from './models.sql.js';
+import { INT8, isKeyText, SORT_KEYS } from './models.sql.js';
 import { pageRequest, type PageArgs } from './pagination.js';
 
 export type OrderField =
@@ -110,11 +110,13 @@ const values = <T extends z.ZodType>(item: T) =>
     .transform((list) => list ?? []);
 const text = z.string().min(1, 'must not be empty');
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? null);
+// The BigInt scalar takes any integer as a string or literal; the column is a Postgres bigint.
 const parameterCount = optional(
   z
     .union([z.bigint(), z.number().int()])
     .transform((value) => BigInt(value))
-    .refine((value) => value >= 0n, 'must not be negative'),
+    .refine((value) => value >= 0n, 'must not be negative')
+    .refine((value) => value <= INT8.max, `must be at most ${INT8.max} (a 64-bit integer)`),
 );
 
 const filterSchema = z

@@ -116,6 +116,25 @@ describe('isKeyText', () => {
     ['double precision', '0.625', true],
     ['real', '1e-5', true],
     ['real', 'NaN', false],
+    // Within the pattern but outside the type's range: Postgres would refuse them with a SQL error.
+    ['integer', '-2147483648', true],
+    ['integer', '2147483648', false],
+    ['bigint', '-9223372036854775808', true],
+    ['bigint', '9223372036854775808', false],
+    ['bigint', '-9223372036854775809', false],
+    ['timestamptz', '0001-01-01T00:00:00Z', true],
+    ['timestamptz', '0000-01-01T00:00:00Z', false],
+    ['timestamptz', '2024-02-29T23:59:59.999999Z', true],
+    ['timestamptz', '2024-02-30T00:00:00Z', false],
+    ['timestamptz', '2024-01-01T24:00:00Z', false],
+    ['timestamptz', '2024-13-01T00:00:00Z', false],
+    ['double precision', '1e-310', true],
+    ['double precision', '1e-400', false],
+    ['double precision', '1e309', false],
+    ['double precision', '0e-999', true],
+    ['real', '3.4028235e38', true],
+    ['real', '3.5e38', false],
+    ['real', '1e-50', false],
   ] as const)('%s %j → %s', (type, key, valid) => {
     expect(isKeyText(type, key)).toBe(valid);
   });

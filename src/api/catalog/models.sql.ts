@@ -75,18 +75,38 @@ export const SORT_KEYS: Readonly<Record<OrderField, SortKey>> = {
   DOWNLOADS_ALL_TIME: { expression: () => 'm.downloads_all_time', type: 'bigint', nullable: true },
 };
 
-/** Whether `key` is the text of a value of `type` (a cursor's key, before it reaches SQL). */
+const INT4 = { min: -2_147_483_648, max: 2_147_483_647 };
+export const INT8 = { min: -9_223_372_036_854_775_808n, max: 9_223_372_036_854_775_807n };
+const FLOAT_TEXT = /^-?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/i;
+
+/** A float's text whose value is 0 although its digits are not: it underflowed, and Postgres refuses it. */
+const underflows = (key: string, value: number) => value === 0 && /[1-9]/.test(key.split(/e/i)[0] ?? '');
+
+/**
+ * Whether `key` is the text of a value of `type` (a cursor's key, before it reaches SQL): also in
+ * the type's range, as Postgres checks it, so a forged cursor is INVALID_CURSOR and not a SQL error.
+ */
 export function isKeyText(type: SortKey['type'], key: string): boolean {
   switch (type) {
     case 'integer':
-      return /^-?\d{1,10}$/.test(key) && Math.abs(Number(key)) <= 2_147_483_647;
+      return /^-?\d{1,10}$/.test(key) && Number(key) >= INT4.min && Number(key) <= INT4.max;
     case 'bigint':
-      return /^-?\d{1,19}$/.test(key) && BigInt(key) <= 9_223_372_036_854_775_807n;
-    case 'timestamptz':
-      return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(key) && !Number.isNaN(Date.parse(key));
-    case 'double precision':
-    case 'real':
-      return /^-?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/i.test(key) && Number.isFinite(Number(key));
+      return /^-?\d{1,19}$/.test(key) && BigInt(key) >= INT8.min && BigInt(key) <= INT8.max;
+    case 'timestamptz': {
+      if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(key) || key.startsWith('0000')) return false;
+      // Date.parse rolls 2024-02-30 over to March; Postgres refuses it: the fields must round-trip.
+      const seconds = key.slice(0, 19);
+      const time = Date.parse(`${seconds}Z`);
+      return !Number.isNaN(time) && new Date(time).toISOString().startsWith(seconds);
+    }
+    case 'double precision': {
+      const value = Number(key);
+      return FLOAT_TEXT.test(key) && Number.isFinite(value) && !underflows(key, value);
+    }
+    case 'real': {
+      const value = Math.fround(Number(key));
+      return FLOAT_TEXT.test(key) && Number.isFinite(value) && !underflows(key, value);
+    }
   }
 }
 

@@ -5,6 +5,11 @@
  * matching changes, newest first. The XML is written by the `feed` package; this module only maps
  * change rows to entries. Conditional GET: an ETag over the newest entry and the query, so a reader
  * polling an unchanged feed gets 304 without a body.
+ *
+ * The feed's `<id>` and self link are absolute URLs. With PUBLIC_URL configured they are built from
+ * it alone and the feed may be kept by shared caches. Without it they come from the request's Host,
+ * which any client can forge: such a feed is marked `private, no-store` and `Vary: Host`, so a
+ * forged Host can only ever reach the client that sent it, never a shared cache.
  */
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
@@ -13,6 +18,7 @@ import type pg from 'pg';
 import { CatalogError } from '../errors.js';
 import { parseChangeFilter } from '../../events/change-filter.js';
 import type { ChangeLog, LoggedChange } from '../../events/change-log.js';
+import { unusableTextReason } from '../catalog/argument-text.js';
 
 export const DEFAULT_FEED_ENTRIES = 50;
 export const MAX_FEED_ENTRIES = 200;
@@ -30,7 +36,25 @@ function listParam(value: unknown): string[] | undefined {
     .filter((item) => item.length > 0);
 }
 
+/** A NUL or a lone surrogate (from `%00`, or a query parser's output) never reaches SQL or the body. */
+function refuseUnusableText(query: Request['query']): void {
+  for (const [name, value] of Object.entries(query)) {
+    const nameReason = unusableTextReason(name);
+    if (nameReason !== null) {
+      throw new CatalogError('INVALID_ARGUMENT', `a query parameter name ${nameReason}`, { argument: 'query' });
+    }
+    const values: unknown[] = Array.isArray(value) ? value : [value];
+    for (const item of values) {
+      const reason = typeof item === 'string' ? unusableTextReason(item) : null;
+      if (reason !== null) {
+        throw new CatalogError('INVALID_ARGUMENT', `\`${name}\` ${reason}: remove it`, { argument: name });
+      }
+    }
+  }
+}
+
 export function parseFeedQuery(query: Request['query']) {
+  refuseUnusableText(query);
   const known = new Set<string>([...LIST_PARAMS, ...SINGLE_PARAMS, 'limit']);
   const unknown = Object.keys(query).filter((key) => !known.has(key));
   if (unknown.length > 0) {
@@ -46,7 +70,9 @@ export function parseFeedQuery(query: Request['query']) {
   for (const name of SINGLE_PARAMS) {
     const value = query[name];
     if (value === undefined) continue;
-    if (typeof value !== 'string') throw new CatalogError('INVALID_ARGUMENT', `\`${name}\` takes one value`);
+    if (typeof value !== 'string') {
+      throw new CatalogError('INVALID_ARGUMENT', `\`${name}\` takes one value`, { argument: name });
+    }
     input[name] = value;
   }
   const filter = parseChangeFilter(input, 'query');
@@ -116,7 +142,31 @@ function ifNoneMatch(header: string | undefined, etag: string): boolean {
   return header.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === opaque(etag));
 }
 
-export function atomFeedHandler(deps: { readonly log: ChangeLog; readonly pool: pg.Pool }) {
+/** The path of the feed, under PUBLIC_URL's path when it has one. */
+const FEED_PATH = '/feeds/changes.atom';
+
+/**
+ * The feed's own absolute URL (its `<id>` and self link), with the request's query string: from
+ * `publicUrl` when configured, else from the request's protocol and Host (see the module comment).
+ */
+function selfUrl(req: Request, publicUrl: string | null): string {
+  const queryAt = req.originalUrl.indexOf('?');
+  const search = queryAt < 0 ? '' : req.originalUrl.slice(queryAt);
+  if (publicUrl !== null) return `${publicUrl}${FEED_PATH}${search}`;
+  // Behind a trusted proxy `req.protocol` is X-Forwarded-Proto, whatever it says.
+  const protocol = req.protocol === 'https' ? 'https' : 'http';
+  return `${protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`;
+}
+
+export function atomFeedHandler(deps: {
+  readonly log: ChangeLog;
+  readonly pool: pg.Pool;
+  /** PUBLIC_URL (config.api.publicUrl): absolute, without a trailing slash; null when not configured. */
+  readonly publicUrl: string | null;
+}) {
+  // Only a feed whose every byte is independent of request headers may be shared between clients.
+  const cacheHeaders =
+    deps.publicUrl !== null ? { 'Cache-Control': 'public, max-age=60' } : { 'Cache-Control': 'private, no-store' };
   return async (req: Request, res: Response): Promise<void> => {
     let query;
     try {
@@ -127,11 +177,13 @@ export function atomFeedHandler(deps: { readonly log: ChangeLog; readonly pool: 
       return;
     }
     const changes = await deps.log.latest(query.filter, query.limit);
-    const self = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`;
+    const self = selfUrl(req, deps.publicUrl);
+    // Over the self URL: two feeds that differ in their `<id>` never share an ETag.
     const etag = `W/"${createHash('sha1')
-      .update(`${changes[0]?.id ?? '0'}|${changes.length}|${req.originalUrl}`)
+      .update(`${changes[0]?.id ?? '0'}|${changes.length}|${self}`)
       .digest('base64url')}"`;
-    res.set({ ETag: etag, 'Cache-Control': 'public, max-age=60' });
+    res.set({ ETag: etag, ...cacheHeaders });
+    if (deps.publicUrl === null) res.vary('Host');
     // Not `req.fresh`: it treats a request's `Cache-Control: no-cache` as "never fresh", but that
     // directive is for caches; an origin server evaluates If-None-Match regardless (RFC 9110
     // §13.1.2), and fetch() adds no-cache to every conditional request it sends.

@@ -5,65 +5,55 @@
  * PERSISTED_QUERY_NOT_FOUND and resends the query, as the APQ protocol intends.
  * (Structurally Apollo's `KeyValueCache<string>`.)
  */
-interface Entry {
-  readonly value: string;
-  readonly expiresAt: number;
-}
+import type { ApolloServerPlugin } from '@apollo/server';
+import { BoundedLruCache } from '../../lib/bounded-lru-cache.js';
 
-export class BoundedQueryCache {
-  private readonly entries = new Map<string, Entry>();
-  private bytes = 0;
+export class BoundedQueryCache extends BoundedLruCache<string> {
+  constructor(maxBytes: number, now: () => number = Date.now) {
+    super(maxBytes, weight, now);
+  }
 
-  constructor(
-    readonly maxBytes: number,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  get size(): number {
-    return this.entries.size;
+  get maxBytes(): number {
+    return this.maxWeight;
   }
 
   get usedBytes(): number {
-    return this.bytes;
-  }
-
-  get(key: string): Promise<string | undefined> {
-    const entry = this.entries.get(key);
-    if (!entry) return Promise.resolve(undefined);
-    this.remove(key, entry);
-    if (entry.expiresAt <= this.now()) return Promise.resolve(undefined);
-    this.entries.set(key, entry); // most recently used goes last
-    this.bytes += weight(key, entry.value);
-    return Promise.resolve(entry.value);
-  }
-
-  /** `ttl` in seconds, as Apollo passes it; none (or null) keeps the entry until it is evicted. */
-  set(key: string, value: string, options?: { ttl?: number | null }): Promise<void> {
-    const previous = this.entries.get(key);
-    if (previous) this.remove(key, previous);
-    const size = weight(key, value);
-    if (size > this.maxBytes) return Promise.resolve();
-    const ttl = options?.ttl;
-    this.entries.set(key, { value, expiresAt: ttl ? this.now() + ttl * 1000 : Number.POSITIVE_INFINITY });
-    this.bytes += size;
-    for (const [oldest, entry] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
-      this.remove(oldest, entry);
-    }
-    return Promise.resolve();
-  }
-
-  delete(key: string): Promise<boolean> {
-    const entry = this.entries.get(key);
-    if (entry) this.remove(key, entry);
-    return Promise.resolve(entry !== undefined);
-  }
-
-  private remove(key: string, entry: Entry): void {
-    this.entries.delete(key);
-    this.bytes -= weight(key, entry.value);
+    return this.usedWeight;
   }
 }
 
 /** In characters (UTF-16 code units) of key and text. */
 const weight = (key: string, value: string): number => key.length + value.length;
+
+/**
+ * Apollo 5 refuses a persisted query whose `sha256Hash` is not the hash of the `query` sent with
+ * it, or whose protocol version is not 1, with HTTP 400 but a GraphQLError without a code, which
+ * its formatting then reports as INTERNAL_SERVER_ERROR (a server fault, masked and logged as one).
+ * These are the client's mistakes: the hash mismatch gets the code other servers give it (Apollo
+ * Router, GraphQL Yoga), the version BAD_REQUEST. Matched by Apollo's exact messages, and only
+ * while they have no code, so a future Apollo that codes them itself wins.
+ */
+const PERSISTED_QUERY_REFUSALS = new Map<string, string>([
+  ['provided sha does not match query', 'PERSISTED_QUERY_HASH_MISMATCH'],
+  ['Unsupported persisted query version', 'BAD_REQUEST'],
+]);
+
+/**
+ * Codes Apollo's persisted-query refusals as they are met (`didEncounterErrors` runs before any
+ * formatting): list it before plugins that read error codes there.
+ */
+export function persistedQueryErrorsPlugin<Context extends object>(): ApolloServerPlugin<Context> {
+  return {
+    requestDidStart() {
+      return Promise.resolve({
+        didEncounterErrors({ errors }) {
+          for (const error of errors) {
+            const code = PERSISTED_QUERY_REFUSALS.get(error.message);
+            if (code && error.extensions['code'] === undefined) error.extensions['code'] = code;
+          }
+          return Promise.resolve();
+        },
+      });
+    },
+  };
+}

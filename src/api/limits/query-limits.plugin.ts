@@ -1,32 +1,13 @@
 /**
- * Apollo plugins for the limits that need the parsed operation: depth and cost, refused with
- * QUERY_TOO_COMPLEX (HTTP 400) after validation and before execution, so a refused query neither
- * runs nor gets registered as a persisted query; and no cache hint for anything but queries.
+ * Apollo plugins for the limits that need the parsed operation: cost (with the request's
+ * variables), refused with QUERY_TOO_COMPLEX (HTTP 400) after validation and before execution, so
+ * a refused query neither runs nor gets registered as a persisted query; no cache hint for anything
+ * but queries; no schema suggestions in errors while introspection is off. Size and depth are
+ * refused earlier, in validation (`queryLimitsRule`, query-limits.ts).
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, OperationTypeNode } from 'graphql';
-import { CatalogError, toGraphQLError } from '../errors.js';
-import { describeViolation, QueryLimitsMemo, type QueryLimits, type QueryLimitViolation } from './query-limits.js';
-
-/** An error refused before execution, with its HTTP status (Apollo reads `extensions.http`). */
-function refusal(error: CatalogError, status: number): GraphQLError {
-  const mapped = toGraphQLError(error);
-  return new GraphQLError(mapped.message, {
-    originalError: error,
-    extensions: { ...mapped.extensions, http: { status } },
-  });
-}
-
-function violationDetails(violation: QueryLimitViolation): Record<string, number> {
-  switch (violation.kind) {
-    case 'depth':
-      return { depth: violation.depth, maxDepth: violation.maxDepth };
-    case 'cost':
-      return { cost: violation.cost, maxCost: violation.maxCost };
-    case 'nodes':
-      return { maxNodes: violation.maxNodes };
-  }
-}
+import { QueryLimitsMemo, queryLimitError, type QueryLimits } from './query-limits.js';
 
 export function queryLimitsPlugin<Context extends object>(limits: QueryLimits): ApolloServerPlugin<Context> {
   const memo = new QueryLimitsMemo(limits);
@@ -36,11 +17,14 @@ export function queryLimitsPlugin<Context extends object>(limits: QueryLimits): 
         didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return Promise.resolve();
           const { violation } = memo.check({ schema, document, operation, variables: request.variables });
-          if (violation)
-            throw refusal(
-              new CatalogError('QUERY_TOO_COMPLEX', describeViolation(violation), violationDetails(violation)),
-              400,
-            );
+          if (violation) {
+            const refused = queryLimitError(violation);
+            // Apollo answers an error thrown here with the status in `extensions.http` (else 500).
+            throw new GraphQLError(refused.message, {
+              originalError: refused.originalError,
+              extensions: { ...refused.extensions, http: { status: 400 } },
+            });
+          }
           return Promise.resolve();
         },
       });
@@ -71,6 +55,32 @@ export function cacheHintPlugin<Context extends object>(maxAgeSeconds: number): 
             response.body.kind === 'single' &&
             !response.body.singleResult.errors;
           response.http.headers.set('cache-control', cacheable ? `max-age=${maxAgeSeconds}, public` : 'no-store');
+          return Promise.resolve();
+        },
+      });
+    },
+  };
+}
+
+/** graphql-js's hint at the end of a message, or of one part of it: ` Did you mean "hubs"?`. */
+const SUGGESTION = / ?Did you mean [^?]*\?/g;
+
+/** The message without graphql-js's "Did you mean …?" hints, which name parts of the schema. */
+const withoutSuggestions = (message: string): string => message.replace(SUGGESTION, '');
+
+/**
+ * For when introspection is off: errors name no part of the schema the request did not name
+ * itself. Apollo's `hideSchemaDetailsFromClientErrors` takes the hints out of validation errors
+ * only; variables that do not coerce carry them too (`Value "PERMISIVE" does not exist in
+ * "LicenseCategory" enum. Did you mean the enum value "PERMISSIVE"?`), and graphql-js's own option
+ * for those is not one Apollo passes on. This takes them out of every error, as it is met.
+ */
+export function hideSuggestionsPlugin<Context extends object>(): ApolloServerPlugin<Context> {
+  return {
+    requestDidStart() {
+      return Promise.resolve({
+        didEncounterErrors({ errors }) {
+          for (const error of errors) error.message = withoutSuggestions(error.message);
           return Promise.resolve();
         },
       });

@@ -5,10 +5,11 @@
  * it is refused, so guessing keys spends the guesser's own budget.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import type { Authentication, Authenticator, ApiKeyPrincipal } from '../../auth/authenticator.js';
 import type { Logger } from '../../lib/logger.js';
-import { CatalogError, toGraphQLError } from '../errors.js';
+import { dependencyOutage } from '../../lib/dependencies.js';
+import { CatalogError, requestIdOf, sendUnexpectedError, toGraphQLError } from '../errors.js';
 import { rateLimitHeaders, type FixedWindowRateLimiter, type RateLimitClient } from './rate-limit.js';
 
 const AUTHENTICATION = Symbol('authentication');
@@ -37,12 +38,9 @@ export function authenticateRequest(authenticator: Authenticator, logger: Logger
     try {
       (res as WithAuthentication)[AUTHENTICATION] = await authenticator.authenticate(req.headers.authorization);
     } catch (error) {
-      logger.error({ err: error }, 'API key lookup failed');
-      sendErrors(res, 503, [
-        new GraphQLError('API keys cannot be checked right now; try again shortly.', {
-          extensions: { code: 'INTERNAL_SERVER_ERROR' },
-        }),
-      ]);
+      // Postgres down (or a bug): 503 SERVICE_UNAVAILABLE with Retry-After (or 500), the request
+      // id, and nothing of the driver's message; the log line has it, with the same request id.
+      sendUnexpectedError(req, res, error, req.log ?? logger);
       return;
     }
     next();
@@ -64,7 +62,10 @@ export function rateLimitRequest(limiter: FixedWindowRateLimiter, logger: Logger
       // Redis down: serve without a limit rather than refuse everyone (warned at most every 5 s).
       if (Date.now() - lastWarned > 5_000) {
         lastWarned = Date.now();
-        logger.warn({ err: error }, 'rate limiter unavailable; serving without a limit');
+        logger.warn(
+          { err: error, requestId: requestIdOf(req), outage: dependencyOutage(error) },
+          'rate limiter unavailable; serving without a limit',
+        );
       }
       next();
       return;

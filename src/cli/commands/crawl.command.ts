@@ -89,7 +89,6 @@ export async function crawlOnce(
   const onSignal = () => stop.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  let enriched = 0;
   try {
     let page = started.pages;
     // The next page is fetched while this one is written (one request in flight at most).
@@ -118,7 +117,7 @@ export async function crawlOnce(
         continue;
       }
       progress.increment(outcome.seen);
-      enriched += await enrichAll(crawl, outcome.enrich, options.enrichConcurrency ?? 4, stop.signal);
+      await enrichAll(crawl, outcome.enrich, options.enrichConcurrency ?? 4, stop.signal);
       if (outcome.nextCursor === null) {
         await crawl.finishRun(runId);
         break;
@@ -136,24 +135,31 @@ export async function crawlOnce(
   return [
     `Crawl run ${runId} (${run.hubId}, ${run.mode.toLowerCase()}${resumed ? ', resumed' : ''}): ${run.status}`,
     `  pages ${run.pages}, models seen ${run.modelsSeen}: created ${run.modelsCreated}, updated ${run.modelsUpdated}, unchanged ${run.modelsUnchanged}, removed ${run.modelsRemoved}, quarantined ${run.modelsQuarantined}`,
-    `  enriched ${enriched}; requests ${run.requests}, throttled (429) ${run.throttled}, waited on rate limits ${(Number(run.rateLimitWaitMs) / 1000).toFixed(1)}s, errors ${run.errors}; ${seconds.toFixed(1)}s`,
+    `  enriched ${run.modelsEnriched}, enrichment failed ${run.enrichFailed} (kept as listed); requests ${run.requests}, throttled (429) ${run.throttled}, waited on rate limits ${(Number(run.rateLimitWaitMs) / 1000).toFixed(1)}s, errors ${run.errors}; ${seconds.toFixed(1)}s`,
   ].join('\n');
 }
 
+/**
+ * Enrich a page's targets, `concurrency` at a time. A model whose enrichment fails is counted on
+ * the run and the others go on (CrawlService.enrichModel); an interruption stops taking new ones.
+ */
 async function enrichAll(
   crawl: CrawlService,
   targets: readonly EnrichTarget[],
   concurrency: number,
   signal: AbortSignal,
-): Promise<number> {
-  let done = 0;
+): Promise<void> {
   const queue = [...targets];
   await Promise.all(
     Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
       for (let target = queue.shift(); target && !signal.aborted; target = queue.shift()) {
-        if ((await crawl.enrichModel(target, signal)) === 'enriched') done++;
+        try {
+          await crawl.enrichModel(target, signal);
+        } catch (error) {
+          if (signal.aborted) return;
+          throw error;
+        }
       }
     }),
   );
-  return done;
 }

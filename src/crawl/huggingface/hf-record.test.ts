@@ -85,6 +85,21 @@ describe('validateHfRecord', () => {
     expect(result.ok && [result.record.pipeline_tag, result.record.library_name]).toEqual(['text-generation 🤗', 'x']);
   });
 
+  it('cleans object keys too (NUL, lone surrogates, absurd length), with evidence', () => {
+    const result = validateHfRecord({
+      ...base,
+      cardData: { 'license\u0000_name': 'x', nested: { ['k\ud800']: 1 }, ['y'.repeat(300)]: 2 },
+    });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.record.cardData).toEqual({ license_name: 'x', nested: { k: 1 }, ['y'.repeat(256)]: 2 });
+    expect(result.problems.map((p) => [p.field, p.issue])).toEqual([
+      ['cardData.license_name', 'binary'],
+      ['cardData.nested.k', 'binary'],
+      [`cardData.${'y'.repeat(256)}`, 'truncated'],
+    ]);
+  });
+
   it('bounds absurd nesting', () => {
     let deep: Record<string, unknown> = { leaf: true };
     for (let i = 0; i < 50; i++) deep = { next: deep };

@@ -8,8 +8,10 @@
  * one bad field never stops a crawl.
  */
 import { z } from 'zod';
+import { inspectText, TEXT_LIMITS } from '../../lib/text.js';
 
-export const MAX_STRING = 4_096;
+/** A hub string beyond this is cut (the stored-JSON cap of src/lib/text.ts). */
+export const MAX_STRING = TEXT_LIMITS.field;
 const MAX_ARRAY = 10_000;
 const MAX_DEPTH = 12;
 
@@ -72,34 +74,22 @@ export type ValidationResult =
   | { readonly ok: true; readonly record: HfRecord; readonly problems: readonly FieldProblem[] }
   | { readonly ok: false; readonly reason: string };
 
-// Control characters, replacement characters and lone surrogates: binary content that is not
-// text, and that Postgres refuses in JSON (NUL, unpaired surrogates).
-const BINARY = new RegExp(
-  [
-    '[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\ufffd]',
-    '[\\ud800-\\udbff](?![\\udc00-\\udfff])',
-    '(?<![\\ud800-\\udbff])[\\udc00-\\udfff]',
-  ].join('|'),
-  'g',
-);
-
-/** Bound a value: strings truncated and stripped of binary, arrays and depth limited. */
+/**
+ * Bound a value: strings truncated and stripped of binary (src/lib/text.ts with `controls`: NUL,
+ * lone surrogates, other control characters and U+FFFD, which Postgres refuses in JSON or which
+ * are not text), object keys too; arrays and depth limited.
+ */
 function sanitize(value: unknown, path: string, problems: FieldProblem[], depth = 0): unknown {
   if (typeof value === 'string') {
-    let text = value;
-    if (BINARY.test(text)) {
-      BINARY.lastIndex = 0;
-      text = text.replace(BINARY, '');
+    const { text, binary, truncated } = inspectText(value, { maxLength: MAX_STRING, controls: true });
+    if (binary)
       problems.push({
         field: path,
         issue: 'binary',
         detail: `removed binary characters from a ${value.length}-char string`,
       });
-    }
-    if (text.length > MAX_STRING) {
-      problems.push({ field: path, issue: 'truncated', detail: `${text.length} chars truncated to ${MAX_STRING}` });
-      text = text.slice(0, MAX_STRING);
-    }
+    if (truncated)
+      problems.push({ field: path, issue: 'truncated', detail: `${value.length} chars truncated to ${MAX_STRING}` });
     return text;
   }
   if (value === null || typeof value !== 'object') return value;
@@ -114,14 +104,21 @@ function sanitize(value: unknown, path: string, problems: FieldProblem[], depth 
     return value.slice(0, MAX_ARRAY).map((item, index) => sanitize(item, `${path}[${index}]`, problems, depth + 1));
   }
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    const clean = sanitize(item, `${path}.${key}`, problems, depth + 1);
-    if (clean !== undefined) out[key] = clean;
+  for (const [rawKey, item] of Object.entries(value)) {
+    const key = inspectText(rawKey, { maxLength: TEXT_LIMITS.key, controls: true });
+    if (key.binary || key.truncated)
+      problems.push({
+        field: `${path}.${key.text}`,
+        issue: key.binary ? 'binary' : 'truncated',
+        detail: `key of ${rawKey.length} chars ${key.binary ? 'stripped of binary characters' : `truncated to ${TEXT_LIMITS.key}`}`,
+      });
+    const clean = sanitize(item, `${path}.${key.text}`, problems, depth + 1);
+    if (clean !== undefined) out[key.text] = clean;
   }
   return out;
 }
 
-/** Any value made safe to store as JSON (bounded strings, no binary), for quarantined records. */
+/** Any value made safe to store as JSON (bounded strings and keys, no binary), for quarantined records. */
 export function boundForStorage(value: unknown): unknown {
   return sanitize(value, '', []);
 }

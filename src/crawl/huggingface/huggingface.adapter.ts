@@ -7,6 +7,7 @@
  * info and file downloads go through the library, with our fetch wrapper as its `fetch`.
  */
 import { downloadFile, modelInfo } from '@huggingface/hub';
+import { inspectText } from '../../lib/text.js';
 import { type HubClient, HubRequestError } from '../http/hub-client.js';
 import type { BuildResult, CrawlMode, HubAdapter, HubPage, ModelDetails } from '../hub-adapter.js';
 import { validateHfRecord } from './hf-record.js';
@@ -113,17 +114,41 @@ export class HuggingFaceAdapter implements HubAdapter {
     const licenseFile = ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'license.md', 'license.txt'].find((name) =>
       files.has(name),
     );
-    const [readme, licenseText] = await Promise.all([
+    // Both settle before a failure is reported, so no request of this model outlives the call.
+    const [readme, licenseText] = await Promise.allSettled([
       files.has('README.md') ? this.text(canonical, 'README.md', fetch) : null,
       licenseFile ? this.text(canonical, licenseFile, fetch) : null,
     ]);
-    return { record: info, readme, licenseText, counters: client.counters };
+    for (const [file, result] of [
+      ['README.md', readme],
+      [licenseFile, licenseText],
+    ] as const) {
+      if (result.status === 'rejected') {
+        throw new Error(`${file} of ${canonical}: ${(result.reason as Error).message}`, { cause: result.reason });
+      }
+    }
+    return {
+      record: info,
+      readme: readme.status === 'fulfilled' ? readme.value : null,
+      licenseText: licenseText.status === 'fulfilled' ? licenseText.value : null,
+      counters: client.counters,
+    };
   }
 
   buildModel(record: unknown, details: { readme?: string | null; licenseText?: string | null } = {}): BuildResult {
     const validated = validateHfRecord(record);
     if (!validated.ok) return { ok: false, reason: validated.reason };
-    return { ok: true, model: normalizeHfRecord(validated.record, validated.problems, details) };
+    // README and LICENSE text are hub strings too: cleaned like the record's, the cleaning recorded.
+    const problems = [...validated.problems];
+    const text = (value: string | null | undefined, field: string) => {
+      if (typeof value !== 'string') return value;
+      const cleaned = inspectText(value, { maxLength: MAX_TEXT });
+      if (cleaned.binary)
+        problems.push({ field, issue: 'binary', detail: `removed NUL or lone surrogates from ${value.length} chars` });
+      return cleaned.text;
+    };
+    const cleaned = { readme: text(details.readme, 'README.md'), licenseText: text(details.licenseText, 'LICENSE') };
+    return { ok: true, model: normalizeHfRecord(validated.record, problems, cleaned) };
   }
 
   lastModifiedOf(record: unknown): Date | null {

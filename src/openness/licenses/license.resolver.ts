@@ -10,7 +10,7 @@
 import spdxCorrect from 'spdx-correct';
 import parseSpdxExpression from 'spdx-expression-parse';
 import { evidence, truncate } from '../evidence.js';
-import type { Evidence } from '../types.js';
+import type { Evidence, LicenseCategory } from '../types.js';
 import {
   categoryRank,
   commercialUseOf,
@@ -81,6 +81,11 @@ const NON_COMMERCIAL_WORDS = /\bnon[- ]?commercial\b|\bnot for commercial\b|\bnc
  * reserved", "Acme proprietary license"): nothing is granted beyond what the copyright holder says.
  */
 const PROPRIETARY_WORDS = /\bproprietary\b|\ball rights reserved\b/;
+/** Words that tell a license's category without naming the license, in order of precedence. */
+const KEYWORD_CATEGORIES: readonly (readonly [RegExp, LicenseCategory])[] = [
+  [NON_COMMERCIAL_WORDS, 'NON_COMMERCIAL'],
+  [PROPRIETARY_WORDS, 'PROPRIETARY'],
+];
 /** spdx-correct's own transpositions of license names people misspell. */
 const MISSPELLED_STEMS = new Set(['apl', 'apgl', 'glp', 'gnu', 'gun', 'mti', 'isd', 'ist', 'wth', 'mozilla', 'lesser']);
 /** Words that make a string something other than the SPDX license spdx-correct would turn it into. */
@@ -144,19 +149,14 @@ function correctSpdx(text: string): string | null {
 function looseTerm(raw: string): TermMatch | null {
   const text = raw.trim();
   const lower = text.toLowerCase();
-  if (NON_COMMERCIAL_WORDS.test(lower)) {
+  // Non-commercial first: "proprietary, non-commercial research license" says more than "proprietary".
+  const keyword = KEYWORD_CATEGORIES.find(([words]) => words.test(lower));
+  if (keyword) {
+    const [, category] = keyword;
     const def: LicenseDefinition = {
       ...unresolvedDefinition(text),
-      category: 'NON_COMMERCIAL',
-      commercialUse: commercialUseOf('NON_COMMERCIAL'),
-    };
-    return { def, rule: 'license.keyword' };
-  }
-  if (PROPRIETARY_WORDS.test(lower)) {
-    const def: LicenseDefinition = {
-      ...unresolvedDefinition(text),
-      category: 'PROPRIETARY',
-      commercialUse: commercialUseOf('PROPRIETARY'),
+      category,
+      commercialUse: commercialUseOf(category),
     };
     return { def, rule: 'license.keyword' };
   }

@@ -167,12 +167,15 @@ describe('rate limit', () => {
 
   it('opens a new window when the old one ends', async () => {
     const url = await api({ API_RATE_LIMIT: '1', API_RATE_LIMIT_WINDOW_MS: '1000' });
-    await post(url, { query: '{ hubs { id } }' });
-    const refused = await post(url, { query: '{ hubs { id } }' });
-    if (refused.status === 429) {
-      // Retry-After says when: after it, the request goes through.
-      await new Promise((resolve) => setTimeout(resolve, Number(refused.headers.get('retry-after')) * 1000));
+    // Spend a window until refused (on a loaded machine two requests may fall in two windows).
+    let refused: Awaited<ReturnType<typeof post>> | undefined;
+    for (let i = 0; i < 10 && !refused; i++) {
+      const answer = await post(url, { query: '{ hubs { id } }' });
+      if (answer.status === 429) refused = answer;
     }
+    expect(refused?.status).toBe(429);
+    // Retry-After says when: after it, the request goes through.
+    await new Promise((resolve) => setTimeout(resolve, Number(refused!.headers.get('retry-after')) * 1000));
     expect((await post(url, { query: '{ hubs { id } }' })).status).toBe(200);
   });
 });

@@ -1,0 +1,31 @@
+import { parse } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { BYTES_PER_TOKEN, createDocumentStore, documentHeapBytes } from './document-store.js';
+
+/** A dashboard's query: its filter as literals, so each value is a new document. */
+const dashboardQuery = (minParameters: number) =>
+  `{ models(first: 50, filter: { licenseCategories: [PERMISSIVE], minParameters: ${minParameters} }) { totalCount nodes { id name license { id category } openness { level score } } } }`;
+
+describe('the document store', () => {
+  it('weighs a document by its tokens, several times the JSON length Apollo would charge', () => {
+    // <SOF> { hubs { id } } <EOF>
+    expect(documentHeapBytes(parse('{ hubs { id } }'))).toBe(8 * BYTES_PER_TOKEN);
+    const document = parse(dashboardQuery(7));
+    expect(documentHeapBytes(document)).toBeGreaterThan(4 * JSON.stringify(document).length);
+  });
+
+  it('weighs a document parsed without locations by its JSON', () => {
+    const document = parse('{ hubs { id } }', { noLocation: true });
+    expect(documentHeapBytes(document)).toBe(JSON.stringify(document).length * 4);
+  });
+
+  it('keeps at most its bound of documents, evicting the least recently used', async () => {
+    const key = (i: number) => `q${String(i).padStart(4, '0')}`;
+    const store = createDocumentStore(10 * (key(1).length + documentHeapBytes(parse(dashboardQuery(1000)))));
+    for (let i = 1; i <= 1_000; i++) await store.set(key(i), parse(dashboardQuery(i)));
+    expect(store.size).toBe(10);
+    expect(store.usedWeight).toBeLessThanOrEqual(store.maxWeight);
+    expect(await store.get(key(1_000))).toBeDefined();
+    expect(await store.get(key(990))).toBeUndefined();
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * A scratch catalog of N generated models for the benchmarks that drive the real API (`bench api`,
+ * `bench soak`): a scratch database filled through the crawler's own ingest path from generated
+ * Hugging Face records (record-generator.ts), so the maintained facet tables are built the way
+ * production builds them, kept between runs with `--keep` and picked up again with `--reuse`; and
+ * the API process (`dist/src/main.js`) started over it.
+ */
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { IngestRepository } from '../catalog/ingest.repository.js';
+import type { CatalogModel } from '../catalog/catalog-model.js';
+import type { Config } from '../config/config.js';
+import { HubClient } from '../crawl/http/hub-client.js';
+import { unlimited } from '../crawl/http/rate-limiter.js';
+import { HuggingFaceAdapter } from '../crawl/huggingface/huggingface.adapter.js';
+import { generateHfRecords } from '../crawl/huggingface/record-generator.js';
+import { createProgress } from '../lib/progress.js';
+import { PROJECT_ROOT } from '../lib/project-root.js';
+import type { Vocabulary } from './api.queries.js';
+import { startChildServer, type ChildServer } from './child-server.js';
+import { createScratchDatabase, type ScratchDatabase } from './scratch-database.js';
+
+/** Models per ingest page while seeding (the smallest catalog a bench accepts). */
+export const SEED_PAGE = 1_000;
+const logger = pino({ level: 'silent' });
+
+/** Fill the scratch database through ingest, two pages in flight, with a progress bar. */
+async function seed(scratch: ScratchDatabase, n: number, label: string): Promise<void> {
+  const adapter = new HuggingFaceAdapter({
+    endpoint: 'http://127.0.0.1:9',
+    createClient: () => new HubClient({ limiter: unlimited, logger }),
+  });
+  const ingest = new IngestRepository(scratch.db.pool);
+  const records = generateHfRecords(n)[Symbol.iterator]();
+  const nextPage = (): CatalogModel[] | null => {
+    const models: CatalogModel[] = [];
+    for (let next = records.next(); !next.done; next = records.next()) {
+      const built = adapter.buildModel(next.value);
+      if (built.ok) models.push(built.model);
+      if (models.length === SEED_PAGE) break;
+    }
+    return models.length > 0 ? models : null;
+  };
+  const progress = createProgress({ label: `${label}: seeding the catalog`, total: n, unit: 'models' });
+  await Promise.all(
+    Array.from({ length: 2 }, async () => {
+      for (let page = nextPage(); page !== null; page = nextPage()) {
+        await ingest.ingestPage(page);
+        progress.increment(page.length);
+      }
+    }),
+  );
+  progress.stop();
+  // What autovacuum would have done by the time a real catalog of this size is queried.
+  await scratch.db.pool.query('VACUUM ANALYZE');
+}
+
+async function countModels(scratch: ScratchDatabase): Promise<number> {
+  const { rows } = await scratch.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM models');
+  return rows[0]?.n ?? 0;
+}
+
+/**
+ * The scratch catalog `catalog_bench_<bench>_<models>`, holding exactly `models` generated models:
+ * kept from an earlier `--keep` run when `reuse` and it already holds them, else (re)seeded.
+ * `label` prefixes the progress lines (`bench api`).
+ */
+export async function openScratchCatalog(
+  config: Config,
+  options: { readonly bench: string; readonly models: number; readonly reuse: boolean; readonly label: string },
+): Promise<ScratchDatabase> {
+  const name = `catalog_bench_${options.bench}_${options.models}`;
+  const scratch = await createScratchDatabase(config, name, logger, 4, { reuse: options.reuse });
+  try {
+    const existing = await countModels(scratch);
+    if (existing !== options.models) {
+      if (existing > 0) await scratch.db.pool.query('TRUNCATE models, licenses, model_changes CASCADE');
+      await seed(scratch, options.models, options.label);
+    } else {
+      process.stderr.write(`${options.label}: reusing ${name} (${existing} models)\n`);
+    }
+    return scratch;
+  } catch (error) {
+    await scratch.db.close();
+    throw error;
+  }
+}
+
+/** Words of the catalog's own model names, for search arguments a user could plausibly type. */
+export async function catalogVocabulary(scratch: ScratchDatabase): Promise<Vocabulary> {
+  const { rows } = await scratch.db.pool.query<{ name: string }>(
+    'SELECT name FROM models TABLESAMPLE SYSTEM (1) REPEATABLE (42) LIMIT 5000',
+  );
+  const words = new Set<string>();
+  for (const { name } of rows) {
+    for (const word of name.toLowerCase().split(/[^a-z0-9]+/)) if (/^[a-z][a-z0-9]{2,}$/.test(word)) words.add(word);
+  }
+  return { words: [...words].sort() };
+}
+
+/**
+ * The real API (`dist/src/main.js`) over the scratch catalog, in production mode, with rate
+ * limiting on and a quota the load never reaches (every request pays for the check as in
+ * production). `nodeArgs` go to its `node` (V8 flags for an investigation: `--expose-gc`,
+ * `--heapsnapshot-signal=SIGUSR2`, `--max-semi-space-size=…`).
+ */
+export function startApiChild(
+  config: Config,
+  scratch: ScratchDatabase,
+  options: {
+    readonly pool: number;
+    readonly queuePrefix: string;
+    readonly nodeArgs?: readonly string[];
+    readonly env?: Readonly<Record<string, string>>;
+  },
+): Promise<ChildServer> {
+  return startChildServer({
+    name: 'API',
+    script: join(PROJECT_ROOT, 'dist', 'src', 'main.js'),
+    env: { ...apiChildEnv(config, scratch.url, options.pool, options.queuePrefix), ...options.env },
+    healthPath: '/readyz',
+    ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
+  });
+}
+
+/** The environment of the API (and of `bench api`'s bare handler) over a scratch catalog. */
+export function apiChildEnv(config: Config, url: string, pool: number, queuePrefix: string): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    DATABASE_URL: url,
+    DATABASE_POOL_SIZE: String(pool),
+    REDIS_URL: config.redis.url,
+    QUEUE_PREFIX: queuePrefix,
+    LOG_LEVEL: 'warn',
+    API_RATE_LIMIT: '100000000',
+    CRAWL_SCHEDULE: 'off',
+  };
+}
