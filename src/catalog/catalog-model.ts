@@ -33,7 +33,7 @@ export interface CatalogModel {
   readonly createdAt: Date | null;
   readonly lastModified: Date | null;
   readonly openness: OpennessResult;
-  // Deployment and ecosystem (DESIGN.md), all outside the snapshot: formats are already in it (as
+  // Deployment and ecosystem (docs/openness.md), all outside the snapshot: formats are already in it (as
   // `weights.formats`); quantizations and the base-model relation only change with a new commit,
   // whose sha is in it; local apps, inference providers and Spaces move with the Hub's app table and
   // with providers and Spaces coming and going. Keeping them out means that a new way of reading

@@ -4,7 +4,7 @@
  * the crawl checkpoint and the change-log rows of the models whose normalized content changed.
  *
  * Raw SQL through the shared pool instead of Prisma because a page is 1,000 rows: a loop of
- * Prisma upserts is ~100x slower (see ../shared/ENVIRONMENT.md "Measured write paths").
+ * Prisma upserts is ~100x slower (measured with `catalog bench ingest`).
  *
  * Change-log order: change rows are inserted under a transaction-scoped advisory lock held until
  * commit, so ids are assigned in commit order and a reader following ids never skips a row that

@@ -1,5 +1,5 @@
 /**
- * The derived openness level (DESIGN.md, "Openness schema"). Hub-agnostic: it reads dimension
+ * The derived openness level (docs/openness.md, "Openness level"). Hub-agnostic: it reads dimension
  * statuses only. Each level's weights rule includes the lower levels' (weights obtainable at all).
  */
 import { evidence } from './evidence.js';
@@ -39,7 +39,7 @@ export function licenseTier(category: LicenseCategory): LicenseTier {
     case 'OPEN_RAIL':
     case 'COMMUNITY':
       return 'conditional';
-    // NO_DERIVATIVES allows commercial use but not derivatives: DESIGN.md puts it here.
+    // NO_DERIVATIVES allows commercial use but not derivatives: docs/openness.md says why it is here.
     case 'NON_COMMERCIAL':
     case 'NO_DERIVATIVES':
     case 'PROPRIETARY':

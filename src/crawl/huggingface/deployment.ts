@@ -1,6 +1,6 @@
 /**
  * What a Hugging Face record says about running a model and about its place in the ecosystem
- * (DESIGN.md "Deployment requirements" and "Ecosystem maturity"): the quantized variants it
+ * (docs/openness.md, "Deployment and ecosystem"): the quantized variants it
  * publishes, the local apps and hosted inference providers that serve it, the Spaces using it, and
  * how it relates to its base models. Pure functions of a validated record.
  *

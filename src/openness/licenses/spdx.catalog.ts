@@ -53,7 +53,7 @@ function tidyName(name: string): string {
   return name.replace(/\s+/g, ' ').trim();
 }
 
-/** Open-data and open-content licences that the Model Openness Tool and DESIGN.md count as open. */
+/** Open-data and open-content licences that the Model Openness Tool counts as open (docs/openness.md). */
 const OPEN_DATA = /^(CDLA-Permissive-|ODC-By-|OGL-UK-|OpenMDW-|etalab-2\.0$)/;
 /** Reciprocal licences: derivatives must carry the same terms. */
 const COPYLEFT = /^((A|L)?GPL-\d|MPL-\d|EPL-\d|EUPL-\d|GFDL-\d|OSL-\d|CDLA-Sharing-|ODbL-|LGPLLR$)/;
