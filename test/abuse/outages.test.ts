@@ -10,7 +10,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { ApiKeyRepository } from '../../src/auth/api-key.repository.js';
-import { freePort } from '../../src/bench/child-server.js';
+import { freePort } from '../bench/child-server.js';
 import { HubRepository, knownHubs } from '../../src/catalog/hub.repository.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createDatabase, type Database } from '../../src/db/database.js';

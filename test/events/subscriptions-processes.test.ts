@@ -9,7 +9,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { ApiKeyRepository } from '../../src/auth/api-key.repository.js';
-import { freePort } from '../../src/bench/child-server.js';
+import { freePort } from '../bench/child-server.js';
 import { QUEUE_NAMES } from '../../src/queue/contracts.js';
 import { FakeHub, MemoryModelStore } from '../fake-hub/fake-hub.js';
 import { useTestDatabase } from '../helpers/database.js';

@@ -5,21 +5,21 @@ import { Command } from 'commander';
 import { PROJECT_ROOT } from '../../lib/project-root.js';
 
 /**
- * `catalog bench <name>`: the benchmarks (src/bench/benches.ts lists them).
+ * `catalog bench <name>`: the benchmarks (test/bench/benches.ts lists them).
  *
  * Benchmarks need the development dependencies (autocannon, the fake hub in test/) and the
  * sources, so they are not part of the production build: the command loads them from
- * src/bench/ through tsx only when `bench` is the command being run. On a production install
+ * test/bench/ through tsx only when `bench` is the command being run. On a production install
  * (`npm ci --omit=dev`, the runtime image) it says so plainly and exits 2, and every other command
  * starts without them.
  */
-const BENCH_ENTRY = join(PROJECT_ROOT, 'src', 'bench', 'benches.ts');
+const BENCH_ENTRY = join(PROJECT_ROOT, 'test', 'bench', 'benches.ts');
 
 export const BENCH_NEEDS_DEV =
   'catalog bench needs the development dependencies and the sources: run it from a checkout after `npm ci` ' +
   '(a production install, `npm ci --omit=dev` or the runtime image, has neither).';
 
-/** The shape of src/bench/benches.ts (not imported, so that tsc leaves the benches out of dist/). */
+/** The shape of test/bench/benches.ts (not imported, so that tsc leaves the benches out of dist/). */
 interface BenchesModule {
   registerBenches(bench: Command): void;
 }

@@ -6,7 +6,7 @@
  * automatic persisted queries over a small set of texts, as generated clients do.
  */
 import { createHash } from 'node:crypto';
-import { COMMERCIAL_USE, LICENSE_CATEGORIES, OPENNESS_LEVELS, WEIGHTS_AVAILABILITY } from '../openness/types.js';
+import { COMMERCIAL_USE, LICENSE_CATEGORIES, OPENNESS_LEVELS, WEIGHTS_AVAILABILITY } from '../../src/openness/types.js';
 
 export type SoakKind = 'filtered' | 'search' | 'stats' | 'model' | 'deep' | 'apq';
 

@@ -7,15 +7,15 @@
  */
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { IngestRepository } from '../catalog/ingest.repository.js';
-import type { CatalogModel } from '../catalog/catalog-model.js';
-import type { Config } from '../config/config.js';
-import { HubClient } from '../crawl/http/hub-client.js';
-import { unlimited } from '../crawl/http/rate-limiter.js';
-import { HuggingFaceAdapter } from '../crawl/huggingface/huggingface.adapter.js';
-import { generateHfRecords } from '../crawl/huggingface/record-generator.js';
-import { createProgress } from '../lib/progress.js';
-import { PROJECT_ROOT } from '../lib/project-root.js';
+import { IngestRepository } from '../../src/catalog/ingest.repository.js';
+import type { CatalogModel } from '../../src/catalog/catalog-model.js';
+import type { Config } from '../../src/config/config.js';
+import { HubClient } from '../../src/crawl/http/hub-client.js';
+import { unlimited } from '../../src/crawl/http/rate-limiter.js';
+import { HuggingFaceAdapter } from '../../src/crawl/huggingface/huggingface.adapter.js';
+import { generateHfRecords } from '../../src/crawl/huggingface/record-generator.js';
+import { createProgress } from '../../src/lib/progress.js';
+import { PROJECT_ROOT } from '../../src/lib/project-root.js';
 import type { Vocabulary } from './api.queries.js';
 import { startChildServer, type ChildServer } from './child-server.js';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database.js';

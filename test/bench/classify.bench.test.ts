@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ProgressStream } from '../lib/progress.js';
+import type { ProgressStream } from '../../src/lib/progress.js';
 import { formatClassifyBench, runClassifyBench, type ClassifyBenchResult } from './classify.bench.js';
 
 const quiet: ProgressStream = { isTTY: false, write: () => true };

@@ -2,7 +2,7 @@
  * The queries `bench api` sends and their random arguments: one module, so the API and the bare
  * handler are driven with arguments drawn from the same distributions.
  */
-import { LICENSE_CATEGORIES, OPENNESS_LEVELS, type LicenseCategory } from '../openness/types.js';
+import { LICENSE_CATEGORIES, OPENNESS_LEVELS, type LicenseCategory } from '../../src/openness/types.js';
 
 export type BenchQuery = 'filtered' | 'search' | 'stats';
 

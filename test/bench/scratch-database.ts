@@ -1,10 +1,10 @@
 /** Benchmarks create their own scratch database on the configured server, migrate it, and drop it. */
 import pg from 'pg';
-import type { Config } from '../config/config.js';
-import { createDatabase, type Database } from '../db/database.js';
-import { migrate } from '../db/migrate.js';
-import type { Logger } from '../lib/logger.js';
-import { MIGRATIONS_DIR } from '../lib/project-root.js';
+import type { Config } from '../../src/config/config.js';
+import { createDatabase, type Database } from '../../src/db/database.js';
+import { migrate } from '../../src/db/migrate.js';
+import type { Logger } from '../../src/lib/logger.js';
+import { MIGRATIONS_DIR } from '../../src/lib/project-root.js';
 
 export interface ScratchDatabase {
   readonly url: string;

@@ -1,11 +1,11 @@
 /**
- * Every benchmark of `catalog bench`. Each lives in src/bench/<name>.bench.ts and exports a
+ * Every benchmark of `catalog bench`. Each lives in test/bench/<name>.bench.ts and exports a
  * `register…Bench(bench: Command)` function added to the list below. Every bench prints a progress
  * bar while it runs and ends with one machine-readable line `bench <name>: key=value …` that other
  * people's scripts parse: keep those names stable.
  *
  * Benchmarks are development tools: they drive load with autocannon and serve a fake hub from
- * test/, so they are not compiled into dist/ (tsconfig.build.json) and run from these sources
+ * test/, so they live beside the tests, outside the product (src/), and run from these sources
  * through tsx (src/cli/commands/bench.command.ts loads this module).
  */
 import type { Command } from 'commander';

@@ -6,10 +6,10 @@
  * (a) ≥ 50,000 records/s.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { generateHfRecords } from '../crawl/huggingface/record-generator.js';
-import { createProgress, type ProgressStream } from '../lib/progress.js';
-import { classifyHuggingFace } from '../openness/classify.js';
-import { OPENNESS_LEVELS, type OpennessLevel } from '../openness/types.js';
+import { generateHfRecords } from '../../src/crawl/huggingface/record-generator.js';
+import { createProgress, type ProgressStream } from '../../src/lib/progress.js';
+import { classifyHuggingFace } from '../../src/openness/classify.js';
+import { OPENNESS_LEVELS, type OpennessLevel } from '../../src/openness/types.js';
 
 const DEFAULT_RECORDS = 200_000;
 const MIN_RECORDS = 1_000;

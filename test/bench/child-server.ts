@@ -42,7 +42,6 @@ export async function startChildServer(options: {
   const child = spawn(process.execPath, args, {
     // The child's environment is ours plus its own settings (this passes variables through, it
     // reads no configuration of its own).
-    // eslint-disable-next-line no-restricted-properties
     env: { ...process.env, ...options.env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

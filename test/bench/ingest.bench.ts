@@ -14,16 +14,16 @@
  */
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import type { CatalogModel } from '../catalog/catalog-model.js';
-import { contentHash, snapshotOf } from '../catalog/catalog-model.js';
-import { assessmentRow, IngestRepository, modelRow } from '../catalog/ingest.repository.js';
-import { loadConfigOrExit } from '../config/config.js';
-import type { Database } from '../db/database.js';
-import { HubClient } from '../crawl/http/hub-client.js';
-import { unlimited } from '../crawl/http/rate-limiter.js';
-import { HuggingFaceAdapter } from '../crawl/huggingface/huggingface.adapter.js';
-import { generateHfRecords, mutateHfRecord } from '../crawl/huggingface/record-generator.js';
-import { createProgress } from '../lib/progress.js';
+import type { CatalogModel } from '../../src/catalog/catalog-model.js';
+import { contentHash, snapshotOf } from '../../src/catalog/catalog-model.js';
+import { assessmentRow, IngestRepository, modelRow } from '../../src/catalog/ingest.repository.js';
+import { loadConfigOrExit } from '../../src/config/config.js';
+import type { Database } from '../../src/db/database.js';
+import { HubClient } from '../../src/crawl/http/hub-client.js';
+import { unlimited } from '../../src/crawl/http/rate-limiter.js';
+import { HuggingFaceAdapter } from '../../src/crawl/huggingface/huggingface.adapter.js';
+import { generateHfRecords, mutateHfRecord } from '../../src/crawl/huggingface/record-generator.js';
+import { createProgress } from '../../src/lib/progress.js';
 import { createScratchDatabase, peakRssMb } from './scratch-database.js';
 import { integerAtLeast } from './options.js';
 

@@ -23,9 +23,9 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { build as buildHistogram, type Histogram } from 'hdr-histogram-js';
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadConfigOrExit } from '../config/config.js';
-import { createProgress } from '../lib/progress.js';
-import { PROJECT_ROOT } from '../lib/project-root.js';
+import { loadConfigOrExit } from '../../src/config/config.js';
+import { createProgress } from '../../src/lib/progress.js';
+import { PROJECT_ROOT } from '../../src/lib/project-root.js';
 import { BARE_ROUTES, BENCH_QUERIES, randomVariables, type BenchQuery, type Vocabulary } from './api.queries.js';
 import { startChildServer, type ChildServer } from './child-server.js';
 import { apiChildEnv, catalogVocabulary, openScratchCatalog, SEED_PAGE, startApiChild } from './scratch-catalog.js';
@@ -197,7 +197,7 @@ export async function runApiBench(options: ApiBenchOptions): Promise<LoadResult[
     servers.push(api);
     const bare = await startChildServer({
       name: 'bare handler',
-      script: join(PROJECT_ROOT, 'src', 'bench', 'api-bare.server.ts'),
+      script: join(PROJECT_ROOT, 'test', 'bench', 'api-bare.server.ts'),
       env: apiChildEnv(config, scratch.url, options.pool, queuePrefix),
       healthPath: '/healthz',
     });

@@ -23,16 +23,20 @@ import type { Command } from 'commander';
 import { createClient, type Client } from 'graphql-ws';
 import { pino } from 'pino';
 import WebSocket from 'ws';
-import type { CatalogModel } from '../catalog/catalog-model.js';
-import { IngestRepository } from '../catalog/ingest.repository.js';
-import { loadConfigOrExit, type Config } from '../config/config.js';
-import { HubClient } from '../crawl/http/hub-client.js';
-import { unlimited } from '../crawl/http/rate-limiter.js';
-import { HuggingFaceAdapter } from '../crawl/huggingface/huggingface.adapter.js';
-import { generateHfRecords, mutateHfRecord, type HfGeneratedRecord } from '../crawl/huggingface/record-generator.js';
-import { RedisChangePublisher } from '../events/change-publisher.js';
-import { createProgress, type Progress } from '../lib/progress.js';
-import { closeRedis, createRedis } from '../queue/redis.js';
+import type { CatalogModel } from '../../src/catalog/catalog-model.js';
+import { IngestRepository } from '../../src/catalog/ingest.repository.js';
+import { loadConfigOrExit, type Config } from '../../src/config/config.js';
+import { HubClient } from '../../src/crawl/http/hub-client.js';
+import { unlimited } from '../../src/crawl/http/rate-limiter.js';
+import { HuggingFaceAdapter } from '../../src/crawl/huggingface/huggingface.adapter.js';
+import {
+  generateHfRecords,
+  mutateHfRecord,
+  type HfGeneratedRecord,
+} from '../../src/crawl/huggingface/record-generator.js';
+import { RedisChangePublisher } from '../../src/events/change-publisher.js';
+import { createProgress, type Progress } from '../../src/lib/progress.js';
+import { closeRedis, createRedis } from '../../src/queue/redis.js';
 import { freePort, type ChildServer } from './child-server.js';
 import { integerAtLeast } from './options.js';
 import {

@@ -21,19 +21,23 @@ import type { Command } from 'commander';
 import { createClient, type Client } from 'graphql-ws';
 import { pino } from 'pino';
 import WebSocket from 'ws';
-import type { CatalogModel } from '../catalog/catalog-model.js';
-import { IngestRepository, type CommittedChange } from '../catalog/ingest.repository.js';
-import { loadConfigOrExit } from '../config/config.js';
-import { HubClient } from '../crawl/http/hub-client.js';
-import { unlimited } from '../crawl/http/rate-limiter.js';
-import { HuggingFaceAdapter } from '../crawl/huggingface/huggingface.adapter.js';
-import { generateHfRecords, mutateHfRecord, type HfGeneratedRecord } from '../crawl/huggingface/record-generator.js';
-import { matchesChange, parseChangeFilter, type ChangeFilter } from '../events/change-filter.js';
-import { ChangeLog, type LoggedChange } from '../events/change-log.js';
-import { RedisChangePublisher } from '../events/change-publisher.js';
-import { createProgress } from '../lib/progress.js';
-import { PROJECT_ROOT } from '../lib/project-root.js';
-import { closeRedis, createRedis } from '../queue/redis.js';
+import type { CatalogModel } from '../../src/catalog/catalog-model.js';
+import { IngestRepository, type CommittedChange } from '../../src/catalog/ingest.repository.js';
+import { loadConfigOrExit } from '../../src/config/config.js';
+import { HubClient } from '../../src/crawl/http/hub-client.js';
+import { unlimited } from '../../src/crawl/http/rate-limiter.js';
+import { HuggingFaceAdapter } from '../../src/crawl/huggingface/huggingface.adapter.js';
+import {
+  generateHfRecords,
+  mutateHfRecord,
+  type HfGeneratedRecord,
+} from '../../src/crawl/huggingface/record-generator.js';
+import { matchesChange, parseChangeFilter, type ChangeFilter } from '../../src/events/change-filter.js';
+import { ChangeLog, type LoggedChange } from '../../src/events/change-log.js';
+import { RedisChangePublisher } from '../../src/events/change-publisher.js';
+import { createProgress } from '../../src/lib/progress.js';
+import { PROJECT_ROOT } from '../../src/lib/project-root.js';
+import { closeRedis, createRedis } from '../../src/queue/redis.js';
 import { startChildServer, type ChildServer } from './child-server.js';
 import { createScratchDatabase } from './scratch-database.js';
 import { integerAtLeast } from './options.js';

@@ -1,6 +1,6 @@
 import { buildSchema, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { loadTypeDefs } from '../api/schema.js';
+import { loadTypeDefs } from '../../src/api/schema.js';
 import { parseProcCpuSeconds, parseProcStatus } from './process-memory.js';
 import { formatSoakBench, rssChart, type MemorySample, type SoakResult } from './soak.bench.js';
 import { APQ_QUERIES, soakRequest, type SoakKind, type SoakVocabulary } from './soak.requests.js';
