@@ -49,7 +49,7 @@ import {
   refuseRejectedCredentials,
 } from './limits/request-guards.js';
 import type { Readiness } from './readiness.js';
-import { resolvers } from './resolvers/index.js';
+import { resolvers, withArgumentChecks } from './resolvers/index.js';
 import { loadTypeDefs } from './schema.js';
 import { startSubscriptionServer, subscriptionsOverWebSocketPlugin } from './subscriptions.js';
 
@@ -109,7 +109,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
 
   const { api } = config;
   // One executable schema for both transports: HTTP (Apollo) and WebSocket (graphql-ws).
-  const schema = makeExecutableSchema<ApiContext>({ typeDefs: loadTypeDefs(), resolvers });
+  const schema = withArgumentChecks(makeExecutableSchema<ApiContext>({ typeDefs: loadTypeDefs(), resolvers }));
   const limits = { maxDepth: api.maxDepth, maxCost: api.maxCost };
   const apollo = new ApolloServer<ApiContext>({
     schema,

@@ -3,7 +3,7 @@
  * parameter with U+0000 fails with "invalid byte sequence for encoding UTF8: 0x00") or a lone
  * UTF-16 surrogate (it has no UTF-8 form: the driver sends U+FFFD instead, which silently matches
  * nothing). Refused before anything reaches SQL, as INVALID_ARGUMENT (BAD_USER_INPUT) naming where
- * it was: for every argument of every GraphQL field at once (resolvers/index.ts), for every query
+ * it was: for every argument of every GraphQL field at once (withArgumentChecks, resolvers/index.ts), for every query
  * parameter of the Atom feed, and inside decoded cursors.
  */
 import { CatalogError } from '../errors.js';

@@ -1,10 +1,11 @@
 /**
  * All resolver maps, merged. Each area of the schema (schema/<area>.graphql) has its resolvers in
  * src/api/resolvers/<area>.resolvers.ts, typed by the generated `Resolvers`, and is listed here.
- * Every field resolver (and subscription) first refuses arguments holding text Postgres cannot take
- * (catalog/argument-text.ts): one check for every string argument, present and future.
+ * `withArgumentChecks` puts in front of every field that takes arguments (and every subscription)
+ * the refusal of text Postgres cannot take (catalog/argument-text.ts): one check for every string
+ * argument, present and future.
  */
-import { GraphQLScalarType } from 'graphql';
+import { defaultFieldResolver, isObjectType, type GraphQLSchema } from 'graphql';
 import { assertUsableArguments } from '../catalog/argument-text.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { adminResolvers } from './admin.resolvers.js';
@@ -33,19 +34,24 @@ function checkingArguments(resolve: FieldResolver): FieldResolver {
 }
 
 /**
- * A field's resolver with the argument check in front: a function, or a subscription's
- * `{ subscribe, resolve }` (its arguments are checked once, when it starts). `__resolveType` and
- * `__isTypeOf` take no arguments.
+ * Put the argument check in front of every field of `schema` that takes arguments (its resolver,
+ * or the default one; a subscription's `subscribe`, checked once when it starts). Decided once,
+ * when the schema is built: fields without arguments (most of a page's) resolve untouched.
  */
-function withArgumentCheck(field: string, resolver: unknown): unknown {
-  if (field.startsWith('__')) return resolver;
-  if (typeof resolver === 'function') return checkingArguments(resolver as FieldResolver);
-  if (typeof resolver === 'object' && resolver !== null && 'subscribe' in resolver) {
-    const { subscribe } = resolver;
-    if (typeof subscribe === 'function')
-      return { ...resolver, subscribe: checkingArguments(subscribe as FieldResolver) };
+export function withArgumentChecks(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (field.args.length === 0) continue;
+      if (field.subscribe)
+        field.subscribe = checkingArguments(field.subscribe as FieldResolver) as typeof field.subscribe;
+      else
+        field.resolve = checkingArguments(
+          (field.resolve ?? defaultFieldResolver) as FieldResolver,
+        ) as typeof field.resolve;
+    }
   }
-  return resolver;
+  return schema;
 }
 
 /** Merge the areas' maps type by type (two areas may add fields to `Query`). */
@@ -54,11 +60,9 @@ export function mergeResolvers(areas: readonly Resolvers[]): Resolvers {
   for (const area of areas) {
     for (const [type, fields] of Object.entries(area)) {
       const target = (merged[type] ??= {});
-      // A scalar's functions (serialize, parseValue, …) are not field resolvers.
-      const scalar = fields instanceof GraphQLScalarType;
       for (const [field, resolver] of Object.entries(fields)) {
         if (field in target) throw new Error(`resolver ${type}.${field} is defined twice`);
-        target[field] = scalar ? resolver : withArgumentCheck(field, resolver);
+        target[field] = resolver;
       }
     }
   }
