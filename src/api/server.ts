@@ -22,7 +22,7 @@ import type { Config } from '../config/config.js';
 import { ApiKeyRepository } from '../auth/api-key.repository.js';
 import { Authenticator } from '../auth/authenticator.js';
 import { HubRepository } from '../catalog/hub.repository.js';
-import { CatalogReadRepository } from './catalog/catalog-read.repository.js';
+import { CatalogReadRepository } from '../read-model/catalog-read.repository.js';
 import { createCrawlRuntime } from '../crawl/crawl.runtime.js';
 import type { Database } from '../db/database.js';
 import { ChangeLog } from '../events/change-log.js';
@@ -41,7 +41,7 @@ import { createDocumentStore } from './document-store.js';
 import { BoundedQueryCache, persistedQueryErrorsPlugin } from './limits/persisted-query-cache.js';
 import { MAX_QUERY_TOKENS, queryLimitsRule } from './limits/query-limits.js';
 import { cacheHintPlugin, hideSuggestionsPlugin, queryLimitsPlugin } from './limits/query-limits.plugin.js';
-import { FixedWindowRateLimiter } from './limits/rate-limit.js';
+import { FixedWindowRateLimiter } from './limits/client-rate-limit.js';
 import {
   authenticateRequest,
   principalOf,

@@ -37,7 +37,7 @@ import {
   queryLimitsRule,
   type QueryLimits,
 } from './limits/query-limits.js';
-import type { FixedWindowRateLimiter, RateLimitClient } from './limits/rate-limit.js';
+import type { FixedWindowRateLimiter, RateLimitClient } from './limits/client-rate-limit.js';
 
 export interface SubscriptionServerOptions {
   readonly httpServer: Server;

@@ -6,7 +6,7 @@
  */
 import type pg from 'pg';
 import type { HubAdapter } from '../crawl/hub-adapter.js';
-import type { ChangePublisher } from '../events/change-publisher.js';
+import type { ChangePublisher } from '../events/redis-change-publisher.js';
 import type { Logger } from '../lib/logger.js';
 import type { CatalogModel } from './catalog-model.js';
 import type { IngestRepository } from './ingest.repository.js';

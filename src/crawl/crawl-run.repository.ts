@@ -7,7 +7,7 @@ import type pg from 'pg';
 import type { CrawlRun, PrismaClient } from '../generated/prisma/client.js';
 import type { IngestCounts } from '../catalog/ingest.repository.js';
 import { cleanJson, cleanText, TEXT_LIMITS } from '../lib/text.js';
-import type { HubClientCounters } from './http/hub-client.js';
+import type { HubClientCounters } from '../outbound/hub-client.js';
 import type { CrawlMode } from './hub-adapter.js';
 
 export type CrawlTrigger = 'SCHEDULE' | 'CLI' | 'API';

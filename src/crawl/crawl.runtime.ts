@@ -4,12 +4,12 @@ import { IngestRepository } from '../catalog/ingest.repository.js';
 import { ReclassifyService } from '../catalog/reclassify.service.js';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
-import { RedisChangePublisher, type ChangePublisher } from '../events/change-publisher.js';
+import { RedisChangePublisher, type ChangePublisher } from '../events/redis-change-publisher.js';
 import type { Logger } from '../lib/logger.js';
 import { CrawlRunRepository } from './crawl-run.repository.js';
 import { CrawlService } from './crawl.service.js';
-import { HubClient } from './http/hub-client.js';
-import { RedisRateLimiter } from './http/rate-limiter.js';
+import { HubClient } from '../outbound/hub-client.js';
+import { RedisRateLimiter } from '../outbound/request-budget.js';
 import type { HubAdapter } from './hub-adapter.js';
 import { HuggingFaceAdapter } from './huggingface/huggingface.adapter.js';
 

@@ -12,11 +12,11 @@ import type pg from 'pg';
 import type { CrawlRun, PrismaClient } from '../generated/prisma/client.js';
 import type { CatalogModel } from '../catalog/catalog-model.js';
 import type { IngestCounts, IngestRepository, IngestResult } from '../catalog/ingest.repository.js';
-import type { ChangePublisher } from '../events/change-publisher.js';
+import type { ChangePublisher } from '../events/redis-change-publisher.js';
 import type { Logger } from '../lib/logger.js';
 import type { CrawlRunRepository, CrawlTrigger } from './crawl-run.repository.js';
-import { emptyCounters } from './http/hub-client.js';
-import { boundForStorage } from './huggingface/hf-record.js';
+import { emptyCounters } from '../outbound/hub-client.js';
+import { boundForStorage } from '../catalog/huggingface/hf-record.js';
 import type { CrawlMode, HubAdapter, HubPage, ModelDetails } from './hub-adapter.js';
 
 /** Incremental crawls re-read this far behind the watermark: hub clocks and commits are not instant. */

@@ -4,7 +4,7 @@
  * limits) is shared.
  */
 import type { CatalogModel } from '../catalog/catalog-model.js';
-import type { HubClientCounters } from './http/hub-client.js';
+import type { HubClientCounters } from '../outbound/hub-client.js';
 
 export type CrawlMode = 'FULL' | 'INCREMENTAL';
 

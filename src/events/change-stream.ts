@@ -16,7 +16,7 @@ import { dependencyOutage } from '../lib/dependencies.js';
 import type { Logger } from '../lib/logger.js';
 import { EMPTY_CHANGE_FILTER } from './change-filter.js';
 import { subscribeWhenReady } from '../queue/redis.js';
-import { changesChannel } from './change-publisher.js';
+import { changesChannel } from './redis-change-publisher.js';
 import type { ChangeLog, LoggedChange } from './change-log.js';
 
 export type ChangeListener = (changes: readonly LoggedChange[]) => void;

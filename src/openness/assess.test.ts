@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assessHfFacts, UNOBSERVED_LICENSE } from './assess.js';
 import { extractHfFacts } from './huggingface-input.js';
 import { RULES_VERSION } from './rules-version.js';
-import { buildHfRecord, buildLicenseAssessment, siblings, withoutFields } from './test-builders.js';
+import { buildHfRecord, buildLicenseAssessment, siblings, withoutFields } from '../../test/fixtures/openness.js';
 import type { LicenseCategory, OpennessLevel } from './types.js';
 
 const assess = (overrides: Record<string, unknown> = {}, category: LicenseCategory = 'PERMISSIVE', readme?: string) =>

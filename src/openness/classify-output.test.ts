@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyJsonLine, type ClassifyOutputLine } from './classify-output.js';
 import { RULES_VERSION } from './rules-version.js';
-import { buildHfRecord } from './test-builders.js';
+import { buildHfRecord } from '../../test/fixtures/openness.js';
 
 describe('classifyJsonLine', () => {
   it('writes the documented shape, keys in order', () => {

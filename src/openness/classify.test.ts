@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../lib/project-root.js';
 import { classifyHuggingFace, parseHfRecordId } from './classify.js';
 import { RULES_VERSION } from './rules-version.js';
-import { buildHfRecord, withoutFields } from './test-builders.js';
+import { buildHfRecord, withoutFields } from '../../test/fixtures/openness.js';
 import { COMPONENT_STATUS, LICENSE_CATEGORIES, OPENNESS_LEVELS, type OpennessResult } from './types.js';
 
 /** Every field holds a value of its enum and the score is in range: the result is well-formed. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractHfFacts, parseHfRecordId, positiveCount, scanReadme } from './huggingface-input.js';
-import { buildHfRecord, withoutFields } from './test-builders.js';
+import { buildHfRecord, withoutFields } from '../../test/fixtures/openness.js';
 
 describe('parseHfRecordId', () => {
   it.each([

@@ -27,7 +27,7 @@ import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { matchesChange, parseChangeFilter, type ChangeFilter } from '../events/change-filter.js';
 import { CHANGE_LOG_COLUMNS, type LoggedChange } from '../events/change-log.js';
-import { changesChannel } from '../events/change-publisher.js';
+import { changesChannel } from '../events/redis-change-publisher.js';
 import type { Logger } from '../lib/logger.js';
 import { backoffDelay } from '../lib/retry.js';
 import { subscribeWhenReady } from '../queue/redis.js';

@@ -13,8 +13,8 @@
  */
 import type pg from 'pg';
 import { CatalogError } from '../api/errors.js';
-import type { ConnectionParent } from '../api/catalog/catalog.rows.js';
-import { connectionOf, pageRequest } from '../api/catalog/pagination.js';
+import type { ConnectionParent } from '../read-model/catalog.rows.js';
+import { connectionOf, pageRequest } from '../read-model/pagination.js';
 import type { ApiKeyPrincipal } from '../auth/authenticator.js';
 import type { WebhookConfig } from '../config/config.js';
 import { changeFilterToJson, parseChangeFilter, type ChangeFilter } from '../events/change-filter.js';

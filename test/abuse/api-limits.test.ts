@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { ApiKeyRepository } from '../../src/auth/api-key.repository.js';
-import { parseRateLimit } from '../../src/crawl/http/rate-limit-headers.js';
+import { parseRateLimit } from '../../src/outbound/rate-limit-headers.js';
 import { startApi, type RunningApi } from '../helpers/api.js';
 import { useTestDatabase } from '../helpers/database.js';
 

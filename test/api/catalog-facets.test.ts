@@ -7,9 +7,9 @@
  * COUNT over `models` for many filters.
  */
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { cubeAnswers, cubeCountSql } from '../../src/api/catalog/facets.sql.js';
-import { parseModelsArgs } from '../../src/api/catalog/models.query.js';
-import { modelsSql } from '../../src/api/catalog/models.sql.js';
+import { cubeAnswers, cubeCountSql } from '../../src/read-model/facets.sql.js';
+import { parseModelsArgs } from '../../src/read-model/models.filter.js';
+import { modelsSql } from '../../src/read-model/models.sql.js';
 import type { CatalogModel } from '../../src/catalog/catalog-model.js';
 import { IngestRepository } from '../../src/catalog/ingest.repository.js';
 import { createDatabase } from '../../src/db/database.js';

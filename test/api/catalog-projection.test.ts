@@ -8,14 +8,14 @@
  */
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import type * as ModelProjection from '../../src/api/catalog/model-projection.js';
-import type { ModelsSelection } from '../../src/api/catalog/model-projection.js';
-import type { Projection } from '../../src/api/catalog/models.sql.js';
+import type * as ModelProjection from '../../src/api/resolvers/model-projection.js';
+import type { ModelsSelection } from '../../src/api/resolvers/model-projection.js';
+import type { Projection } from '../../src/read-model/models.sql.js';
 import { graphql, startApi, type RunningApi } from '../helpers/api.js';
 import { MODEL_FIELDS, useSeededCatalog } from './catalog.fixture.js';
 
 const forced = vi.hoisted(() => ({ projection: null as Projection | null, decided: [] as ModelsSelection[] }));
-vi.mock('../../src/api/catalog/model-projection.js', async (importOriginal) => {
+vi.mock('../../src/api/resolvers/model-projection.js', async (importOriginal) => {
   const actual = await importOriginal<typeof ModelProjection>();
   return {
     ...actual,

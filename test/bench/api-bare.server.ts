@@ -8,12 +8,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import { pino } from 'pino';
-import { CatalogReadRepository } from '../../src/api/catalog/catalog-read.repository.js';
-import type { Facet } from '../../src/api/catalog/facets.sql.js';
-import { parseModelsArgs, type ModelsArgs } from '../../src/api/catalog/models.query.js';
-import { createStatsLoaders } from '../../src/api/catalog/stats.loaders.js';
-import type { TimeInterval } from '../../src/api/catalog/stats.query.js';
-import { catalogStats, opennessOverTime, type StatsReader } from '../../src/api/catalog/stats.service.js';
+import { CatalogReadRepository } from '../../src/read-model/catalog-read.repository.js';
+import type { Facet } from '../../src/read-model/facets.sql.js';
+import { parseModelsArgs, type ModelsArgs } from '../../src/read-model/models.filter.js';
+import { createStatsLoaders } from '../../src/read-model/stats.loaders.js';
+import type { TimeInterval } from '../../src/read-model/stats.filter.js';
+import { catalogStats, opennessOverTime, type StatsReader } from '../../src/read-model/stats.service.js';
 import { loadConfigOrExit } from '../../src/config/config.js';
 import { createDatabase } from '../../src/db/database.js';
 import { BARE_ROUTES } from './api.queries.js';

@@ -6,7 +6,7 @@
  * (a) ≥ 50,000 records/s.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { generateHfRecords } from '../../src/crawl/huggingface/record-generator.js';
+import { generateHfRecords } from '../../src/catalog/seed/demo/record-generator.js';
 import { createProgress, type ProgressStream } from '../../src/lib/progress.js';
 import { classifyHuggingFace } from '../../src/openness/classify.js';
 import { OPENNESS_LEVELS, type OpennessLevel } from '../../src/openness/types.js';

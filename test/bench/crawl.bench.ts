@@ -14,10 +14,10 @@ import { crawlOnce } from '../../src/cli/commands/crawl.command.js';
 import { loadConfigOrExit } from '../../src/config/config.js';
 import { CrawlRunRepository } from '../../src/crawl/crawl-run.repository.js';
 import { CrawlService } from '../../src/crawl/crawl.service.js';
-import { HubClient } from '../../src/crawl/http/hub-client.js';
-import { RedisRateLimiter } from '../../src/crawl/http/rate-limiter.js';
+import { HubClient } from '../../src/outbound/hub-client.js';
+import { RedisRateLimiter } from '../../src/outbound/request-budget.js';
 import { HuggingFaceAdapter } from '../../src/crawl/huggingface/huggingface.adapter.js';
-import { silentPublisher } from '../../src/events/change-publisher.js';
+import { silentPublisher } from '../../src/events/redis-change-publisher.js';
 import { createScratchDatabase } from './scratch-database.js';
 import { integerAtLeast } from './options.js';
 

@@ -24,17 +24,17 @@ import WebSocket from 'ws';
 import type { CatalogModel } from '../../src/catalog/catalog-model.js';
 import { IngestRepository, type CommittedChange } from '../../src/catalog/ingest.repository.js';
 import { loadConfigOrExit } from '../../src/config/config.js';
-import { HubClient } from '../../src/crawl/http/hub-client.js';
-import { unlimited } from '../../src/crawl/http/rate-limiter.js';
+import { HubClient } from '../../src/outbound/hub-client.js';
+import { unlimited } from '../../src/outbound/request-budget.js';
 import { HuggingFaceAdapter } from '../../src/crawl/huggingface/huggingface.adapter.js';
 import {
   generateHfRecords,
   mutateHfRecord,
   type HfGeneratedRecord,
-} from '../../src/crawl/huggingface/record-generator.js';
+} from '../../src/catalog/seed/demo/record-generator.js';
 import { matchesChange, parseChangeFilter, type ChangeFilter } from '../../src/events/change-filter.js';
 import { ChangeLog, type LoggedChange } from '../../src/events/change-log.js';
-import { RedisChangePublisher } from '../../src/events/change-publisher.js';
+import { RedisChangePublisher } from '../../src/events/redis-change-publisher.js';
 import { createProgress } from '../../src/lib/progress.js';
 import { PROJECT_ROOT } from '../../src/lib/project-root.js';
 import { closeRedis, createRedis } from '../../src/queue/redis.js';

@@ -26,15 +26,15 @@ import WebSocket from 'ws';
 import type { CatalogModel } from '../../src/catalog/catalog-model.js';
 import { IngestRepository } from '../../src/catalog/ingest.repository.js';
 import { loadConfigOrExit, type Config } from '../../src/config/config.js';
-import { HubClient } from '../../src/crawl/http/hub-client.js';
-import { unlimited } from '../../src/crawl/http/rate-limiter.js';
+import { HubClient } from '../../src/outbound/hub-client.js';
+import { unlimited } from '../../src/outbound/request-budget.js';
 import { HuggingFaceAdapter } from '../../src/crawl/huggingface/huggingface.adapter.js';
 import {
   generateHfRecords,
   mutateHfRecord,
   type HfGeneratedRecord,
-} from '../../src/crawl/huggingface/record-generator.js';
-import { RedisChangePublisher } from '../../src/events/change-publisher.js';
+} from '../../src/catalog/seed/demo/record-generator.js';
+import { RedisChangePublisher } from '../../src/events/redis-change-publisher.js';
 import { createProgress, type Progress } from '../../src/lib/progress.js';
 import { closeRedis, createRedis } from '../../src/queue/redis.js';
 import { freePort, type ChildServer } from './child-server.js';

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { crawlOnce } from '../../src/cli/commands/crawl.command.js';
-import { generateHfRecord } from '../../src/crawl/huggingface/record-generator.js';
+import { generateHfRecord } from '../../src/catalog/seed/demo/record-generator.js';
 import { FakeHub, malformed, MemoryModelStore } from '../fake-hub/fake-hub.js';
 import { crawlHarness, type CrawlHarness } from '../helpers/crawl.js';
 import { useTestDatabase } from '../helpers/database.js';

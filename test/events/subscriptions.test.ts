@@ -16,7 +16,7 @@ import type { CatalogModel } from '../../src/catalog/catalog-model.js';
 import { IngestRepository, type CommittedChange } from '../../src/catalog/ingest.repository.js';
 import { EMPTY_CHANGE_FILTER } from '../../src/events/change-filter.js';
 import { ChangeLog } from '../../src/events/change-log.js';
-import { RedisChangePublisher, silentPublisher, type ChangePublisher } from '../../src/events/change-publisher.js';
+import { RedisChangePublisher, silentPublisher, type ChangePublisher } from '../../src/events/redis-change-publisher.js';
 import { ChangeStream } from '../../src/events/change-stream.js';
 import { ChangeSubscription } from '../../src/events/change-subscription.js';
 import { PROJECT_ROOT } from '../../src/lib/project-root.js';

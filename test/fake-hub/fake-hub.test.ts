@@ -4,7 +4,7 @@ import {
   generateHfRecord,
   generatedRepoId,
   type HfGeneratedRecord,
-} from '../../src/crawl/huggingface/record-generator.js';
+} from '../../src/catalog/seed/demo/record-generator.js';
 import {
   DEFAULT_LIST_FIELDS,
   decodeCursor,

@@ -52,7 +52,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify as toYaml } from 'yaml';
-import type { HfGeneratedRecord } from '../../src/crawl/huggingface/record-generator.js';
+import type { HfGeneratedRecord } from '../../src/catalog/seed/demo/record-generator.js';
 import {
   MemoryModelStore,
   SORT_KEYS,

@@ -20,7 +20,7 @@ import {
   type GeneratorOptions,
   type HfGating,
   type HfGeneratedRecord,
-} from '../../src/crawl/huggingface/record-generator.js';
+} from '../../src/catalog/seed/demo/record-generator.js';
 
 export type SortKey = 'trendingScore' | 'createdAt' | 'lastModified' | 'downloads' | 'likes';
 export const SORT_KEYS: readonly SortKey[] = ['trendingScore', 'createdAt', 'lastModified', 'downloads', 'likes'];

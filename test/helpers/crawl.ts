@@ -5,11 +5,11 @@ import { inject } from 'vitest';
 import { IngestRepository } from '../../src/catalog/ingest.repository.js';
 import { CrawlRunRepository } from '../../src/crawl/crawl-run.repository.js';
 import { CrawlService } from '../../src/crawl/crawl.service.js';
-import { HubClient } from '../../src/crawl/http/hub-client.js';
-import { RedisRateLimiter } from '../../src/crawl/http/rate-limiter.js';
+import { HubClient } from '../../src/outbound/hub-client.js';
+import { RedisRateLimiter } from '../../src/outbound/request-budget.js';
 import { HuggingFaceAdapter } from '../../src/crawl/huggingface/huggingface.adapter.js';
 import type { Database } from '../../src/db/database.js';
-import { silentPublisher } from '../../src/events/change-publisher.js';
+import { silentPublisher } from '../../src/events/redis-change-publisher.js';
 import { silentLogger } from './database.js';
 
 export interface CrawlHarness {

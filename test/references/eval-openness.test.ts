@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCsvRecords } from '../../src/openness/references/csv.js';
+import { parseCsvRecords } from '../../src/references/csv.js';
 import {
   figures,
   REASONS,
@@ -14,8 +14,8 @@ import {
   TARGETS,
   type EvalReport,
   type Figures,
-} from '../../src/openness/references/eval.js';
-import { loadEvalInput } from '../../src/openness/references/eval.loader.js';
+} from '../../src/references/eval.js';
+import { loadEvalInput } from '../../src/references/eval.loader.js';
 import { SHARED_REFERENCE_DIR, sharedReferenceDataPresent, warnWhenSharedDataAbsent } from './fake-sources.js';
 import { runCli } from '../helpers/processes.js';
 

@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { PROJECT_ROOT } from '../../src/lib/project-root.js';
-import { parseCsvRecords } from '../../src/openness/references/csv.js';
+import { parseCsvRecords } from '../../src/references/csv.js';
 
 /** ../shared/data/openness-reference; `TEST_REFERENCE_DATA_DIR` points elsewhere (e.g. nowhere, to see the skips). */
 export const SHARED_REFERENCE_DIR =

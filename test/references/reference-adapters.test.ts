@@ -3,11 +3,11 @@
  * ../shared needed), then the real raw data of ../shared when it is present.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { MotAdapter } from '../../src/openness/references/mot.adapter.js';
-import { OsaiAdapter } from '../../src/openness/references/osai.adapter.js';
-import { ReferenceHttp, ReferenceSourceError } from '../../src/openness/references/reference-http.js';
-import type { OpennessReference } from '../../src/openness/references/reference.types.js';
-import { MOT_FIXTURE_RECORDS, OSAI_FIXTURE_FILES } from '../../src/openness/references/test-fixtures.js';
+import { MotAdapter } from '../../src/references/mot.adapter.js';
+import { OsaiAdapter } from '../../src/references/osai.adapter.js';
+import { ReferenceHttp, ReferenceSourceError } from '../../src/references/reference-http.js';
+import type { OpennessReference } from '../../src/references/reference.types.js';
+import { MOT_FIXTURE_RECORDS, OSAI_FIXTURE_FILES } from '../fixtures/references.js';
 import { silentLogger } from '../helpers/database.js';
 import {
   groundTruthRows,

@@ -5,12 +5,12 @@
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { IngestRepository } from '../../src/catalog/ingest.repository.js';
-import { MotAdapter } from '../../src/openness/references/mot.adapter.js';
-import { OsaiAdapter } from '../../src/openness/references/osai.adapter.js';
-import { ReferenceHttp } from '../../src/openness/references/reference-http.js';
-import { ReferenceRepository } from '../../src/openness/references/reference.repository.js';
-import { formatSyncResult, syncReferences } from '../../src/openness/references/references.service.js';
-import { MOT_FIXTURE_RECORDS, OSAI_FIXTURE_FILES } from '../../src/openness/references/test-fixtures.js';
+import { MotAdapter } from '../../src/references/mot.adapter.js';
+import { OsaiAdapter } from '../../src/references/osai.adapter.js';
+import { ReferenceHttp } from '../../src/references/reference-http.js';
+import { ReferenceRepository } from '../../src/references/reference.repository.js';
+import { formatSyncResult, syncReferences } from '../../src/references/references.service.js';
+import { MOT_FIXTURE_RECORDS, OSAI_FIXTURE_FILES } from '../fixtures/references.js';
 import { buildCatalogModel } from '../helpers/catalog-models.js';
 import { silentLogger, useTestDatabase } from '../helpers/database.js';
 import {

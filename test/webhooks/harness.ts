@@ -17,7 +17,7 @@ import { HubRepository, knownHubs } from '../../src/catalog/hub.repository.js';
 import { IngestRepository, type CommittedChange } from '../../src/catalog/ingest.repository.js';
 import { loadConfig, type WebhookConfig } from '../../src/config/config.js';
 import type { Database } from '../../src/db/database.js';
-import { RedisChangePublisher } from '../../src/events/change-publisher.js';
+import { RedisChangePublisher } from '../../src/events/redis-change-publisher.js';
 import { webhookDeliveryJob } from '../../src/queue/contracts.js';
 import { QueueProducer } from '../../src/queue/producer.js';
 import type { AddressGuard } from '../../src/webhooks/ssrf.js';

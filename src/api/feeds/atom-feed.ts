@@ -18,7 +18,7 @@ import type pg from 'pg';
 import { CatalogError } from '../errors.js';
 import { parseChangeFilter } from '../../events/change-filter.js';
 import type { ChangeLog, LoggedChange } from '../../events/change-log.js';
-import { unusableTextReason } from '../catalog/argument-text.js';
+import { unusableTextReason } from '../argument-text.js';
 
 export const DEFAULT_FEED_ENTRIES = 50;
 export const MAX_FEED_ENTRIES = 200;

@@ -3,8 +3,8 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Hub as HubRow, CrawlRun as CrawlRunRow, Webhook as WebhookRow, WebhookDeliveryAttempt as WebhookDeliveryAttemptRow } from '../../generated/prisma/client.js';
 import type { QueuedJob as QueuedJobRow, UserError as UserErrorRow } from '../admin/admin.service.js';
-import type { ModelParent as ModelParentRow, LicenseParent as LicenseParentRow, OpennessParent as OpennessParentRow, ReferenceRow as ReferenceRowRow, ChangeRow as ChangeRowRow, ModelConnectionParent as ModelConnectionParentRow, ChangeConnectionParent as ChangeConnectionParentRow } from '../catalog/catalog.rows.js';
-import type { CatalogStatsParent as CatalogStatsParentRow, FacetCount as FacetCountRow, OpennessBucket as OpennessBucketRow } from '../catalog/stats.service.js';
+import type { ModelParent as ModelParentRow, LicenseParent as LicenseParentRow, OpennessParent as OpennessParentRow, ReferenceRow as ReferenceRowRow, ChangeRow as ChangeRowRow, ModelConnectionParent as ModelConnectionParentRow, ChangeConnectionParent as ChangeConnectionParentRow } from '../../read-model/catalog.rows.js';
+import type { CatalogStatsParent as CatalogStatsParentRow, FacetCount as FacetCountRow, OpennessBucket as OpennessBucketRow } from '../../read-model/stats.service.js';
 import type { ChangeFilter as ChangeFilterRow } from '../../events/change-filter.js';
 import type { DeliveryRow as DeliveryRowRow, DeliveryConnectionParent as DeliveryConnectionParentRow, WebhookError as WebhookErrorRow } from '../../webhooks/webhook.service.js';
 import type { ApiContext } from '../context.js';

@@ -72,9 +72,9 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { CatalogError, toGraphQLError } from '../errors.js';
-import { DEFAULT_PAGE_SIZE } from '../catalog/models.query.js';
-import { MAX_PAGE_SIZE } from '../catalog/pagination.js';
-import { MAX_FACET_LIMIT } from '../catalog/stats.query.js';
+import { DEFAULT_PAGE_SIZE } from '../../read-model/models.filter.js';
+import { MAX_PAGE_SIZE } from '../../read-model/pagination.js';
+import { MAX_FACET_LIMIT } from '../../read-model/stats.filter.js';
 
 /**
  * Tokens a document may have (names, punctuation, values). graphql-js's introspection query has

@@ -10,7 +10,7 @@ import type { Authentication, Authenticator, ApiKeyPrincipal } from '../../auth/
 import type { Logger } from '../../lib/logger.js';
 import { dependencyOutage } from '../../lib/dependencies.js';
 import { CatalogError, requestIdOf, sendUnexpectedError, toGraphQLError } from '../errors.js';
-import { rateLimitHeaders, type FixedWindowRateLimiter, type RateLimitClient } from './rate-limit.js';
+import { rateLimitHeaders, type FixedWindowRateLimiter, type RateLimitClient } from './client-rate-limit.js';
 
 const AUTHENTICATION = Symbol('authentication');
 type WithAuthentication = Response & { [AUTHENTICATION]?: Authentication };

@@ -4,11 +4,11 @@
  * which every area shares.
  */
 import { GraphQLBigInt, GraphQLDateTime, GraphQLJSON } from 'graphql-scalars';
-import { HUB_ID as HUGGING_FACE } from '../../crawl/huggingface/normalize.js';
-import { findModel, findModels, findNodes, fullRow, modelHistory } from '../catalog/catalog.service.js';
-import { deploymentOf, ecosystemOf } from '../catalog/deployment.js';
-import { isHead, type LicenseRow, type ModelParent, type ModelRow } from '../catalog/catalog.rows.js';
-import { modelsSelection } from '../catalog/model-projection.js';
+import { HUB_ID as HUGGING_FACE } from '../../catalog/huggingface/normalize.js';
+import { findModel, findModels, findNodes, fullRow, modelHistory } from '../../read-model/catalog.service.js';
+import { deploymentOf, ecosystemOf } from '../../read-model/deployment.view.js';
+import { isHead, type LicenseRow, type ModelParent, type ModelRow } from '../../read-model/catalog.rows.js';
+import { modelsSelection } from './model-projection.js';
 import type { ApiContext } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
 

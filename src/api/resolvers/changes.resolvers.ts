@@ -1,6 +1,6 @@
 /** The change feed and the `modelChanged` subscription (schema/changes.graphql). */
-import { findChanges, subscribeChanges } from '../catalog/changes.service.js';
-import type { ChangeRow } from '../catalog/catalog.rows.js';
+import { findChanges, subscribeChanges } from '../../events/change-feed.js';
+import type { ChangeRow } from '../../read-model/catalog.rows.js';
 import type { ApiContext } from '../context.js';
 import { CatalogError } from '../errors.js';
 import type { Resolvers } from '../generated/graphql.js';

@@ -6,7 +6,7 @@
  * argument, present and future.
  */
 import { defaultFieldResolver, isObjectType, type GraphQLSchema } from 'graphql';
-import { assertUsableArguments } from '../catalog/argument-text.js';
+import { assertUsableArguments } from '../argument-text.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { adminResolvers } from './admin.resolvers.js';
 import { catalogResolvers } from './catalog.resolvers.js';

@@ -2,13 +2,13 @@ import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { disagreementsCsv, figures, formatReport, runOpennessEval, TARGETS } from '../../openness/references/eval.js';
+import { disagreementsCsv, figures, formatReport, runOpennessEval, TARGETS } from '../../references/eval.js';
 import {
   DEFAULT_REFERENCE_DATA_DIR,
   defaultHubResponsesDir,
   EvalDataError,
   loadEvalInput,
-} from '../../openness/references/eval.loader.js';
+} from '../../references/eval.loader.js';
 
 export const DEFAULT_DISAGREEMENTS_FILE = 'eval-openness-disagreements.csv';
 

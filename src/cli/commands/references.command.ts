@@ -1,11 +1,11 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { createDatabase } from '../../db/database.js';
-import { DEFAULT_MOT_URL, MotAdapter } from '../../openness/references/mot.adapter.js';
-import { DEFAULT_OSAI_URL, OsaiAdapter } from '../../openness/references/osai.adapter.js';
-import { ReferenceHttp } from '../../openness/references/reference-http.js';
-import { ReferenceRepository } from '../../openness/references/reference.repository.js';
-import type { ReferenceAdapter } from '../../openness/references/reference.types.js';
-import { formatSyncResult, syncReferences } from '../../openness/references/references.service.js';
+import { DEFAULT_MOT_URL, MotAdapter } from '../../references/mot.adapter.js';
+import { DEFAULT_OSAI_URL, OsaiAdapter } from '../../references/osai.adapter.js';
+import { ReferenceHttp } from '../../references/reference-http.js';
+import { ReferenceRepository } from '../../references/reference.repository.js';
+import type { ReferenceAdapter } from '../../references/reference.types.js';
+import { formatSyncResult, syncReferences } from '../../references/references.service.js';
 import { cliContext } from '../context.js';
 
 type SourceOption = 'mot' | 'osai' | 'all';

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { HubRepository, knownHubs } from '../../catalog/hub.repository.js';
 import { IngestRepository } from '../../catalog/ingest.repository.js';
-import { seedCatalog } from '../../catalog/seed.service.js';
+import { seedCatalog } from '../../catalog/seed/seed.service.js';
 import { createCrawlRuntime } from '../../crawl/crawl.runtime.js';
 import { createDatabase } from '../../db/database.js';
 import { closeRedis, createRedis } from '../../queue/redis.js';

@@ -8,10 +8,10 @@
  */
 import { downloadFile, modelInfo } from '@huggingface/hub';
 import { inspectText } from '../../lib/text.js';
-import { type HubClient, HubRequestError } from '../http/hub-client.js';
+import { type HubClient, HubRequestError } from '../../outbound/hub-client.js';
 import type { BuildResult, CrawlMode, HubAdapter, HubPage, ModelDetails } from '../hub-adapter.js';
-import { validateHfRecord } from './hf-record.js';
-import { HUB_ID, normalizeHfRecord } from './normalize.js';
+import { validateHfRecord } from '../../catalog/huggingface/hf-record.js';
+import { HUB_ID, normalizeHfRecord } from '../../catalog/huggingface/normalize.js';
 
 /** What every listing page asks for: what classification, deployment and ecosystem views need. */
 export const LIST_EXPAND = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractHfFacts } from '../huggingface-input.js';
-import { buildHfRecord } from '../test-builders.js';
+import { buildHfRecord } from '../../../test/fixtures/openness.js';
 import { classifyInferenceCode, classifyTrainingCode } from './code.js';
 
 const factsOf = (overrides: Record<string, unknown>, readme?: string) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractHfFacts } from '../huggingface-input.js';
-import { buildHfRecord } from '../test-builders.js';
+import { buildHfRecord } from '../../../test/fixtures/openness.js';
 import { classifyTrainingData } from './data.js';
 
 const dataOf = (overrides: Record<string, unknown>) => classifyTrainingData(extractHfFacts(buildHfRecord(overrides)));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractHfFacts } from '../huggingface-input.js';
-import { buildHfRecord, siblings } from '../test-builders.js';
+import { buildHfRecord, siblings } from '../../../test/fixtures/openness.js';
 import { classifyEvaluation, classifyModelCard, classifyPaper } from './documentation.js';
 
 const factsOf = (overrides: Record<string, unknown>, readme?: string | null) =>

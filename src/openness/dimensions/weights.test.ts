@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractHfFacts } from '../huggingface-input.js';
-import { buildHfRecord, siblings, withoutFields } from '../test-builders.js';
+import { buildHfRecord, siblings, withoutFields } from '../../../test/fixtures/openness.js';
 import {
   classifyParameterCount,
   classifyWeights,

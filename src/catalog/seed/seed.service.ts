@@ -1,0 +1,79 @@
+/**
+ * The seed snapshot: a usable catalog without network access. It is built at seed time from the
+ * project's own hand-written Hugging Face records (prisma/seed/huggingface/*.json, real response
+ * shapes of real models) plus, on request, deterministic generated records — and written through
+ * the same validate → normalize → classify → ingest path as a crawl, so it is idempotent (seeding
+ * twice writes no change rows) and classified under the current rules.
+ *
+ * Generated records are demo data under hub `huggingface` with made-up repo ids: the first
+ * completed full sweep of the real hub marks them removed.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type pg from 'pg';
+import type { HubAdapter } from '../../crawl/hub-adapter.js';
+import { generateHfRecords } from './demo/record-generator.js';
+import type { ChangePublisher } from '../../events/redis-change-publisher.js';
+import { SEED_DIR } from '../../lib/project-root.js';
+import type { CatalogModel } from '../catalog-model.js';
+import type { IngestRepository } from '../ingest.repository.js';
+
+export interface SeedResult {
+  readonly fixtures: number;
+  readonly generated: number;
+  readonly created: number;
+  readonly skipped: boolean;
+}
+
+export async function readSeedRecords(dir = join(SEED_DIR, 'huggingface')): Promise<unknown[]> {
+  const files = (await readdir(dir)).filter((file) => file.endsWith('.json')).sort();
+  return Promise.all(files.map(async (file) => JSON.parse(await readFile(join(dir, file), 'utf8')) as unknown));
+}
+
+export async function seedCatalog(deps: {
+  pool: pg.Pool;
+  ingest: IngestRepository;
+  adapter: HubAdapter;
+  publisher: ChangePublisher;
+  /** How many generated demo records to add (0: only the hand-written ones). */
+  demo: number;
+  /** Do nothing when the hub already has models (so a restarted container never re-seeds). */
+  ifEmpty: boolean;
+  /** The hand-written records; default the files of prisma/seed/huggingface/. */
+  fixtures?: readonly unknown[];
+}): Promise<SeedResult> {
+  if (deps.ifEmpty) {
+    const { rows } = await deps.pool.query<{ exists: boolean }>(
+      'SELECT EXISTS (SELECT 1 FROM models WHERE hub_id = $1) AS exists',
+      [deps.adapter.hubId],
+    );
+    if (rows[0]?.exists) return { fixtures: 0, generated: 0, created: 0, skipped: true };
+  }
+  let created = 0;
+  const write = async (records: readonly unknown[]) => {
+    const models: CatalogModel[] = [];
+    for (const record of records) {
+      const built = deps.adapter.buildModel(record);
+      if (!built.ok) throw new Error(`seed record rejected: ${built.reason}`);
+      models.push(built.model);
+    }
+    const result = await deps.ingest.ingestPage(models);
+    if (result) {
+      created += result.created;
+      await deps.publisher.publish(result.changes);
+    }
+  };
+  // Seed records take the crawl's path, sanitizer included (ingest cleans every string it writes).
+  const fixtures = deps.fixtures ?? (await readSeedRecords());
+  await write(fixtures);
+  let page: unknown[] = [];
+  for (const record of generateHfRecords(deps.demo)) {
+    page.push(record);
+    if (page.length === 1_000) {
+      await write(page);
+      page = [];
+    }
+  }
+  if (page.length) await write(page);
+  return { fixtures: fixtures.length, generated: deps.demo, created, skipped: false };
+}

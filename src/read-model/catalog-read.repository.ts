@@ -1,0 +1,180 @@
+/**
+ * The catalog's read side for the API: raw SQL through the shared pool (not Prisma), because pages
+ * are keyset seeks and the loaders batch by arrays of ids; every method is one statement whatever
+ * the number of ids, which is what keeps a page's statement count constant.
+ */
+import type pg from 'pg';
+import { ReferenceRepository } from '../references/reference.repository.js';
+import type {
+  AssessmentRow,
+  ChangeRow,
+  HubUrlRow,
+  LicenseRow,
+  ModelHeadPageRow,
+  ModelPageRow,
+  ModelParent,
+  ModelRow,
+  SortKeyed,
+  ReferenceRow,
+} from './catalog.rows.js';
+import type { LineageCountRow } from './deployment.view.js';
+import { cubeCountSql } from './facets.sql.js';
+import { MODEL_COLUMNS, modelsSql, type PagePlan, type Projection } from './models.sql.js';
+import type { ModelsQuery } from './models.filter.js';
+import { StatsRepository } from './stats.repository.js';
+
+const CHANGE_COLUMNS = `c.id::text AS id, c.model_id AS "modelId", c.kind, c.occurred_at AS "occurredAt",
+  coalesce(c.changed_fields, '{}') AS "changedFields", c.before, c.after, c.crawl_run_id::text AS "crawlRunId"`;
+
+/**
+ * Up to this many matching rows, a page reads them all and sorts (plan `filter`); above, it walks
+ * the order's index. The crossover of the two costs (matches read vs. ~page × total / matches
+ * read) is near √(page × total): about 7,000 for pages of 50 over a million models; the lower
+ * bound favours the walk, whose cost does not grow with the page's depth in the order.
+ */
+export const FILTER_FIRST_MAX_ROWS = 5_000;
+
+export class CatalogReadRepository {
+  private readonly references: ReferenceRepository;
+  /** Facets, licenses with counts, hubs' crawl runs (stats.repository.ts), on the same pool. */
+  readonly stats: StatsRepository;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    /** See FILTER_FIRST_MAX_ROWS; 0 always walks the index (tests use it to cover both plans). */
+    private readonly filterFirstMaxRows = FILTER_FIRST_MAX_ROWS,
+  ) {
+    this.references = new ReferenceRepository(pool);
+    this.stats = new StatsRepository(pool);
+  }
+
+  /**
+   * `size + 1` rows of the page in scan order (see models.sql.ts), read with `plan`: whole rows,
+   * or heads (`projection: 'head'`) when the query selects nothing beyond them.
+   */
+  async modelsPage(
+    query: ModelsQuery,
+    plan: PagePlan = 'index',
+    projection: Projection = 'full',
+  ): Promise<(ModelParent & SortKeyed)[]> {
+    const { page } = modelsSql(query, plan, projection);
+    if (projection === 'full') return (await this.pool.query<ModelPageRow>(page.text, [...page.values])).rows;
+    const { rows } = await this.pool.query<ModelHeadPageRow>(page.text, [...page.values]);
+    // The rows are this query's own objects: completed in place rather than copied.
+    return rows.map((row) => {
+      const colon = row.id.indexOf(':');
+      return Object.assign(row, {
+        head: true as const,
+        hubId: row.id.slice(0, colon),
+        repoId: row.id.slice(colon + 1),
+      });
+    });
+  }
+
+  /**
+   * A page, planned with the exact count when the facet cube has it (one cheap statement first):
+   * no page statement at all when nothing matches, the filter-first plan when few rows match
+   * (`filterFirstMaxRows`), the index walk otherwise. The count comes back for `totalCount`.
+   * Filters the cube cannot count are walked, and their count is left to `modelsCount`.
+   */
+  async modelsPageWithCount(
+    query: ModelsQuery,
+    projection: Projection = 'full',
+  ): Promise<{ rows: (ModelParent & SortKeyed)[]; count: number | null }> {
+    const cube = cubeCountSql(query.filter);
+    if (cube === null) return { rows: await this.modelsPage(query, 'index', projection), count: null };
+    const result = await this.pool.query<{ totalCount: number }>(cube.text, [...cube.values]);
+    const count = result.rows[0]?.totalCount ?? 0;
+    if (count === 0) return { rows: [], count };
+    const plan = count <= this.filterFirstMaxRows ? 'filter' : 'index';
+    return { rows: await this.modelsPage(query, plan, projection), count };
+  }
+
+  /** From the facet cube when the filter only uses facet fields (facets.sql.ts), else a COUNT of models. */
+  async modelsCount(query: ModelsQuery): Promise<number> {
+    const count = cubeCountSql(query.filter) ?? modelsSql(query).count;
+    const result = await this.pool.query<{ totalCount: number }>(count.text, [...count.values]);
+    return result.rows[0]?.totalCount ?? 0;
+  }
+
+  async modelsByIds(ids: readonly string[]): Promise<ModelRow[]> {
+    const result = await this.pool.query<ModelRow>(
+      `SELECT ${MODEL_COLUMNS} FROM models m WHERE m.id = ANY($1::text[])`,
+      [ids],
+    );
+    return result.rows;
+  }
+
+  /** Derivative counts of those of `modelIds` that have a counts row (models with derivatives). */
+  async lineageCountsByModelIds(modelIds: readonly string[]): Promise<LineageCountRow[]> {
+    const result = await this.pool.query<LineageCountRow>(
+      `SELECT model_id AS "modelId", total, finetunes, adapters, quantizations, merges
+       FROM model_lineage_counts WHERE model_id = ANY($1::text[])`,
+      [modelIds],
+    );
+    return result.rows;
+  }
+
+  async licensesByIds(ids: readonly string[]): Promise<LicenseRow[]> {
+    const result = await this.pool.query<LicenseRow>(
+      `SELECT id, name, url, category, commercial_use AS "commercialUse", osi_approved AS "osiApproved"
+       FROM licenses WHERE id = ANY($1::text[])`,
+      [ids],
+    );
+    return result.rows;
+  }
+
+  async assessmentsByModelIds(modelIds: readonly string[]): Promise<AssessmentRow[]> {
+    const result = await this.pool.query<AssessmentRow>(
+      `SELECT model_id AS "modelId", rules_version AS "rulesVersion", level, score, mof_class AS "mofClass",
+         coalesce(missing_components, '{}') AS "missingComponents", weights_availability AS "weightsAvailability",
+         coalesce(weights_formats, '{}') AS "weightsFormats", code_inference AS "codeInference",
+         code_training AS "codeTraining", data_training AS "dataTraining", doc_model_card AS "docModelCard",
+         doc_paper AS "docPaper", doc_evaluation AS "docEvaluation", evidence, assessed_at AS "assessedAt"
+       FROM openness_assessments WHERE model_id = ANY($1::text[])`,
+      [modelIds],
+    );
+    return result.rows;
+  }
+
+  /** Expert references by Hugging Face repo id (the join key of `openness_references`). */
+  referencesByHfRepoIds(repoIds: readonly string[]): Promise<ReferenceRow[]> {
+    return this.references.findByHfRepoIds(repoIds);
+  }
+
+  async hubsByIds(ids: readonly string[]): Promise<HubUrlRow[]> {
+    const result = await this.pool.query<HubUrlRow>(
+      'SELECT id, base_url AS "baseUrl" FROM hubs WHERE id = ANY($1::text[])',
+      [ids],
+    );
+    return result.rows;
+  }
+
+  /**
+   * Up to `limit` change rows per model, newest first, below `beforeId` when given: one statement
+   * for all the models (a LATERAL seek per model on the (model_id, id) index).
+   */
+  async changePages(modelIds: readonly string[], limit: number, beforeId: string | null): Promise<ChangeRow[]> {
+    const result = await this.pool.query<ChangeRow>(
+      `SELECT ${CHANGE_COLUMNS}
+       FROM unnest($1::text[]) AS k(model_id)
+       CROSS JOIN LATERAL (
+         SELECT * FROM model_changes c
+         WHERE c.model_id = k.model_id AND ($3::bigint IS NULL OR c.id < $3::bigint)
+         ORDER BY c.id DESC LIMIT $2
+       ) c
+       ORDER BY c.model_id, c.id DESC`,
+      [modelIds, limit, beforeId],
+    );
+    return result.rows;
+  }
+
+  async changeCounts(modelIds: readonly string[]): Promise<Map<string, number>> {
+    const result = await this.pool.query<{ modelId: string; count: number }>(
+      `SELECT model_id AS "modelId", count(*)::int AS count FROM model_changes
+       WHERE model_id = ANY($1::text[]) GROUP BY model_id`,
+      [modelIds],
+    );
+    return new Map(result.rows.map((row) => [row.modelId, row.count]));
+  }
+}

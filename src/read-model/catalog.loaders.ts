@@ -1,0 +1,139 @@
+/**
+ * Per-request DataLoaders over the catalog read repository: every field of a page's models that
+ * needs another table (license, assessment, references, base models, hub URL, history) is one
+ * batched statement for the whole page, so a page of 100 costs what a page of 10 costs.
+ * Created per request: their caches must never outlive it.
+ */
+import DataLoader from 'dataloader';
+import type { CatalogReadRepository } from './catalog-read.repository.js';
+import type { AssessmentRow, ChangeRow, HubUrlRow, LicenseRow, ModelRow, ReferenceRow } from './catalog.rows.js';
+import { NO_DERIVATIVES, type DerivativeCounts } from './deployment.view.js';
+
+export interface ChangePageKey {
+  readonly modelId: string;
+  /** Rows to read (page size + 1). */
+  readonly limit: number;
+  readonly beforeId: string | null;
+}
+
+export interface CatalogLoaders {
+  readonly modelById: DataLoader<string, ModelRow | null>;
+  /** A model's base models (same hub, catalog models only, in its order); one statement per page. */
+  readonly baseModels: DataLoader<ModelRow, ModelRow[], string>;
+  readonly licenseById: DataLoader<string, LicenseRow | null>;
+  /**
+   * Every license `licenseById` has read in this request, by id (null: no such license): a page
+   * that loads its licenses up front lets each model's `license` resolve without a promise.
+   */
+  readonly licensesRead: ReadonlyMap<string, LicenseRow | null>;
+  readonly assessmentByModelId: DataLoader<string, AssessmentRow | null>;
+  /** Expert references by Hugging Face repo id. */
+  readonly referencesByHfRepoId: DataLoader<string, ReferenceRow[]>;
+  readonly hubById: DataLoader<string, HubUrlRow | null>;
+  readonly changePage: DataLoader<ChangePageKey, ChangeRow[], string>;
+  readonly changeCount: DataLoader<string, number>;
+  /** A model's derivative counts (`ecosystem.derivatives`); one statement per page. */
+  readonly derivativesByModelId: DataLoader<string, DerivativeCounts>;
+}
+
+const pageOf = (key: ChangePageKey) => `${key.limit}:${key.beforeId ?? ''}`;
+const changePageKey = (key: ChangePageKey) => `${key.modelId}|${pageOf(key)}`;
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** A batch function that looks rows up by key and answers in key order (null where none). */
+function byKey<Row>(load: (keys: readonly string[]) => Promise<Row[]>, keyOf: (row: Row) => string) {
+  return async (keys: readonly string[]): Promise<(Row | null)[]> => {
+    const rows = new Map((await load(keys)).map((row) => [keyOf(row), row]));
+    return keys.map((key) => rows.get(key) ?? null);
+  };
+}
+
+export function createCatalogLoaders(repository: CatalogReadRepository): CatalogLoaders {
+  const modelById = new DataLoader(
+    byKey(
+      (ids) => repository.modelsByIds(ids),
+      (row) => row.id,
+    ),
+  );
+  const licensesRead = new Map<string, LicenseRow | null>();
+  const readLicenses = byKey(
+    (ids) => repository.licensesByIds(ids),
+    (row) => row.id,
+  );
+  const baseIdsOf = (model: ModelRow) => model.baseModels.map((repoId) => `${model.hubId}:${repoId}`);
+  return {
+    modelById,
+    // Reads the base models of the whole page at once, even those already on it, so the cost is one
+    // statement per page whatever the page holds (the results also fill modelById).
+    baseModels: new DataLoader(
+      async (models) => {
+        const ids = [...new Set(models.flatMap(baseIdsOf))];
+        const found = new Map((ids.length > 0 ? await repository.modelsByIds(ids) : []).map((row) => [row.id, row]));
+        for (const [id, row] of found) modelById.prime(id, row);
+        return models.map((model) => baseIdsOf(model).flatMap((id) => found.get(id) ?? []));
+      },
+      { cacheKeyFn: (model) => model.id },
+    ),
+    licenseById: new DataLoader(async (ids) => {
+      const licenses = await readLicenses(ids);
+      ids.forEach((id, index) => licensesRead.set(id, licenses[index] ?? null));
+      return licenses;
+    }),
+    licensesRead,
+    assessmentByModelId: new DataLoader(
+      byKey(
+        (ids) => repository.assessmentsByModelIds(ids),
+        (row) => row.modelId,
+      ),
+    ),
+    referencesByHfRepoId: new DataLoader(async (repoIds) => {
+      const grouped = new Map<string, ReferenceRow[]>();
+      for (const reference of await repository.referencesByHfRepoIds(repoIds)) {
+        if (reference.hfRepoId !== null) push(grouped, reference.hfRepoId, reference);
+      }
+      return repoIds.map((repoId) => grouped.get(repoId) ?? []);
+    }),
+    hubById: new DataLoader(
+      byKey(
+        (ids) => repository.hubsByIds(ids),
+        (row) => row.id,
+      ),
+    ),
+    changePage: new DataLoader(
+      async (keys) => {
+        // One statement per distinct (limit, beforeId): a page asks the same of all its models.
+        const groups = new Map<string, ChangePageKey[]>();
+        for (const key of keys) push(groups, pageOf(key), key);
+        const rows = new Map<string, ChangeRow[]>();
+        await Promise.all(
+          [...groups.values()].map(async (group) => {
+            const { limit, beforeId } = group[0] as ChangePageKey;
+            const found = await repository.changePages(
+              group.map((key) => key.modelId),
+              limit,
+              beforeId,
+            );
+            for (const row of found) push(rows, changePageKey({ modelId: row.modelId, limit, beforeId }), row);
+          }),
+        );
+        return keys.map((key) => rows.get(changePageKey(key)) ?? []);
+      },
+      { cacheKeyFn: changePageKey },
+    ),
+    changeCount: new DataLoader(async (modelIds) => {
+      const counts = await repository.changeCounts(modelIds);
+      return modelIds.map((id) => counts.get(id) ?? 0);
+    }),
+    derivativesByModelId: new DataLoader(async (modelIds) => {
+      const rows = new Map(
+        (await repository.lineageCountsByModelIds(modelIds)).map(({ modelId, ...counts }) => [modelId, counts]),
+      );
+      return modelIds.map((id) => rows.get(id) ?? NO_DERIVATIVES);
+    }),
+  };
+}

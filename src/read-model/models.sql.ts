@@ -1,0 +1,337 @@
+/**
+ * The SQL of `Query.models`: one page statement and one COUNT statement with the same WHERE. Kept
+ * in this one function (`modelsSql`) so that a bare `http` + `pg` benchmark handler runs exactly
+ * the SQL text the API runs.
+ *
+ * Index-friendly by construction:
+ * - every filter is a condition on a column of `models` (the openness fields are denormalized
+ *   there); license category / commercial use / OSI are resolved against the small `licenses`
+ *   table once (an InitPlan array), then matched on `models.license_id`;
+ * - search is `search_vector @@ tsquery` (GIN index), ranked with ts_rank;
+ * - pages are keyset seeks `(key, id) > (cursor)` in `ORDER BY key, id` order, each served by a
+ *   `(key, id)` B-tree index read forward or backward; there is no OFFSET;
+ * - a nullable key is read in two segments, non-null keys then null keys (nulls last in both
+ *   directions), each its own range of the same index; the second segment is read only for the
+ *   rows the first could not fill (its LIMIT subtracts the first's rows, so a full first segment
+ *   leaves it unexecuted); a cursor inside the null segment seeks on the id alone;
+ * - DERIVATIVES keeps its key in `model_lineage_counts`: its first segment walks that table's
+ *   (total, model_id) index joined to `models`, its keyless segment (models without derivatives)
+ *   is read like a null segment, placed where 0 sorts.
+ */
+import type { Cursor } from './cursor.js';
+import { maxParametersForMemory, PRECISION_BITS } from './deployment.view.js';
+import type { ModelsFilter, ModelsQuery, OrderDirection, OrderField } from './models.filter.js';
+
+export interface SqlStatement {
+  readonly text: string;
+  readonly values: readonly unknown[];
+}
+
+interface SortKey {
+  /** The key's SQL expression; `tsquery` is the search parameter (RELEVANCE only). */
+  readonly expression: (tsquery: string | null) => string;
+  /** The key's type, to cast a cursor's key text back. */
+  readonly type: 'integer' | 'bigint' | 'timestamptz' | 'double precision' | 'real';
+  readonly nullable: boolean;
+  /**
+   * Where the rows without a key sort: `last` in both directions (nulls last, the default), or
+   * `low`, where the lowest keys sort (first ASC, last DESC).
+   */
+  readonly nullsAt?: 'last' | 'low';
+  /**
+   * A key kept in another table: the rows with a key are read from `from` (joined to `models m`)
+   * in its (key, `id`) index order where `present`; the rows without one are `models m` rows where
+   * `absent`, by id.
+   */
+  readonly joined?: { readonly from: string; readonly id: string; readonly present: string; readonly absent: string };
+}
+
+export const SORT_KEYS: Readonly<Record<OrderField, SortKey>> = {
+  DOWNLOADS: { expression: () => 'm.downloads', type: 'integer', nullable: false },
+  LIKES: { expression: () => 'm.likes', type: 'integer', nullable: false },
+  CREATED_AT: { expression: () => 'm.created_at', type: 'timestamptz', nullable: true },
+  LAST_MODIFIED: { expression: () => 'm.last_modified', type: 'timestamptz', nullable: true },
+  PARAMETERS: { expression: () => 'm.parameter_count', type: 'bigint', nullable: true },
+  OPENNESS_SCORE: { expression: () => 'm.openness_score', type: 'double precision', nullable: true },
+  RELEVANCE: {
+    expression: (tsquery) => `ts_rank(m.search_vector, to_tsquery('simple', ${tsquery ?? 'NULL'}))`,
+    type: 'real',
+    nullable: false,
+  },
+  // The counts table holds only bases with derivatives (or that had some); a model without any is
+  // a row of the keyless segment, placed where 0 sorts.
+  DERIVATIVES: {
+    expression: () => 'lc.total',
+    type: 'integer',
+    nullable: true,
+    nullsAt: 'low',
+    joined: {
+      from: 'model_lineage_counts lc JOIN models m ON m.id = lc.model_id',
+      id: 'lc.model_id',
+      present: 'lc.total > 0',
+      absent: 'NOT EXISTS (SELECT 1 FROM model_lineage_counts lc WHERE lc.model_id = m.id AND lc.total > 0)',
+    },
+  },
+  DOWNLOADS_ALL_TIME: { expression: () => 'm.downloads_all_time', type: 'bigint', nullable: true },
+};
+
+const INT4 = { min: -2_147_483_648, max: 2_147_483_647 };
+export const INT8 = { min: -9_223_372_036_854_775_808n, max: 9_223_372_036_854_775_807n };
+const FLOAT_TEXT = /^-?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/i;
+
+/** A float's text whose value is 0 although its digits are not: it underflowed, and Postgres refuses it. */
+const underflows = (key: string, value: number) => value === 0 && /[1-9]/.test(key.split(/e/i)[0] ?? '');
+
+/**
+ * Whether `key` is the text of a value of `type` (a cursor's key, before it reaches SQL): also in
+ * the type's range, as Postgres checks it, so a forged cursor is INVALID_CURSOR and not a SQL error.
+ */
+export function isKeyText(type: SortKey['type'], key: string): boolean {
+  switch (type) {
+    case 'integer':
+      return /^-?\d{1,10}$/.test(key) && Number(key) >= INT4.min && Number(key) <= INT4.max;
+    case 'bigint':
+      return /^-?\d{1,19}$/.test(key) && BigInt(key) >= INT8.min && BigInt(key) <= INT8.max;
+    case 'timestamptz': {
+      if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(key) || key.startsWith('0000')) return false;
+      // Date.parse rolls 2024-02-30 over to March; Postgres refuses it: the fields must round-trip.
+      const seconds = key.slice(0, 19);
+      const time = Date.parse(`${seconds}Z`);
+      return !Number.isNaN(time) && new Date(time).toISOString().startsWith(seconds);
+    }
+    case 'double precision': {
+      const value = Number(key);
+      return FLOAT_TEXT.test(key) && Number.isFinite(value) && !underflows(key, value);
+    }
+    case 'real': {
+      const value = Math.fround(Number(key));
+      return FLOAT_TEXT.test(key) && Number.isFinite(value) && !underflows(key, value);
+    }
+  }
+}
+
+/** The columns of a `ModelRow` (catalog.rows.ts), aliased to its field names. */
+export const MODEL_COLUMNS = `m.id, m.hub_id AS "hubId", m.repo_id AS "repoId", m.author, m.name, m.task, m.library,
+  coalesce(m.tags, '{}') AS tags, coalesce(m.base_models, '{}') AS "baseModels", m.gating, m.license_id AS "licenseId",
+  m.license_hub_value AS "licenseHubValue", m.parameter_count AS "parameterCount", m.downloads,
+  m.downloads_all_time AS "downloadsAllTime", m.likes, m.created_at AS "createdAt", m.last_modified AS "lastModified",
+  m.removed_at AS "removedAt", m.card_summary AS "cardSummary", coalesce(m.formats, '{}') AS formats,
+  coalesce(m.quantizations, '{}') AS quantizations, coalesce(m.local_apps, '{}') AS "localApps",
+  coalesce(m.inference_providers, '{}') AS "inferenceProviders", m.spaces,
+  m.base_model_relation AS "baseModelRelation", m.openness_level AS "opennessLevel", m.openness_score AS "opennessScore",
+  m.mof_class AS "mofClass", m.weights_availability AS "weightsAvailability"`;
+
+/**
+ * The columns of a `ModelHead` (catalog.rows.ts): the ones both page indexes hold (migration
+ * 20261127100000_page_head_indexes), so that a head page of the default order reads no table row.
+ */
+export const MODEL_HEAD_COLUMNS = `m.id, m.license_id AS "licenseId", m.downloads, m.removed_at AS "removedAt",
+  m.openness_level AS "opennessLevel", m.openness_score AS "opennessScore", m.mof_class AS "mofClass"`;
+
+/**
+ * What a page reads of each model: `full` rows (MODEL_COLUMNS), or only the `head`
+ * (MODEL_HEAD_COLUMNS) when the query selects nothing else (model-projection.ts).
+ */
+export type Projection = 'full' | 'head';
+
+/** The parameters of one statement: `add` a value, get its `$n`. */
+export class Params {
+  readonly values: unknown[] = [];
+
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/**
+ * Conditions on the list fields of a filter (hubs, authors, tasks, libraries, tags, licenses and
+ * their category, commercial use and OSI approval, openness levels, MOF classes, weights, gating)
+ * over the table aliased `a`. `models` and the facet cube (facets.sql.ts) name these columns alike;
+ * the cube has no author or tags, and is only asked for filters without them (`cubeAnswers`).
+ */
+export function facetConditions(filter: ModelsFilter, params: Params, a: string): string[] {
+  const where: string[] = [];
+  const anyOf = (column: string, values: readonly string[], type: string) => {
+    if (values.length > 0) where.push(`${a}.${column} = ANY(${params.add(values)}::${type}[])`);
+  };
+  anyOf('hub_id', filter.hubs, 'text');
+  anyOf('author', filter.authors, 'text');
+  anyOf('task', filter.tasks, 'text');
+  anyOf('library', filter.libraries, 'text');
+  if (filter.tags.length > 0) where.push(`${a}.tags && ${params.add(filter.tags)}::text[]`);
+  anyOf('license_id', filter.licenseIds, 'text');
+
+  const license: string[] = [];
+  if (filter.licenseCategories.length > 0)
+    license.push(`l.category = ANY(${params.add(filter.licenseCategories)}::"LicenseCategory"[])`);
+  if (filter.commercialUse.length > 0)
+    license.push(`l.commercial_use = ANY(${params.add(filter.commercialUse)}::"CommercialUse"[])`);
+  if (filter.osiApproved !== null) license.push(`l.osi_approved = ${params.add(filter.osiApproved)}::boolean`);
+  if (license.length > 0)
+    where.push(`${a}.license_id = ANY(ARRAY(SELECT l.id FROM licenses l WHERE ${license.join(' AND ')}))`);
+
+  anyOf('openness_level', filter.opennessLevels, '"OpennessLevel"');
+  if (filter.minOpennessLevel !== null)
+    where.push(`${a}.openness_level >= ${params.add(filter.minOpennessLevel)}::"OpennessLevel"`);
+  anyOf('mof_class', filter.mofClasses, '"MofClass"');
+  anyOf('weights_availability', filter.weights, '"WeightsAvailability"');
+  if (filter.gated !== null) anyOf('gating', filter.gated ? ['AUTO', 'MANUAL'] : ['NONE'], '"Gating"');
+  return where;
+}
+
+/**
+ * The WHERE conditions of a filter (without any keyset bound) over `models m`; `tsquery` is the
+ * search parameter. Also the fallback of `stats` for filters the facet cube cannot answer (facets.sql.ts).
+ */
+export function filterConditions(filter: ModelsFilter, params: Params, tsquery: string | null): string[] {
+  const where: string[] = [];
+  if (!filter.includeRemoved) where.push('m.removed_at IS NULL');
+  if (tsquery) where.push(`m.search_vector @@ to_tsquery('simple', ${tsquery})`);
+  where.push(...facetConditions(filter, params, 'm'));
+  if (filter.minParameters !== null)
+    where.push(`m.parameter_count >= ${params.add(filter.minParameters.toString())}::bigint`);
+  if (filter.maxParameters !== null)
+    where.push(`m.parameter_count <= ${params.add(filter.maxParameters.toString())}::bigint`);
+  if (filter.createdSince !== null) where.push(`m.created_at >= ${params.add(filter.createdSince)}::timestamptz`);
+  if (filter.updatedSince !== null) where.push(`m.last_modified >= ${params.add(filter.updatedSince)}::timestamptz`);
+  // Memory is estimated from the parameter count alone: the bound is a parameter count (index-served).
+  if (filter.maxMemoryGb !== null) {
+    const bound = maxParametersForMemory(filter.maxMemoryGb, PRECISION_BITS[filter.memoryPrecision]);
+    where.push(`m.parameter_count <= ${params.add(bound.toString())}::bigint`);
+  }
+  if (filter.formats.length > 0) where.push(`m.formats && ${params.add(filter.formats)}::text[]`);
+  if (filter.minDerivatives !== null && filter.minDerivatives > 0) {
+    where.push(
+      `m.id IN (SELECT lcf.model_id FROM model_lineage_counts lcf WHERE lcf.total >= ${params.add(filter.minDerivatives)}::integer)`,
+    );
+  }
+  return where;
+}
+
+const flip = (direction: OrderDirection): OrderDirection => (direction === 'ASC' ? 'DESC' : 'ASC');
+
+interface Segment {
+  readonly nullKeys: boolean;
+  /** Keyset bound: rows strictly after this cursor in scan order. */
+  readonly after: Cursor | null;
+}
+
+/**
+ * The segments a page reads, in scan order. Non-nullable keys: one. Nullable keys: non-null keys
+ * then null keys in the order's direction (nulls last), reversed when reading backward — or, for
+ * nulls placed `low`, null keys first when the scan runs ASC; a cursor skips the segments before
+ * its own.
+ */
+function segmentsOf(key: SortKey, scan: OrderDirection, backward: boolean, cursor: Cursor | null): Segment[] {
+  if (!key.nullable) return [{ nullKeys: false, after: cursor }];
+  const values: Segment = { nullKeys: false, after: cursor && cursor.key !== null ? cursor : null };
+  const nulls: Segment = { nullKeys: true, after: cursor && cursor.key === null ? cursor : null };
+  const nullsFirst = key.nullsAt === 'low' ? scan === 'ASC' : backward;
+  const ordered = nullsFirst ? [nulls, values] : [values, nulls];
+  if (cursor === null) return ordered;
+  const start = ordered.findIndex((segment) => segment.nullKeys === (cursor.key === null));
+  return ordered.slice(start);
+}
+
+/** Where a segment's rows come from: FROM clause, key and id expressions, segment condition. */
+function sourceOf(sortKey: SortKey, key: string, nullKeys: boolean) {
+  const { joined } = sortKey;
+  if (joined) {
+    return nullKeys
+      ? { from: 'models m', key: `NULL::${sortKey.type}`, id: 'm.id', condition: joined.absent }
+      : { from: joined.from, key, id: joined.id, condition: joined.present };
+  }
+  const condition = sortKey.nullable ? `${key} IS ${nullKeys ? '' : 'NOT '}NULL` : null;
+  return { from: 'models m', key, id: 'm.id', condition };
+}
+
+/**
+ * How a page finds its rows. `index`: walk the order's (key, id) index and keep the rows that
+ * match — the fastest plan while matches are common (about size × total / matches rows read).
+ * `filter`: read every matching row through the filters' own indexes, then keep the first `size`
+ * in order (a top-N sort) — the plan for rare matches, where a walk would read most of the index
+ * to find a page. The planner cannot tell the two apart (it does not know how many rows a mix of
+ * license categories and levels matches); the facet cube does, exactly, so the caller chooses.
+ */
+export type PagePlan = 'index' | 'filter';
+
+function pageStatement(query: ModelsQuery, plan: PagePlan, projection: Projection): SqlStatement {
+  const params = new Params();
+  const tsquery = query.filter.search ? params.add(query.filter.search.tsquery) : null;
+  const where = filterConditions(query.filter, params, tsquery);
+  const sortKey = SORT_KEYS[query.order.field];
+  const key = sortKey.expression(tsquery);
+  const direction = query.page.backward ? flip(query.order.direction) : query.order.direction;
+  const after = direction === 'ASC' ? '>' : '<';
+  const segments = segmentsOf(sortKey, direction, query.page.backward, query.page.cursor).map((segment) => {
+    const source = sourceOf(sortKey, key, segment.nullKeys);
+    const conditions = [...where];
+    if (source.condition !== null) conditions.push(source.condition);
+    if (segment.after && segment.nullKeys) conditions.push(`${source.id} ${after} ${params.add(segment.after.id)}`);
+    else if (segment.after) {
+      const bound = `${params.add(segment.after.key)}::${sortKey.type}`;
+      conditions.push(`(${source.key}, ${source.id}) ${after} (${bound}, ${params.add(segment.after.id)})`);
+    }
+    return { source, conditions };
+  });
+  const limit = params.add(query.page.size + 1);
+
+  // Step 1 chooses the page's rows as (id, sort key) only, so that an index holding the filter
+  // columns serves it without reading the table (index-only); step 2 reads the chosen rows whole.
+  // A head projection reads its few columns in step 1 (the page indexes hold them) and has no step 2.
+  // Within the null segment `key` is constant; ordering by it too keeps the (key, id) index's order.
+  const columns = projection === 'head' ? MODEL_HEAD_COLUMNS : 'm.id';
+  const select = ({ source, conditions }: (typeof segments)[number], segment: string, rows: string) => {
+    const where = conditions.length > 0 ? `\nWHERE ${conditions.join('\n  AND ')}` : '';
+    if (plan === 'filter') {
+      // A MATERIALIZED CTE is planned on its own, for its WHERE alone (the filters' indexes), not
+      // for the outer ORDER BY … LIMIT; its rows (all the matches, few by the plan's choice) are
+      // then top-N sorted.
+      const matching = `matching${segment === '' ? '' : segment.replace(/\D/g, '')}`;
+      return (
+        `(WITH ${matching} AS MATERIALIZED (\nSELECT ${columns}, ${source.key} AS "sortKey"${segment}\nFROM ${source.from}${where}\n)\n` +
+        `SELECT * FROM ${matching}\nORDER BY "sortKey" ${direction}, id ${direction}\nLIMIT ${rows})`
+      );
+    }
+    return (
+      `SELECT ${columns}, ${source.key} AS "sortKey"${segment}\n` +
+      `FROM ${source.from}${where}\n` +
+      `ORDER BY ${source.key} ${direction}, ${source.id} ${direction}\nLIMIT ${rows}`
+    );
+  };
+  const [first, second] = segments as [(typeof segments)[number], (typeof segments)[number] | undefined];
+  const chosen =
+    second === undefined
+      ? select(first, '', limit)
+      : `WITH first_segment AS MATERIALIZED (\n${select(first, ', 0 AS segment', limit)}\n)\n` +
+        `SELECT * FROM (\nSELECT * FROM first_segment\nUNION ALL\n(` +
+        select(second, ', 1 AS segment', `${limit} - (SELECT count(*) FROM first_segment)`) +
+        `)\n) segments\nORDER BY segment, "sortKey" ${direction}, id ${direction}\nLIMIT ${limit}`;
+  const order = `ORDER BY ${second === undefined ? '' : 'page.segment, '}page."sortKey" ${direction}, page.id ${direction}`;
+  const text =
+    projection === 'head'
+      ? `WITH page AS MATERIALIZED (\n${chosen}\n)\nSELECT * FROM page\n${order}`
+      : `WITH page AS MATERIALIZED (\n${chosen}\n)\n` +
+        `SELECT ${MODEL_COLUMNS}, page."sortKey"\nFROM page JOIN models m ON m.id = page.id\n${order}`;
+  return { text, values: params.values };
+}
+
+function countStatement(filter: ModelsFilter): SqlStatement {
+  const params = new Params();
+  const tsquery = filter.search ? params.add(filter.search.tsquery) : null;
+  const where = filterConditions(filter, params, tsquery);
+  return {
+    text: `SELECT count(*)::int AS "totalCount" FROM models m${where.length > 0 ? `\nWHERE ${where.join('\n  AND ')}` : ''}`,
+    values: params.values,
+  };
+}
+
+/** The page (`size + 1` rows in scan order, each with its `sortKey`) and the total count. */
+export function modelsSql(
+  query: ModelsQuery,
+  plan: PagePlan = 'index',
+  projection: Projection = 'full',
+): { page: SqlStatement; count: SqlStatement } {
+  return { page: pageStatement(query, plan, projection), count: countStatement(query.filter) };
+}
