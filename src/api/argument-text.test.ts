@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CatalogError } from './errors.js';
-import { assertUsableArguments, findUnusableText, unusableTextReason } from './argument-text.js';
+import { CatalogError } from '../lib/errors.js';
+import { unusableTextReason } from '../lib/text.js';
+import { assertUsableArguments, findUnusableText } from './argument-text.js';
 
 describe('unusableTextReason', () => {
   it.each([

@@ -6,17 +6,8 @@
  * it was: for every argument of every GraphQL field at once (withArgumentChecks, resolvers/index.ts), for every query
  * parameter of the Atom feed, and inside decoded cursors.
  */
-import { CatalogError } from './errors.js';
-
-// With the `u` flag a valid surrogate pair is one code point: only lone surrogates match.
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
-
-/** Why `text` cannot be used, or null when it can. */
-export function unusableTextReason(text: string): string | null {
-  if (text.includes('\u0000')) return 'contains a NUL character (U+0000)';
-  if (LONE_SURROGATE.test(text)) return 'contains a lone UTF-16 surrogate';
-  return null;
-}
+import { CatalogError } from '../lib/errors.js';
+import { unusableTextReason } from '../lib/text.js';
 
 export interface UnusableText {
   /** Where the text is: argument name, then input-object fields and list indexes. */

@@ -3,16 +3,8 @@ import type { Logger } from '../lib/logger.js';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import {
-  apiErrorsPlugin,
-  CatalogError,
-  formatApiError,
-  reportApiError,
-  RETRY_AFTER_SECONDS,
-  toGraphQLError,
-  unexpectedHttpError,
-  type CatalogErrorCode,
-} from './errors.js';
+import { apiErrorsPlugin, formatApiError, reportApiError, RETRY_AFTER_SECONDS, unexpectedHttpError } from './errors.js';
+import { CatalogError, toGraphQLError, type CatalogErrorCode } from '../lib/errors.js';
 
 describe('toGraphQLError', () => {
   it.each<[CatalogErrorCode, string]>([

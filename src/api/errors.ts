@@ -1,8 +1,7 @@
 /**
- * The API's one error type. Services and resolvers throw `CatalogError` with a domain code; the
- * code becomes the GraphQL `extensions.code` clients switch on in exactly one place, `toGraphQLError`
- * (an exhaustive switch, so a new code cannot ship unmapped). `formatApiError` is Apollo's
- * `formatError`: it applies the mapping to CatalogErrors thrown anywhere during execution.
+ * How errors reach API clients. The codes and their mapping are one union in one place,
+ * src/lib/errors.ts (`CatalogError`, `ClientErrorCode`); this module applies them on every transport.
+ * `formatApiError` is Apollo's `formatError`: it maps CatalogErrors thrown anywhere during execution.
  *
  * Every other error is unexpected: a bug, or a dependency (Postgres, Redis) being down. Clients get
  * a stable code for it — SERVICE_UNAVAILABLE (retry shortly; HTTP 503 with Retry-After when nothing
@@ -16,60 +15,8 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { dependencyOutage } from '../lib/dependencies.js';
+import { CatalogError, clientErrorBody, toGraphQLError, type ClientErrorCode } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-
-export type CatalogErrorCode =
-  /** An argument is malformed or out of range (min above max, a search without words, …). */
-  | 'INVALID_ARGUMENT'
-  /** `after` / `before` is not a cursor this connection handed out (or one of another order). */
-  | 'INVALID_CURSOR'
-  /** `first` / `last` above the page-size limit (never clamped silently). */
-  | 'PAGE_SIZE_EXCEEDED'
-  | 'NOT_FOUND'
-  /** No credentials, or credentials that are not valid. */
-  | 'UNAUTHENTICATED'
-  /** Valid credentials without the scope the operation needs. */
-  | 'FORBIDDEN'
-  /** Depth or cost above the limits, refused before execution. */
-  | 'QUERY_TOO_COMPLEX'
-  /** The client's request budget is spent (HTTP 429 with Retry-After). */
-  | 'RATE_LIMITED';
-
-export class CatalogError extends Error {
-  override readonly name = 'CatalogError';
-
-  constructor(
-    readonly code: CatalogErrorCode,
-    message: string,
-    /** Extra, machine-readable facts for `extensions` (the argument, the limit, …). */
-    readonly details: Readonly<Record<string, unknown>> = {},
-  ) {
-    super(message);
-  }
-}
-
-/** The `extensions.code` a client sees for each domain code. */
-function graphQLCode(code: CatalogErrorCode): string {
-  switch (code) {
-    case 'INVALID_ARGUMENT':
-    case 'INVALID_CURSOR':
-    case 'PAGE_SIZE_EXCEEDED':
-      return 'BAD_USER_INPUT';
-    case 'NOT_FOUND':
-    case 'UNAUTHENTICATED':
-    case 'FORBIDDEN':
-    case 'QUERY_TOO_COMPLEX':
-    case 'RATE_LIMITED':
-      return code;
-  }
-}
-
-export function toGraphQLError(error: CatalogError): GraphQLError {
-  return new GraphQLError(error.message, {
-    originalError: error,
-    extensions: { ...error.details, code: graphQLCode(error.code), reason: error.code },
-  });
-}
 
 /**
  * Messages of graphql-js's ValuesOfCorrectTypeRule: an argument literal written in the document
@@ -90,7 +37,7 @@ const BAD_ARGUMENT_LITERAL = [
 const BAD_VARIABLE = /^Variable "\$[^"]+" (got invalid value|of required type|of non-null type)/;
 
 /** The codes of unexpected errors: the only ones whose message may be replaced. */
-export type UnexpectedErrorCode = 'INTERNAL_SERVER_ERROR' | 'SERVICE_UNAVAILABLE';
+export type UnexpectedErrorCode = Extract<ClientErrorCode, 'INTERNAL_SERVER_ERROR' | 'SERVICE_UNAVAILABLE'>;
 
 /** How long clients are asked to wait (Retry-After) when a dependency is down. */
 export const RETRY_AFTER_SECONDS = 5;
@@ -139,10 +86,10 @@ export function formatApiError(
   }
   const code = formatted.extensions?.['code'];
   if (code === 'GRAPHQL_VALIDATION_FAILED' && BAD_ARGUMENT_LITERAL.some((pattern) => pattern.test(formatted.message))) {
-    return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
+    return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' satisfies ClientErrorCode } };
   }
   if (code === undefined && BAD_VARIABLE.test(formatted.message)) {
-    return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
+    return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' satisfies ClientErrorCode } };
   }
   const unexpected = unexpectedCode(error, code);
   if (!unexpected) return formatted;
@@ -240,7 +187,7 @@ export function unexpectedHttpError(
       'Cache-Control': 'no-store',
       ...(code === 'SERVICE_UNAVAILABLE' ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : {}),
     },
-    body: { errors: [{ message, extensions: { code, requestId } }] },
+    body: clientErrorBody(code, message, { requestId }),
   };
 }
 
@@ -280,11 +227,7 @@ export function httpErrorHandler(options: ErrorExposure & { readonly logger: Log
       res
         .status(status)
         .set('Cache-Control', 'no-store')
-        .json({
-          errors: [
-            { message: typeof message === 'string' ? message : 'Bad request', extensions: { code: 'BAD_REQUEST' } },
-          ],
-        });
+        .json(clientErrorBody('BAD_REQUEST', typeof message === 'string' ? message : 'Bad request'));
       return;
     }
     sendUnexpectedError(req, res, error, req.log ?? options.logger, options);

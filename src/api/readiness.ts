@@ -8,23 +8,9 @@
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { pendingMigrations } from '../db/migrate.js';
-import { dependencyOutage } from '../lib/dependencies.js';
+import { dependencyOutage, type CheckResult, type Readiness } from '../lib/dependencies.js';
 import { heartbeatKey } from '../queue/contracts.js';
 import { pingRedis } from '../queue/redis.js';
-
-export interface CheckResult {
-  readonly ok: boolean;
-  readonly ms: number;
-  readonly error?: string;
-  readonly pending?: readonly string[];
-}
-
-export interface Readiness {
-  readonly ready: boolean;
-  readonly checks: { readonly postgres: CheckResult; readonly redis: CheckResult; readonly migrations: CheckResult };
-  /** Informational: the last worker heartbeat, or null when no worker has beaten recently. */
-  readonly worker: { readonly lastHeartbeat: unknown } | null;
-}
 
 export interface ReadinessDeps {
   readonly pool: pg.Pool;

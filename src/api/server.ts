@@ -48,10 +48,11 @@ import {
   rateLimitRequest,
   refuseRejectedCredentials,
 } from './limits/request-guards.js';
-import type { Readiness } from './readiness.js';
+import type { Readiness } from '../lib/dependencies.js';
 import { resolvers, withArgumentChecks } from './resolvers/index.js';
 import { loadTypeDefs } from './schema.js';
 import { startSubscriptionServer, subscriptionsOverWebSocketPlugin } from './subscriptions.js';
+import { clientErrorBody } from '../lib/errors.js';
 
 export interface ApiServerDeps {
   readonly config: Pick<Config, 'env' | 'api' | 'redis' | 'huggingFace' | 'crawl' | 'webhooks'>;
@@ -228,10 +229,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   );
   // A path no route serves: JSON like every other answer, never Express's HTML page.
   app.use((_req, res) => {
-    res
-      .status(404)
-      .set('Cache-Control', 'no-store')
-      .json({ errors: [{ message: 'No such endpoint.', extensions: { code: 'NOT_FOUND' } }] });
+    res.status(404).set('Cache-Control', 'no-store').json(clientErrorBody('NOT_FOUND', 'No such endpoint.'));
   });
   // Last: any error no route answered gets GraphQL-style JSON, never Express's HTML page (errors.ts).
   app.use(httpErrorHandler({ production: config.env === 'production', logger }));

@@ -38,6 +38,7 @@ import {
   type QueryLimits,
 } from './limits/query-limits.js';
 import type { FixedWindowRateLimiter, RateLimitClient } from './limits/client-rate-limit.js';
+import { codedGraphQLError, type ClientErrorCode } from '../lib/errors.js';
 
 export interface SubscriptionServerOptions {
   readonly httpServer: Server;
@@ -59,7 +60,7 @@ type ConnectionExtra = {
 };
 
 /** The error with Apollo's code for the same failure over HTTP (a CatalogError behind it keeps its own). */
-function coded(error: GraphQLError, code: string): GraphQLError {
+function coded(error: GraphQLError, code: ClientErrorCode): GraphQLError {
   return new GraphQLError(error.message, {
     ...(error.nodes ? { nodes: error.nodes } : {}),
     ...(error.source ? { source: error.source } : {}),
@@ -127,7 +128,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
       onSubscribe: async (ctx, id, payload) => {
         if (ctx.extra.client && !(await withinLimit(ctx.extra.client))) {
           ctx.extra.socket.close(CLOSE_RATE_LIMITED, 'Rate limit exceeded; retry later');
-          return [new GraphQLError('Rate limit exceeded', { extensions: { code: 'RATE_LIMITED' } })];
+          return [codedGraphQLError('RATE_LIMITED', 'Rate limit exceeded')];
         }
         let document;
         try {
@@ -190,9 +191,10 @@ export function subscriptionsOverWebSocketPlugin<Context extends object>(path: s
       return Promise.resolve({
         didResolveOperation({ operation }) {
           if (operation?.operation === OperationTypeNode.SUBSCRIPTION) {
-            throw new GraphQLError(
+            throw codedGraphQLError(
+              'BAD_REQUEST',
               `Subscriptions are served over WebSocket (the graphql-ws protocol) at ${path}, not over HTTP.`,
-              { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } },
+              { http: { status: 400 } },
             );
           }
           return Promise.resolve();

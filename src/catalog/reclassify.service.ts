@@ -5,8 +5,8 @@
  * by content hash). Unchanged models just get their assessment restamped with the new version.
  */
 import type pg from 'pg';
-import type { HubAdapter } from '../crawl/hub-adapter.js';
-import type { ChangePublisher } from '../events/redis-change-publisher.js';
+import type { ChangePublisher } from './change-publisher.js';
+import type { HubRecords } from './hub-records.js';
 import type { Logger } from '../lib/logger.js';
 import type { CatalogModel } from './catalog-model.js';
 import type { IngestRepository } from './ingest.repository.js';
@@ -30,7 +30,7 @@ export class ReclassifyService {
     private readonly deps: {
       pool: pg.Pool;
       ingest: IngestRepository;
-      adapters: ReadonlyMap<string, HubAdapter>;
+      adapters: ReadonlyMap<string, HubRecords>;
       publisher: ChangePublisher;
       logger: Logger;
     },

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { parseNetworkEntry } from '../webhooks/ssrf.js';
+import { parseNetworkEntry } from '../lib/network.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

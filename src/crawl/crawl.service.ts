@@ -12,7 +12,7 @@ import type pg from 'pg';
 import type { CrawlRun, PrismaClient } from '../generated/prisma/client.js';
 import type { CatalogModel } from '../catalog/catalog-model.js';
 import type { IngestCounts, IngestRepository, IngestResult } from '../catalog/ingest.repository.js';
-import type { ChangePublisher } from '../events/redis-change-publisher.js';
+import type { ChangePublisher } from '../catalog/change-publisher.js';
 import type { Logger } from '../lib/logger.js';
 import type { CrawlRunRepository, CrawlTrigger } from './crawl-run.repository.js';
 import { emptyCounters } from '../outbound/hub-client.js';

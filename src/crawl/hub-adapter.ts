@@ -1,9 +1,9 @@
 /**
- * One adapter per hub (a "driver"): how to list one page from a cursor, fetch one model's details,
- * and turn a raw record into a catalog model. Everything else (checkpoints, ingest, jobs, rate
- * limits) is shared.
+ * One adapter per hub (a "driver"): how to list one page from a cursor and fetch one model's
+ * details, with the hub's record builder (src/catalog/hub-records.ts) to turn a raw record into a
+ * catalog model. Everything else (checkpoints, ingest, jobs, rate limits) is shared.
  */
-import type { CatalogModel } from '../catalog/catalog-model.js';
+import type { HubRecords } from '../catalog/hub-records.js';
 import type { HubClientCounters } from '../outbound/hub-client.js';
 
 export type CrawlMode = 'FULL' | 'INCREMENTAL';
@@ -23,18 +23,10 @@ export interface ModelDetails {
   readonly counters: HubClientCounters;
 }
 
-export type BuildResult =
-  { readonly ok: true; readonly model: CatalogModel } | { readonly ok: false; readonly reason: string };
-
-export interface HubAdapter {
-  readonly hubId: string;
+export interface HubAdapter extends HubRecords {
   /** The cursor of the first page of a crawl in this mode. */
   firstCursor(mode: CrawlMode): string;
   fetchPage(cursor: string, signal?: AbortSignal): Promise<HubPage>;
   /** Null when the model no longer exists on the hub. */
   fetchDetails(repoId: string, signal?: AbortSignal): Promise<ModelDetails | null>;
-  /** Validate, normalize and classify one raw record (pure). */
-  buildModel(record: unknown, details?: { readme?: string | null; licenseText?: string | null }): BuildResult;
-  /** The hub's last-modified time of a raw record, for incremental crawls (null when unknown). */
-  lastModifiedOf(record: unknown): Date | null;
 }

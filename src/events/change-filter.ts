@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { ChangeKind } from '../catalog/catalog-model.js';
-import { CatalogError } from '../api/errors.js';
+import { CatalogError } from '../lib/errors.js';
 import { LICENSE_CATEGORIES, OPENNESS_LEVELS, type LicenseCategory, type OpennessLevel } from '../openness/types.js';
 
 export const CHANGE_KINDS = [

@@ -9,7 +9,7 @@
  */
 import type pg from 'pg';
 import type { ChangeKind } from '../catalog/catalog-model.js';
-import { CatalogError } from '../api/errors.js';
+import { CatalogError } from '../lib/errors.js';
 import type { ModelRow } from '../read-model/catalog.rows.js';
 import type { LicenseCategory, OpennessLevel } from '../openness/types.js';
 import { changeFilterConditions, type ChangeFacts, type ChangeFilter } from './change-filter.js';

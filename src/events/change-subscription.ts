@@ -12,7 +12,8 @@
  * `await` (waiting for the next change) cannot run its `finally` when the client unsubscribes,
  * so its listener would leak until the next change arrived.
  */
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
+import { CatalogError, toGraphQLError } from '../lib/errors.js';
 import { matchesChange, type ChangeFilter } from './change-filter.js';
 import type { ChangeLog, LoggedChange } from './change-log.js';
 import type { ChangeStream } from './change-stream.js';
@@ -108,9 +109,12 @@ export class ChangeSubscription implements AsyncIterableIterator<LoggedChange> {
     }
     if (this.live.length > this.maxPending) {
       this.live.length = 0;
-      this.failure = new GraphQLError(
-        `this subscription fell more than ${this.maxPending} changes behind and was ended; resubscribe with \`after: "${this.lastId}"\` to continue where it stopped`,
-        { extensions: { code: 'SUBSCRIBER_TOO_SLOW', lastDeliveredId: this.lastId } },
+      this.failure = toGraphQLError(
+        new CatalogError(
+          'SUBSCRIBER_TOO_SLOW',
+          `this subscription fell more than ${this.maxPending} changes behind and was ended; resubscribe with \`after: "${this.lastId}"\` to continue where it stopped`,
+          { lastDeliveredId: this.lastId },
+        ),
       );
       // No consumer can be waiting here: a waiting consumer takes each row as it comes, so the
       // buffer only grows while it is busy elsewhere (catch-up, or a slow socket); its next

@@ -1,16 +1,12 @@
 /**
- * Announces committed change-log rows on Redis pub/sub. Called only after the commit (never from
- * inside a transaction), by whoever committed: worker, API or CLI. The log is the source of
- * truth: a lost announcement delays a subscriber until it reads the log, it never loses a change,
- * so a publish failure is logged and swallowed.
+ * Announces committed change-log rows on Redis pub/sub (the ChangePublisher of
+ * src/catalog/change-publisher.ts). A lost announcement delays a subscriber until it reads the log,
+ * it never loses a change, so a publish failure is logged and swallowed.
  */
 import type { Redis } from 'ioredis';
+import type { ChangePublisher } from '../catalog/change-publisher.js';
 import type { CommittedChange } from '../catalog/ingest.repository.js';
 import type { Logger } from '../lib/logger.js';
-
-export interface ChangePublisher {
-  publish(changes: readonly CommittedChange[]): Promise<void>;
-}
 
 export const changesChannel = (prefix: string) => `${prefix}:changes`;
 
@@ -33,5 +29,3 @@ export class RedisChangePublisher implements ChangePublisher {
     }
   }
 }
-
-export const silentPublisher: ChangePublisher = { publish: () => Promise.resolve() };

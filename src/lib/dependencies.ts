@@ -4,7 +4,6 @@
  * answers. At run time, `dependencyOutage` tells an outage (retry later: SERVICE_UNAVAILABLE for
  * clients, a postponed job for workers) from a bug, whatever layer the error went through.
  */
-import type { Readiness } from '../api/readiness.js';
 import type { Logger } from './logger.js';
 import { retryWithBackoff } from './retry.js';
 
@@ -116,6 +115,21 @@ export async function waitForDependencies(options: {
     { what: 'dependency check', logger, initialDelayMs: 500, maxDelayMs: 15_000, ...(signal ? { signal } : {}) },
   );
   logger.info('dependencies reachable');
+}
+
+/** One dependency's check: whether it answered, how fast, and what is missing. */
+export interface CheckResult {
+  readonly ok: boolean;
+  readonly ms: number;
+  readonly error?: string;
+  readonly pending?: readonly string[];
+}
+
+export interface Readiness {
+  readonly ready: boolean;
+  readonly checks: { readonly postgres: CheckResult; readonly redis: CheckResult; readonly migrations: CheckResult };
+  /** Informational: the last worker heartbeat, or null when no worker has beaten recently. */
+  readonly worker: { readonly lastHeartbeat: unknown } | null;
 }
 
 /** Probe built from the API's readiness check. */

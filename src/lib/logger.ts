@@ -1,16 +1,17 @@
 /** The one logger: structured JSON lines on stdout (pino). Children carry a `component` field. */
 import { format } from 'node:util';
 import { pino, type Logger } from 'pino';
-import type { Config } from '../config/config.js';
 
 export type { Logger };
 
+/** What the logger reads of the configuration (src/config/config.ts's Config has both). */
+export interface LoggerSettings {
+  readonly logLevel: string;
+  readonly env: string;
+}
+
 /** `stream: 'stderr'` for CLIs, whose stdout is their output. */
-export function createLogger(
-  config: Pick<Config, 'logLevel' | 'env'>,
-  name: string,
-  stream: 'stdout' | 'stderr' = 'stdout',
-): Logger {
+export function createLogger(config: LoggerSettings, name: string, stream: 'stdout' | 'stderr' = 'stdout'): Logger {
   return pino(
     {
       name,

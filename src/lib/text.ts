@@ -187,3 +187,17 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   const prototype = Object.getPrototypeOf(value) as unknown;
   return prototype === Object.prototype || prototype === null;
 }
+
+/**
+ * Text a client sends that Postgres can neither store nor compare (a NUL, a lone surrogate): refused
+ * as input (src/api/argument-text.ts, cursors), where stored hub text is cleaned instead.
+ */
+// With the `u` flag a valid surrogate pair is one code point: only lone surrogates match.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/** Why `text` cannot be used, or null when it can. */
+export function unusableTextReason(text: string): string | null {
+  if (text.includes('\u0000')) return 'contains a NUL character (U+0000)';
+  if (LONE_SURROGATE.test(text)) return 'contains a lone UTF-16 surrogate';
+  return null;
+}

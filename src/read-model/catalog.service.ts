@@ -3,7 +3,7 @@
  * loaders are primed with every model a page returns, so `node` and change rows that name a model
  * already on the page cost nothing more.
  */
-import { CatalogError } from '../api/errors.js';
+import { CatalogError } from '../lib/errors.js';
 import type { CatalogReadRepository } from './catalog-read.repository.js';
 import type { CatalogLoaders } from './catalog.loaders.js';
 import {
@@ -16,8 +16,8 @@ import {
 } from './catalog.rows.js';
 import { decodeCursor, encodeCursor, keyText } from './cursor.js';
 import { parseModelsArgs, type ModelsArgs } from './models.filter.js';
-import { isKeyText } from './models.sql.js';
-import type { ModelsSelection } from '../api/resolvers/model-projection.js';
+import { isKeyText } from './sort-keys.js';
+import type { ModelsSelection } from './models.sql.js';
 import { connectionOf, pageRequest, type PageArgs } from './pagination.js';
 
 /** The per-request view of the catalog: the repository and this request's loaders. */

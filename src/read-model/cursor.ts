@@ -3,8 +3,8 @@
  * the cursor (`DOWNLOADS:DESC`), `key` is the row's sort-key value as text (null for a model whose
  * key is unknown) and `id` breaks ties. A cursor is only valid with the order that made it.
  */
-import { CatalogError } from '../api/errors.js';
-import { unusableTextReason } from '../api/argument-text.js';
+import { CatalogError } from '../lib/errors.js';
+import { unusableTextReason } from '../lib/text.js';
 
 export interface Cursor {
   readonly order: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CatalogError } from '../api/errors.js';
+import { CatalogError } from '../lib/errors.js';
 import { encodeCursor } from './cursor.js';
 import { parseModelsArgs, searchTsquery, searchWords, type ModelsArgs } from './models.filter.js';
 

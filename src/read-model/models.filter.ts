@@ -11,23 +11,11 @@ import type {
   OpennessLevel,
   WeightsAvailability,
 } from '../openness/types.js';
-import { CatalogError } from '../api/errors.js';
+import { CatalogError } from '../lib/errors.js';
 import { decodeCursor, type Cursor } from './cursor.js';
 import type { Precision } from './deployment.view.js';
-import { INT8, isKeyText, SORT_KEYS } from './models.sql.js';
+import { INT8, isKeyText, SORT_KEYS, type OrderDirection, type OrderField } from './sort-keys.js';
 import { pageRequest, type PageArgs } from './pagination.js';
-
-export type OrderField =
-  | 'DOWNLOADS'
-  | 'LIKES'
-  | 'CREATED_AT'
-  | 'LAST_MODIFIED'
-  | 'PARAMETERS'
-  | 'OPENNESS_SCORE'
-  | 'RELEVANCE'
-  | 'DERIVATIVES'
-  | 'DOWNLOADS_ALL_TIME';
-export type OrderDirection = 'ASC' | 'DESC';
 
 export interface SearchQuery {
   readonly text: string;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isKeyText, modelsSql } from './models.sql.js';
+import { modelsSql } from './models.sql.js';
+import { isKeyText } from './sort-keys.js';
 import { parseModelsArgs, type ModelsArgs } from './models.filter.js';
 import { encodeCursor } from './cursor.js';
 

@@ -3,7 +3,7 @@
  * in scan order (the order itself forward, reversed backward): the extra row only says whether
  * more follow.
  */
-import { CatalogError } from '../api/errors.js';
+import { CatalogError } from '../lib/errors.js';
 import type { ConnectionParent } from './catalog.rows.js';
 
 /** The largest page a connection serves; larger `first` / `last` are refused, never clamped. */

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { CommercialUse, LicenseCategory } from '../openness/types.js';
-import { CatalogError } from '../api/errors.js';
+import { CatalogError } from '../lib/errors.js';
 import type { TimeUnit } from './facets.sql.js';
 import { MAX_FILTER_VALUES, MAX_SEARCH_LENGTH } from './models.filter.js';
 import type { LicensesFilter } from './stats.repository.js';

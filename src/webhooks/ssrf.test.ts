@@ -1,7 +1,8 @@
 import type { LookupAddress } from 'node:dns';
 import type { lookup as dnsLookup } from 'node:dns';
 import { describe, expect, it } from 'vitest';
-import { ADDRESS_REFUSED, AddressGuard, classifyAddress, parseNetworkEntry, WebhookUrlRefusal } from './ssrf.js';
+import { parseNetworkEntry } from '../lib/network.js';
+import { ADDRESS_REFUSED, AddressGuard, classifyAddress, WebhookUrlRefusal } from './ssrf.js';
 
 const guard = (allowNetworks: string[] = [], httpsOnly = false) => new AddressGuard({ httpsOnly, allowNetworks });
 

@@ -12,7 +12,7 @@
  * values are (a filter value compares with stored, cleaned values, so cleaning keeps its meaning).
  */
 import type pg from 'pg';
-import { CatalogError } from '../api/errors.js';
+import { CatalogError } from '../lib/errors.js';
 import type { ConnectionParent } from '../read-model/catalog.rows.js';
 import { connectionOf, pageRequest } from '../read-model/pagination.js';
 import type { ApiKeyPrincipal } from '../auth/authenticator.js';

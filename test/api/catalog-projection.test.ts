@@ -9,7 +9,7 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type * as ModelProjection from '../../src/api/resolvers/model-projection.js';
-import type { ModelsSelection } from '../../src/api/resolvers/model-projection.js';
+import type { ModelsSelection } from '../../src/read-model/models.sql.js';
 import type { Projection } from '../../src/read-model/models.sql.js';
 import { graphql, startApi, type RunningApi } from '../helpers/api.js';
 import { MODEL_FIELDS, useSeededCatalog } from './catalog.fixture.js';

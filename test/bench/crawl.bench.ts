@@ -17,7 +17,7 @@ import { CrawlService } from '../../src/crawl/crawl.service.js';
 import { HubClient } from '../../src/outbound/hub-client.js';
 import { RedisRateLimiter } from '../../src/outbound/request-budget.js';
 import { HuggingFaceAdapter } from '../../src/crawl/huggingface/huggingface.adapter.js';
-import { silentPublisher } from '../../src/events/redis-change-publisher.js';
+import { silentPublisher } from '../../src/catalog/change-publisher.js';
 import { createScratchDatabase } from './scratch-database.js';
 import { integerAtLeast } from './options.js';
 

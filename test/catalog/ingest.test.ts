@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { IngestRepository } from '../../src/catalog/ingest.repository.js';
 import { seedCatalog } from '../../src/catalog/seed/seed.service.js';
 import { HuggingFaceAdapter } from '../../src/crawl/huggingface/huggingface.adapter.js';
-import { silentPublisher } from '../../src/events/redis-change-publisher.js';
+import { silentPublisher } from '../../src/catalog/change-publisher.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildCatalogModel, buildLicense, buildOpenness } from '../helpers/catalog-models.js';
 

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { IngestRepository } from '../../src/catalog/ingest.repository.js';
 import { ReclassifyService } from '../../src/catalog/reclassify.service.js';
-import { silentPublisher } from '../../src/events/redis-change-publisher.js';
+import { silentPublisher } from '../../src/catalog/change-publisher.js';
 import { HubClient } from '../../src/outbound/hub-client.js';
 import { unlimited } from '../../src/outbound/request-budget.js';
 import { HuggingFaceAdapter } from '../../src/crawl/huggingface/huggingface.adapter.js';

@@ -9,7 +9,7 @@ import { HubClient } from '../../src/outbound/hub-client.js';
 import { RedisRateLimiter } from '../../src/outbound/request-budget.js';
 import { HuggingFaceAdapter } from '../../src/crawl/huggingface/huggingface.adapter.js';
 import type { Database } from '../../src/db/database.js';
-import { silentPublisher } from '../../src/events/redis-change-publisher.js';
+import { silentPublisher } from '../../src/catalog/change-publisher.js';
 import { silentLogger } from './database.js';
 
 export interface CrawlHarness {

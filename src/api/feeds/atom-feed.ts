@@ -15,10 +15,10 @@ import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { Feed } from 'feed';
 import type pg from 'pg';
-import { CatalogError } from '../errors.js';
+import { CatalogError } from '../../lib/errors.js';
 import { parseChangeFilter } from '../../events/change-filter.js';
 import type { ChangeLog, LoggedChange } from '../../events/change-log.js';
-import { unusableTextReason } from '../argument-text.js';
+import { unusableTextReason } from '../../lib/text.js';
 
 export const DEFAULT_FEED_ENTRIES = 50;
 export const MAX_FEED_ENTRIES = 200;

@@ -6,6 +6,7 @@
  * error page, with the parser's stack trace outside production.
  */
 import express, { type RequestHandler } from 'express';
+import { clientErrorBody } from '../../lib/errors.js';
 
 interface BodyParserError {
   readonly type?: unknown;
@@ -55,10 +56,7 @@ export function jsonBody(limit: string): RequestHandler {
         next(error);
         return;
       }
-      res
-        .status(refusal.status)
-        .set('Cache-Control', 'no-store')
-        .json({ errors: [{ message: refusal.message, extensions: { code: 'BAD_REQUEST' } }] });
+      res.status(refusal.status).set('Cache-Control', 'no-store').json(clientErrorBody('BAD_REQUEST', refusal.message));
     });
   };
 }

@@ -7,6 +7,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { BoundedLruCache } from '../../lib/bounded-lru-cache.js';
+import type { ClientErrorCode } from '../../lib/errors.js';
 
 export class BoundedQueryCache extends BoundedLruCache<string> {
   constructor(maxBytes: number, now: () => number = Date.now) {
@@ -39,7 +40,7 @@ const weight = (key: string, value: string): number => 2 * (key.length + value.l
  * Router, GraphQL Yoga), the version BAD_REQUEST. Matched by Apollo's exact messages, and only
  * while they have no code, so a future Apollo that codes them itself wins.
  */
-const PERSISTED_QUERY_REFUSALS = new Map<string, string>([
+const PERSISTED_QUERY_REFUSALS = new Map<string, ClientErrorCode>([
   ['provided sha does not match query', 'PERSISTED_QUERY_HASH_MISMATCH'],
   ['Unsupported persisted query version', 'BAD_REQUEST'],
 ]);

@@ -9,7 +9,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { CatalogError } from '../errors.js';
+import { CatalogError } from '../../lib/errors.js';
 import {
   ASSUMED_LIST_SIZE,
   checkQueryLimits,

@@ -71,7 +71,7 @@ import {
   type SelectionSetNode,
   type ValidationRule,
 } from 'graphql';
-import { CatalogError, toGraphQLError } from '../errors.js';
+import { CatalogError, toGraphQLError } from '../../lib/errors.js';
 import { DEFAULT_PAGE_SIZE } from '../../read-model/models.filter.js';
 import { MAX_PAGE_SIZE } from '../../read-model/pagination.js';
 import { MAX_FACET_LIMIT } from '../../read-model/stats.filter.js';

@@ -9,7 +9,8 @@ import type { GraphQLError } from 'graphql';
 import type { Authentication, Authenticator, ApiKeyPrincipal } from '../../auth/authenticator.js';
 import type { Logger } from '../../lib/logger.js';
 import { dependencyOutage } from '../../lib/dependencies.js';
-import { CatalogError, requestIdOf, sendUnexpectedError, toGraphQLError } from '../errors.js';
+import { requestIdOf, sendUnexpectedError } from '../errors.js';
+import { CatalogError, toGraphQLError } from '../../lib/errors.js';
 import { rateLimitHeaders, type FixedWindowRateLimiter, type RateLimitClient } from './client-rate-limit.js';
 
 const AUTHENTICATION = Symbol('authentication');

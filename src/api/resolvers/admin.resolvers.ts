@@ -1,7 +1,7 @@
 /** Mutations (schema/admin.graphql): check the caller's scope, call the admin service, return. */
 import type { ApiKeyScope } from '../../auth/api-key.js';
 import type { ApiContext } from '../context.js';
-import { CatalogError } from '../errors.js';
+import { CatalogError } from '../../lib/errors.js';
 import type { JobState, Resolvers } from '../generated/graphql.js';
 
 /** UNAUTHENTICATED without a key; FORBIDDEN with a key that lacks `scope`. */

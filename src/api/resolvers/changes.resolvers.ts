@@ -2,7 +2,7 @@
 import { findChanges, subscribeChanges } from '../../events/change-feed.js';
 import type { ChangeRow } from '../../read-model/catalog.rows.js';
 import type { ApiContext } from '../context.js';
-import { CatalogError } from '../errors.js';
+import { CatalogError } from '../../lib/errors.js';
 import type { Resolvers } from '../generated/graphql.js';
 
 export const changesResolvers: Resolvers = {

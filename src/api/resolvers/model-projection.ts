@@ -9,7 +9,7 @@
  */
 import type { GraphQLResolveInfo } from 'graphql';
 import { parseResolveInfo, type ResolveTree } from 'graphql-parse-resolve-info';
-import type { Projection } from '../../read-model/models.sql.js';
+import type { ModelsSelection } from '../../read-model/models.sql.js';
 
 /**
  * `Model` fields a head serves without completing the row; `true`, or the subfields (of the field's
@@ -56,13 +56,6 @@ function headServes(models: readonly ResolveTree[]): boolean {
     if (allowed === true) return true;
     return selected(field).every((subfield) => allowed.has(subfield.name));
   });
-}
-
-/** What a `models` selection needs read: the columns, and whether any model's license is selected. */
-export interface ModelsSelection {
-  readonly columns: Projection;
-  /** Load the page's licenses with the page (one statement), so each `license` resolves at once. */
-  readonly licenses: boolean;
 }
 
 /** The selection of `Query.models` (resolved with `info`). */

@@ -2,7 +2,13 @@
  * Dashboard numbers (schema/stats.graphql): `stats` facets and openness over time, `licenses` /
  * `license` with model counts. Thin resolvers over stats.service.ts and the request's loaders.
  */
-import { asLicense, catalogStats, facetValues, findLicenses, opennessOverTime } from '../../read-model/stats.service.js';
+import {
+  asLicense,
+  catalogStats,
+  facetValues,
+  findLicenses,
+  opennessOverTime,
+} from '../../read-model/stats.service.js';
 import type { Resolvers } from '../generated/graphql.js';
 
 export const statsResolvers: Resolvers = {

@@ -5,7 +5,7 @@
 import type { ApiKeyPrincipal } from '../../auth/authenticator.js';
 import { parseChangeFilter } from '../../events/change-filter.js';
 import type { ApiContext } from '../context.js';
-import { CatalogError } from '../errors.js';
+import { CatalogError } from '../../lib/errors.js';
 import type { Resolvers } from '../generated/graphql.js';
 
 const SCOPE = 'webhooks';

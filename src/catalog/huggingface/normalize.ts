@@ -2,7 +2,13 @@
 import type { CatalogModel, Gating } from '../catalog-model.js';
 import { classifyHuggingFace } from '../../openness/classify.js';
 import type { Evidence, OpennessResult } from '../../openness/types.js';
-import { baseModelRelationOf, inferenceProvidersOf, localAppsOf, quantizationsOf, spacesOf } from './deployment-facts.js';
+import {
+  baseModelRelationOf,
+  inferenceProvidersOf,
+  localAppsOf,
+  quantizationsOf,
+  spacesOf,
+} from './deployment-facts.js';
 import type { FieldProblem, HfRecord } from './hf-record.js';
 
 export const HUB_ID = 'huggingface';

@@ -11,9 +11,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
-import type { HubAdapter } from '../../crawl/hub-adapter.js';
 import { generateHfRecords } from './demo/record-generator.js';
-import type { ChangePublisher } from '../../events/redis-change-publisher.js';
+import type { ChangePublisher } from '../change-publisher.js';
+import type { HubRecords } from '../hub-records.js';
 import { SEED_DIR } from '../../lib/project-root.js';
 import type { CatalogModel } from '../catalog-model.js';
 import type { IngestRepository } from '../ingest.repository.js';
@@ -33,7 +33,7 @@ export async function readSeedRecords(dir = join(SEED_DIR, 'huggingface')): Prom
 export async function seedCatalog(deps: {
   pool: pg.Pool;
   ingest: IngestRepository;
-  adapter: HubAdapter;
+  adapter: HubRecords;
   publisher: ChangePublisher;
   /** How many generated demo records to add (0: only the hand-written ones). */
   demo: number;

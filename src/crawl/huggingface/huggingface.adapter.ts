@@ -7,11 +7,9 @@
  * info and file downloads go through the library, with our fetch wrapper as its `fetch`.
  */
 import { downloadFile, modelInfo } from '@huggingface/hub';
-import { inspectText } from '../../lib/text.js';
+import { huggingFaceRecords, MAX_TEXT } from '../../catalog/huggingface/huggingface.records.js';
 import { type HubClient, HubRequestError } from '../../outbound/hub-client.js';
-import type { BuildResult, CrawlMode, HubAdapter, HubPage, ModelDetails } from '../hub-adapter.js';
-import { validateHfRecord } from '../../catalog/huggingface/hf-record.js';
-import { HUB_ID, normalizeHfRecord } from '../../catalog/huggingface/normalize.js';
+import type { CrawlMode, HubAdapter, HubPage, ModelDetails } from '../hub-adapter.js';
 
 /** What every listing page asks for: what classification, deployment and ecosystem views need. */
 export const LIST_EXPAND = [
@@ -37,8 +35,6 @@ export const LIST_EXPAND = [
 /** The Hub's observed maximum page size. */
 export const PAGE_SIZE = 1_000;
 
-const MAX_TEXT = 256 * 1024;
-
 export interface HuggingFaceAdapterOptions {
   /** Base URL (HF_ENDPOINT), without a trailing slash. */
   readonly endpoint: string;
@@ -47,7 +43,7 @@ export interface HuggingFaceAdapterOptions {
 }
 
 export class HuggingFaceAdapter implements HubAdapter {
-  readonly hubId = HUB_ID;
+  readonly hubId = huggingFaceRecords.hubId;
 
   constructor(private readonly options: HuggingFaceAdapterOptions) {}
 
@@ -135,28 +131,8 @@ export class HuggingFaceAdapter implements HubAdapter {
     };
   }
 
-  buildModel(record: unknown, details: { readme?: string | null; licenseText?: string | null } = {}): BuildResult {
-    const validated = validateHfRecord(record);
-    if (!validated.ok) return { ok: false, reason: validated.reason };
-    // README and LICENSE text are hub strings too: cleaned like the record's, the cleaning recorded.
-    const problems = [...validated.problems];
-    const text = (value: string | null | undefined, field: string) => {
-      if (typeof value !== 'string') return value;
-      const cleaned = inspectText(value, { maxLength: MAX_TEXT });
-      if (cleaned.binary)
-        problems.push({ field, issue: 'binary', detail: `removed NUL or lone surrogates from ${value.length} chars` });
-      return cleaned.text;
-    };
-    const cleaned = { readme: text(details.readme, 'README.md'), licenseText: text(details.licenseText, 'LICENSE') };
-    return { ok: true, model: normalizeHfRecord(validated.record, problems, cleaned) };
-  }
-
-  lastModifiedOf(record: unknown): Date | null {
-    const value = (record as { lastModified?: unknown } | null)?.lastModified;
-    if (typeof value !== 'string') return null;
-    const time = Date.parse(value);
-    return Number.isNaN(time) ? null : new Date(time);
-  }
+  readonly buildModel = huggingFaceRecords.buildModel;
+  readonly lastModifiedOf = huggingFaceRecords.lastModifiedOf;
 
   private async text(repo: string, path: string, fetch: typeof globalThis.fetch): Promise<string | null> {
     const blob = await downloadFile({
