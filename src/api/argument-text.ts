@@ -49,7 +49,7 @@ function hasOwnKeys(value: object): boolean {
 
 /**
  * INVALID_ARGUMENT for the first unusable text in a field's arguments. As for the other checks
- * of input objects (models.query.ts), `argument` is the field's argument and `fields` the path in it.
+ * of input objects (src/read-model/models.filter.ts), `argument` is the field's argument and `fields` the path in it.
  */
 export function assertUsableArguments(args: Readonly<Record<string, unknown>>): void {
   // Most fields resolved take no arguments: nothing to walk, nothing allocated.

@@ -9,10 +9,11 @@ import type { CatalogReader } from '../read-model/catalog.service.js';
 import { createStatsLoaders } from '../read-model/stats.loaders.js';
 import type { StatsReader } from '../read-model/stats.service.js';
 import type { StatsRepository } from '../read-model/stats.repository.js';
-import type { ChangeLog } from '../events/change-log.js';
+import type { ChangeLog } from '../events/change-log.repository.js';
 import type { ChangeStream } from '../events/change-stream.js';
 import DataLoader from 'dataloader';
-import type { CrawlRun, PrismaClient } from '../generated/prisma/client.js';
+import type { CrawlRunRepository } from '../crawl/crawl-run.repository.js';
+import type { CrawlRun } from '../generated/prisma/client.js';
 import type { WebhookService } from '../webhooks/webhook.service.js';
 
 /** The change feed's readers: the log, this instance's live stream (WebSocket only), crawl runs by id. */
@@ -54,17 +55,12 @@ export function createContext(base: {
   catalog: CatalogReadRepository;
   changeLog: ChangeLog;
   changeStream?: ChangeStream | null;
-  prisma: PrismaClient;
+  crawlRuns: CrawlRunRepository;
   webhooks: WebhookService;
   stats: StatsRepository;
 }): ApiContext {
-  const { changeLog, changeStream, prisma, stats: statsRepository, ...rest } = base;
-  const crawlRuns = () =>
-    new DataLoader<string, CrawlRun | null>(async (ids) => {
-      const runs = await prisma.crawlRun.findMany({ where: { id: { in: ids.map((id) => BigInt(id)) } } });
-      const byId = new Map(runs.map((run) => [run.id.toString(), run]));
-      return ids.map((id) => byId.get(id) ?? null);
-    });
+  const { changeLog, changeStream, crawlRuns: runs, stats: statsRepository, ...rest } = base;
+  const crawlRuns = () => new DataLoader<string, CrawlRun | null>((ids) => runs.findByIds(ids));
   // Loaders are made on first use: renewLoaders() (once per subscription event) only drops them,
   // so an event whose selection needs none costs nothing.
   let catalog: CatalogReader | null = null;

@@ -7,6 +7,7 @@
  */
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
+import { pingDatabase } from '../db/database.js';
 import { pendingMigrations } from '../db/migrate.js';
 import { dependencyOutage, type CheckResult, type Readiness } from '../lib/dependencies.js';
 import { heartbeatKey } from '../queue/contracts.js';
@@ -64,13 +65,7 @@ export function createReadinessCheck(deps: ReadinessDeps): () => Promise<Readine
 
   return async () => {
     const [postgres, redis, migrations] = await Promise.all([
-      timed(
-        async () => {
-          await deps.pool.query('SELECT 1');
-        },
-        timeoutMs,
-        exposeDetails,
-      ),
+      timed(() => pingDatabase(deps.pool), timeoutMs, exposeDetails),
       timed(
         async () => {
           await pingRedis(deps.redis, timeoutMs);

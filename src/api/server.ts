@@ -23,9 +23,10 @@ import { ApiKeyRepository } from '../auth/api-key.repository.js';
 import { Authenticator } from '../auth/authenticator.js';
 import { HubRepository } from '../catalog/hub.repository.js';
 import { CatalogReadRepository } from '../read-model/catalog-read.repository.js';
+import { CrawlRunRepository } from '../crawl/crawl-run.repository.js';
 import { createCrawlRuntime } from '../crawl/crawl.runtime.js';
 import type { Database } from '../db/database.js';
-import { ChangeLog } from '../events/change-log.js';
+import { ChangeLog } from '../events/change-log.repository.js';
 import { ChangeStream } from '../events/change-stream.js';
 import type { Logger } from '../lib/logger.js';
 import { QueueProducer } from '../queue/producer.js';
@@ -185,14 +186,22 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     queue: new WebhookQueue(producer, config.webhooks),
     logger,
   });
-  const contextBase = { hubs, admin, catalog, changeLog, prisma: db.prisma, webhooks, stats: catalog.stats };
+  const contextBase = {
+    hubs,
+    admin,
+    catalog,
+    changeLog,
+    crawlRuns: new CrawlRunRepository(db.prisma),
+    webhooks,
+    stats: catalog.stats,
+  };
   app.get(
     '/feeds/changes.atom',
     cors(corsOptions(api.corsOrigins)),
     authenticateRequest(authenticator, logger),
     ...(limiter ? [rateLimitRequest(limiter, logger)] : []),
     refuseRejectedCredentials(),
-    atomFeedHandler({ log: changeLog, pool: db.pool, publicUrl: api.publicUrl }),
+    atomFeedHandler({ log: changeLog, catalog, publicUrl: api.publicUrl }),
   );
   const subscriptions = startSubscriptionServer({
     httpServer,

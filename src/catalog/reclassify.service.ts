@@ -10,19 +10,13 @@ import type { HubRecords } from './hub-records.js';
 import type { Logger } from '../lib/logger.js';
 import type { CatalogModel } from './catalog-model.js';
 import type { IngestRepository } from './ingest.repository.js';
+import { RawRecordRepository } from './raw-record.repository.js';
 
 export interface ReclassifyBatch {
   readonly processed: number;
   readonly changed: number;
   /** Where the next batch starts; null when this was the last one. */
   readonly nextAfter: string | null;
-}
-
-interface StoredRecord {
-  model_id: string;
-  hub_id: string;
-  payload: unknown;
-  detail: { readme?: string | null; licenseText?: string | null } | null;
 }
 
 export class ReclassifyService {
@@ -34,37 +28,25 @@ export class ReclassifyService {
       publisher: ChangePublisher;
       logger: Logger;
     },
-  ) {}
-
-  /** Models (not removed) whose assessment is not at `rulesVersion`. */
-  async pending(rulesVersion: string): Promise<number> {
-    const { rows } = await this.deps.pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM openness_assessments a JOIN models m ON m.id = a.model_id
-       WHERE a.rules_version <> $1 AND m.removed_at IS NULL`,
-      [rulesVersion],
-    );
-    return rows[0]?.n ?? 0;
+  ) {
+    this.records = new RawRecordRepository(deps.pool);
   }
 
-  /** Whether any model (not removed) awaits reclassification: an index-friendly EXISTS, for start-up. */
-  async anyPending(rulesVersion: string): Promise<boolean> {
-    const { rows } = await this.deps.pool.query<{ pending: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM openness_assessments a JOIN models m ON m.id = a.model_id
-         WHERE a.rules_version <> $1 AND m.removed_at IS NULL) AS pending`,
-      [rulesVersion],
-    );
-    return rows[0]?.pending ?? false;
+  private readonly records: RawRecordRepository;
+
+  /** Models (not removed) whose assessment is not at `rulesVersion`. */
+  pending(rulesVersion: string): Promise<number> {
+    return this.records.countStale(rulesVersion);
+  }
+
+  /** Whether any model (not removed) awaits reclassification (for start-up). */
+  anyPending(rulesVersion: string): Promise<boolean> {
+    return this.records.anyStale(rulesVersion);
   }
 
   /** Reclassify the next `limit` stale models after model id `after` (ids ascending). */
   async batch(rulesVersion: string, after: string, limit = 1_000): Promise<ReclassifyBatch> {
-    const { rows } = await this.deps.pool.query<StoredRecord>(
-      `SELECT a.model_id, m.hub_id, r.payload, r.detail
-       FROM openness_assessments a JOIN models m ON m.id = a.model_id JOIN raw_records r ON r.model_id = a.model_id
-       WHERE a.rules_version <> $1 AND m.removed_at IS NULL AND a.model_id > $2
-       ORDER BY a.model_id LIMIT $3`,
-      [rulesVersion, after, limit],
-    );
+    const rows = await this.records.staleBatch(rulesVersion, after, limit);
     const models: CatalogModel[] = [];
     for (const row of rows) {
       const adapter = this.deps.adapters.get(row.hub_id);

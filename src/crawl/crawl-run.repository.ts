@@ -30,6 +30,13 @@ export class CrawlRunRepository {
     return this.prisma.crawlRun.findUnique({ where: { id: BigInt(runId) } });
   }
 
+  /** The runs of `runIds`, in their order (null where there is none): one statement, for a DataLoader. */
+  async findByIds(runIds: readonly string[]): Promise<(CrawlRun | null)[]> {
+    const runs = await this.prisma.crawlRun.findMany({ where: { id: { in: runIds.map((id) => BigInt(id)) } } });
+    const byId = new Map(runs.map((run) => [run.id.toString(), run]));
+    return runIds.map((id) => byId.get(id) ?? null);
+  }
+
   /** The running run of this hub and mode, if any (one at a time per hub and mode). */
   findRunning(hubId: string, mode: CrawlMode): Promise<CrawlRun | null> {
     return this.prisma.crawlRun.findFirst({ where: { hubId, mode, status: 'RUNNING' }, orderBy: { id: 'desc' } });

@@ -10,7 +10,7 @@ import type { Logger } from '../lib/logger.js';
 import { CrawlRunRepository } from './crawl-run.repository.js';
 import { CrawlService } from './crawl.service.js';
 import { HubClient } from '../outbound/hub-client.js';
-import { RedisRateLimiter } from '../outbound/request-budget.js';
+import { RedisRequestBudget } from '../outbound/request-budget.js';
 import type { HubAdapter } from './hub-adapter.js';
 import { HuggingFaceAdapter } from './huggingface/huggingface.adapter.js';
 
@@ -29,7 +29,7 @@ export function createCrawlRuntime(deps: {
   enrich?: boolean;
 }): CrawlRuntime {
   const { config, db, redis, logger } = deps;
-  const limiter = new RedisRateLimiter(redis, {
+  const limiter = new RedisRequestBudget(redis, {
     prefix: config.redis.queuePrefix,
     hubId: 'huggingface',
     reserve: config.crawl.rateLimitReserve,

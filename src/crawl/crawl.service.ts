@@ -8,6 +8,7 @@
  * leaves the checkpoint on the page, which is fetched again; a crash after it leaves the next page
  * to do. A duplicated or retried page job finds the run already past its page and writes nothing.
  */
+import { RawRecordRepository } from '../catalog/raw-record.repository.js';
 import type pg from 'pg';
 import type { CrawlRun, PrismaClient } from '../generated/prisma/client.js';
 import type { CatalogModel } from '../catalog/catalog-model.js';
@@ -74,7 +75,11 @@ export interface CrawlServiceDeps {
 }
 
 export class CrawlService {
-  constructor(private readonly deps: CrawlServiceDeps) {}
+  private readonly records: RawRecordRepository;
+
+  constructor(private readonly deps: CrawlServiceDeps) {
+    this.records = new RawRecordRepository(deps.pool);
+  }
 
   adapter(hubId: string): HubAdapter {
     const adapter = this.deps.adapters.get(hubId);
@@ -245,13 +250,7 @@ export class CrawlService {
   /** Models of a page that matter (downloads or likes) and whose details are missing or stale (sha). */
   async enrichTargets(modelIds: readonly string[]): Promise<EnrichTarget[]> {
     if (modelIds.length === 0) return [];
-    const { rows } = await this.deps.pool.query<{ id: string; repo_id: string; sha: string | null }>(
-      `SELECT m.id, m.repo_id, m.sha FROM models m LEFT JOIN raw_records r ON r.model_id = m.id
-       WHERE m.id = ANY($1::text[]) AND m.removed_at IS NULL AND (m.downloads >= $2 OR m.likes >= $3)
-         AND (r.detail IS NULL OR (r.detail->>'sha') IS DISTINCT FROM m.sha)
-       ORDER BY m.downloads DESC`,
-      [modelIds, this.deps.enrichment.minDownloads, this.deps.enrichment.minLikes],
-    );
+    const rows = await this.records.staleDetails(modelIds, this.deps.enrichment);
     return rows.map((row) => ({ modelId: row.id, repoId: row.repo_id, sha: row.sha }));
   }
 
@@ -266,11 +265,7 @@ export class CrawlService {
   async enrichModel(target: EnrichTarget, signal?: AbortSignal): Promise<EnrichOutcome> {
     const [hubId] = target.modelId.split(':', 1);
     const adapter = this.adapter(hubId ?? '');
-    const stored = await this.deps.pool.query<{ payload: Record<string, unknown> }>(
-      'SELECT payload FROM raw_records WHERE model_id = $1',
-      [target.modelId],
-    );
-    const payload = stored.rows[0]?.payload;
+    const payload = await this.records.payloadOf(target.modelId);
     if (!payload) return 'missing';
     let details: ModelDetails | null;
     try {

@@ -1,9 +1,9 @@
 /**
  * The change feed (`Query.changes`) and the `modelChanged` subscription's arguments: validated
- * here, read through the ChangeLog (src/events/change-log.ts), in id (commit) order.
+ * here, read through the ChangeLog (src/events/change-log.repository.ts), in id (commit) order.
  */
 import { parseChangeFilter } from './change-filter.js';
-import { parseChangeId, type ChangeLog, type LoggedChange } from './change-log.js';
+import { parseChangeId, type ChangeLog, type LoggedChange } from './change-log.repository.js';
 import type { ChangeStream } from './change-stream.js';
 import { ChangeSubscription } from './change-subscription.js';
 import type { ChangeConnectionParent } from '../read-model/catalog.rows.js';

@@ -17,7 +17,7 @@ import type { Logger } from '../lib/logger.js';
 import { EMPTY_CHANGE_FILTER } from './change-filter.js';
 import { subscribeWhenReady } from '../queue/redis.js';
 import { changesChannel } from './redis-change-publisher.js';
-import type { ChangeLog, LoggedChange } from './change-log.js';
+import type { ChangeLog, LoggedChange } from './change-log.repository.js';
 
 export type ChangeListener = (changes: readonly LoggedChange[]) => void;
 

@@ -15,7 +15,7 @@
 import type { GraphQLError } from 'graphql';
 import { CatalogError, toGraphQLError } from '../lib/errors.js';
 import { matchesChange, type ChangeFilter } from './change-filter.js';
-import type { ChangeLog, LoggedChange } from './change-log.js';
+import type { ChangeLog, LoggedChange } from './change-log.repository.js';
 import type { ChangeStream } from './change-stream.js';
 
 /** Undelivered live changes a subscriber may have before it is ended as too slow. */

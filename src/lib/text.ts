@@ -25,7 +25,7 @@ export const TEXT_LIMITS = {
   key: 256,
   /** A line a person wrote or reads: a URL, an error message. */
   line: 2_048,
-  /** A string inside a stored JSON record: the hub boundary's cap (src/crawl/huggingface/hf-record.ts). */
+  /** A string inside a stored JSON record: the hub boundary's cap (src/catalog/huggingface/hf-record.ts). */
   field: 4_096,
   /** A document: README and LICENSE text kept for reclassification. */
   document: 65_536,

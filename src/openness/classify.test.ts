@@ -1,10 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../lib/project-root.js';
 import { classifyHuggingFace, parseHfRecordId } from './classify.js';
 import { RULES_VERSION } from './rules-version.js';
 import { buildHfRecord, withoutFields } from '../../test/fixtures/openness.js';
+import { sharedFolder } from '../../test/helpers/shared-data.js';
 import { COMPONENT_STATUS, LICENSE_CATEGORIES, OPENNESS_LEVELS, type OpennessResult } from './types.js';
 
 /** Every field holds a value of its enum and the score is in range: the result is well-formed. */
@@ -179,12 +177,11 @@ describe('classifyHuggingFace: bad input', () => {
 });
 
 // Recorded Hugging Face responses, read from the shared folder beside the repository.
-const FIXTURES_DIR = join(PROJECT_ROOT, '..', 'shared', 'data', 'hub-fixtures', 'huggingface');
-const haveFixtures = existsSync(FIXTURES_DIR);
-if (!haveFixtures) console.warn(`skipped the recorded-fixture tests: ../shared is absent (${FIXTURES_DIR})`);
+const recorded = sharedFolder('hub-fixtures/huggingface', 'the recorded-fixture tests of classify.test.ts');
+const haveFixtures = recorded.present;
 
 function fixture(name: string): unknown {
-  return JSON.parse(readFileSync(join(FIXTURES_DIR, name), 'utf8')) as unknown;
+  return recorded.json(name);
 }
 
 describe.skipIf(!haveFixtures)('classifyHuggingFace: recorded Hugging Face responses', () => {
@@ -326,7 +323,7 @@ describe.skipIf(!haveFixtures)('classifyHuggingFace: recorded Hugging Face respo
   });
 
   it('classifies every recorded body without throwing', () => {
-    const names = readdirSync(FIXTURES_DIR).filter((name) => name.endsWith('.body.json'));
+    const names = recorded.files().filter((name) => name.endsWith('.body.json'));
     expect(names.length).toBeGreaterThan(5);
     for (const name of names) expectWellFormed(classifyHuggingFace(fixture(name)));
   });

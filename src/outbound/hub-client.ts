@@ -2,7 +2,7 @@
  * The one fetch wrapper for every request to a hub (listing, model info, file downloads, and the
  * requests @huggingface/hub makes, through its `fetch` parameter). The library has no retry, no
  * 429 handling and no timeouts, so this wrapper:
- * - waits for the shared per-hub budget before each request (RateLimiter) and feeds back the
+ * - waits for the shared per-hub budget before each request (RequestBudget) and feeds back the
  *   `RateLimit` headers of every response;
  * - retries 429 (after `Retry-After`, or the window reset) and 408/5xx/network errors/timeouts with
  *   capped exponential backoff and full jitter;
@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../lib/logger.js';
 import { backoffDelay } from '../lib/retry.js';
 import { parseRateLimit, parseRetryAfter } from './rate-limit-headers.js';
-import type { RateLimiter } from './request-budget.js';
+import type { RequestBudget } from './request-budget.js';
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
@@ -27,7 +27,7 @@ export interface HubClientCounters {
 export const emptyCounters = (): HubClientCounters => ({ requests: 0, throttled: 0, rateLimitWaitMs: 0, errors: 0 });
 
 export interface HubClientOptions {
-  readonly limiter: RateLimiter;
+  readonly limiter: RequestBudget;
   readonly logger: Logger;
   readonly token?: string | undefined;
   /** Whole-request deadline (headers and body), per attempt. */

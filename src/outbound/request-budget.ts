@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { RateLimitObservation } from './rate-limit-headers.js';
 
-export interface RateLimiter {
+export interface RequestBudget {
   /** Resolves when a request may be sent; returns how long it waited (ms). */
   acquire(signal?: AbortSignal): Promise<number>;
   /** Feed back what the hub said about the budget. */
@@ -90,7 +90,7 @@ redis.call('HDEL', KEYS[1], 'probe')
 return 1
 `;
 
-export class RedisRateLimiter implements RateLimiter {
+export class RedisRequestBudget implements RequestBudget {
   private readonly key: string;
 
   constructor(
@@ -136,7 +136,7 @@ export class RedisRateLimiter implements RateLimiter {
 }
 
 /** For pure code paths and unit tests: never waits. */
-export const unlimited: RateLimiter = {
+export const unlimited: RequestBudget = {
   acquire: () => Promise.resolve(0),
   observe: () => Promise.resolve(),
   throttled: () => Promise.resolve(),

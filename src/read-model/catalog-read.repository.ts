@@ -34,6 +34,12 @@ const CHANGE_COLUMNS = `c.id::text AS id, c.model_id AS "modelId", c.kind, c.occ
  */
 export const FILTER_FIRST_MAX_ROWS = 5_000;
 
+export interface ModelLinkRow {
+  readonly id: string;
+  readonly repoId: string;
+  readonly baseUrl: string;
+}
+
 export class CatalogReadRepository {
   private readonly references: ReferenceRepository;
   /** Facets, licenses with counts, hubs' crawl runs (stats.repository.ts), on the same pool. */
@@ -100,6 +106,16 @@ export class CatalogReadRepository {
   async modelsByIds(ids: readonly string[]): Promise<ModelRow[]> {
     const result = await this.pool.query<ModelRow>(
       `SELECT ${MODEL_COLUMNS} FROM models m WHERE m.id = ANY($1::text[])`,
+      [ids],
+    );
+    return result.rows;
+  }
+
+  /** Where each model lives on its hub: repo id and the hub's base URL (for links to the model's page). */
+  async modelLinksByIds(ids: readonly string[]): Promise<ModelLinkRow[]> {
+    const result = await this.pool.query<ModelLinkRow>(
+      `SELECT m.id, m.repo_id AS "repoId", h.base_url AS "baseUrl" FROM models m JOIN hubs h ON h.id = m.hub_id
+       WHERE m.id = ANY($1::text[])`,
       [ids],
     );
     return result.rows;

@@ -44,7 +44,7 @@ export interface ModelsFilter {
   readonly createdSince: Date | null;
   readonly updatedSince: Date | null;
   readonly includeRemoved: boolean;
-  /** Estimated memory at `memoryPrecision` at most this (GB); see deployment.ts. */
+  /** Estimated memory at `memoryPrecision` at most this (GB); see deployment.view.ts. */
   readonly maxMemoryGb: number | null;
   readonly memoryPrecision: Precision;
   /** Lowercase. */

@@ -22,7 +22,8 @@ import { backoffDelay } from '../lib/retry.js';
 import { signatureHeader, SIGNATURE_HEADER } from './signature.js';
 import { AddressGuard, WebhookUrlRefusal } from './ssrf.js';
 import { postJson, type AttemptResult } from './webhook-http.js';
-import { readDeliveryChanges, WEBHOOK_EVENT, type WebhookBody } from './webhook-payload.js';
+import { toWebhookChange, WEBHOOK_EVENT, type WebhookBody } from './webhook-payload.js';
+import { WebhookRepository, type DeliveryToAttempt } from './webhook.repository.js';
 
 export const USER_AGENT = 'open-model-catalog-webhooks/1.0';
 
@@ -45,18 +46,6 @@ export type DeliveryOutcome =
 export interface JobAttempts {
   readonly attemptsMade: number;
   readonly maxAttempts: number;
-}
-
-interface DeliveryRow {
-  id: string;
-  status: 'PENDING' | 'DELIVERED' | 'FAILED';
-  attempts: number;
-  change_ids: string[];
-  webhook_id: string;
-  url: string;
-  secret: string;
-  enabled: boolean;
-  revoked: boolean;
 }
 
 export interface WebhookDeliveryServiceDeps {
@@ -87,9 +76,11 @@ export class WebhookDeliveryService {
   /** Runs in a row postponed by an outage, for the backoff; 0 once Postgres answers again. */
   private outageStreak = 0;
   readonly perWebhookLimit: number;
+  private readonly repository: WebhookRepository;
 
   constructor(private readonly deps: WebhookDeliveryServiceDeps) {
     this.guard = deps.guard ?? new AddressGuard(deps.config);
+    this.repository = new WebhookRepository(deps.pool);
     this.perWebhookLimit = Math.max(1, Math.floor(deps.config.concurrency / 4));
   }
 
@@ -124,7 +115,7 @@ export class WebhookDeliveryService {
   }
 
   private async deliverOnce(deliveryId: string, job: JobAttempts): Promise<DeliveryOutcome> {
-    const delivery = await this.load(deliveryId);
+    const delivery = await this.repository.loadDelivery(deliveryId);
     if (!delivery) return { kind: 'SKIPPED', reason: 'the delivery is gone (its webhook was deleted)' };
     if (delivery.status !== 'PENDING') return { kind: 'SKIPPED', reason: `already ${delivery.status}` };
     if (!delivery.enabled || delivery.revoked) return { kind: 'HELD' };
@@ -148,21 +139,8 @@ export class WebhookDeliveryService {
     }
   }
 
-  private async load(deliveryId: string): Promise<DeliveryRow | undefined> {
-    const { rows } = await this.deps.pool.query<DeliveryRow>(
-      `SELECT d.id::text, d.status, d.attempts, d.change_ids::text[] AS change_ids, w.id::text AS webhook_id, w.url,
-         w.secret, w.enabled, k.revoked_at IS NOT NULL AS revoked
-       FROM webhook_deliveries d
-       JOIN webhooks w ON w.id = d.webhook_id
-       JOIN api_keys k ON k.id = w.api_key_id
-       WHERE d.id = $1::bigint`,
-      [deliveryId],
-    );
-    return rows[0];
-  }
-
   /** One signed POST. The URL is checked again (the configuration may have changed since creation). */
-  private async attempt(delivery: DeliveryRow): Promise<AttemptResult> {
+  private async attempt(delivery: DeliveryToAttempt): Promise<AttemptResult> {
     let url: URL;
     try {
       url = this.guard.parseUrl(delivery.url);
@@ -174,7 +152,7 @@ export class WebhookDeliveryService {
       deliveryId: delivery.id,
       webhookId: delivery.webhook_id,
       event: WEBHOOK_EVENT,
-      changes: await readDeliveryChanges(this.deps.pool, delivery.change_ids),
+      changes: (await this.repository.deliveryChanges(delivery.change_ids)).map(toWebhookChange),
     };
     const json = JSON.stringify(body);
     const now = this.deps.clock?.() ?? new Date();
@@ -198,7 +176,7 @@ export class WebhookDeliveryService {
    * The attempt, the delivery's new state and the webhook's failure run, in one transaction. The
    * delivery is updated only while still pending, so a duplicate run cannot settle it twice.
    */
-  private async record(delivery: DeliveryRow, result: AttemptResult, job: JobAttempts): Promise<DeliveryOutcome> {
+  private async record(delivery: DeliveryToAttempt, result: AttemptResult, job: JobAttempts): Promise<DeliveryOutcome> {
     const { config } = this.deps;
     const delivered = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     const retry = !delivered && isRetryable(result) && job.attemptsMade + 1 < job.maxAttempts;
@@ -210,55 +188,34 @@ export class WebhookDeliveryService {
     const finalError =
       status === 'FAILED' && isRetryable(result) ? `${error} (gave up after ${job.attemptsMade + 1} attempts)` : error;
 
-    const client = await this.deps.pool.connect();
-    let webhookDisabled = false;
-    try {
-      await client.query('BEGIN');
-      const { rows } = await client.query<{ attempts: number }>(
-        `UPDATE webhook_deliveries SET attempts = attempts + 1, status = $2::"WebhookDeliveryStatus",
-           last_status_code = $3, last_error = $4, next_attempt_at = $5,
-           delivered_at = CASE WHEN $6::boolean THEN now() ELSE NULL END, updated_at = now()
-         WHERE id = $1::bigint AND status = 'PENDING'
-         RETURNING attempts`,
-        [delivery.id, status, result.statusCode, finalError, nextAttemptAt, delivered],
-      );
-      if (rows.length === 0) {
-        await client.query('ROLLBACK');
-        return { kind: 'SKIPPED', reason: 'settled by another run meanwhile' };
+    const { repository } = this;
+    // Whether this run disabled the webhook; null when another run settled the delivery meanwhile.
+    const webhookDisabled = await repository.transaction(async (tx) => {
+      const attempts = await repository.settleDelivery(tx, {
+        id: delivery.id,
+        status,
+        statusCode: result.statusCode,
+        error: finalError,
+        nextAttemptAt,
+        delivered,
+      });
+      if (attempts === null) {
+        await tx.rollback();
+        return null;
       }
-      await client.query(
-        `INSERT INTO webhook_delivery_attempts (delivery_id, number, status_code, error, duration_ms)
-         VALUES ($1::bigint, $2, $3, $4, $5)`,
-        [delivery.id, rows[0]!.attempts, result.statusCode, error, result.durationMs],
-      );
-      if (status === 'DELIVERED') {
-        await client.query(
-          `UPDATE webhooks SET consecutive_failures = 0, updated_at = now() WHERE id = $1::bigint AND consecutive_failures > 0`,
-          [delivery.webhook_id],
-        );
-      } else if (status === 'FAILED') {
-        // The run that reaches `disableAfter` disables it (now() is this transaction's instant).
-        const { rows: webhook } = await client.query<{ just_disabled: boolean }>(
-          `UPDATE webhooks SET consecutive_failures = consecutive_failures + 1,
-             enabled = enabled AND consecutive_failures + 1 < $2,
-             disabled_at = CASE WHEN enabled AND consecutive_failures + 1 >= $2 THEN now() ELSE disabled_at END,
-             disabled_reason = CASE WHEN enabled AND consecutive_failures + 1 >= $2
-               THEN format('disabled after %s deliveries in a row failed; the last: %s', consecutive_failures + 1, $3::text)
-               ELSE disabled_reason END,
-             updated_at = now()
-           WHERE id = $1::bigint
-           RETURNING NOT enabled AND disabled_at = now() AS just_disabled`,
-          [delivery.webhook_id, config.disableAfter, finalError ?? 'unknown error'],
-        );
-        webhookDisabled = webhook[0]?.just_disabled === true;
-      }
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+      await repository.insertAttempt(tx, {
+        deliveryId: delivery.id,
+        number: attempts,
+        statusCode: result.statusCode,
+        error,
+        durationMs: result.durationMs,
+      });
+      if (status === 'DELIVERED') await repository.resetFailures(tx, delivery.webhook_id);
+      if (status !== 'FAILED') return false;
+      // The run that reaches `disableAfter` disables it.
+      return repository.countFailure(tx, delivery.webhook_id, config.disableAfter, finalError ?? 'unknown error');
+    });
+    if (webhookDisabled === null) return { kind: 'SKIPPED', reason: 'settled by another run meanwhile' };
 
     const log = { deliveryId: delivery.id, webhookId: delivery.webhook_id, statusCode: result.statusCode };
     if (status === 'DELIVERED') return { kind: 'DELIVERED', statusCode: result.statusCode! };

@@ -26,12 +26,15 @@
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { matchesChange, parseChangeFilter, type ChangeFilter } from '../events/change-filter.js';
-import { CHANGE_LOG_COLUMNS, type LoggedChange } from '../events/change-log.js';
 import { changesChannel } from '../events/redis-change-publisher.js';
 import type { Logger } from '../lib/logger.js';
 import { backoffDelay } from '../lib/retry.js';
 import { subscribeWhenReady } from '../queue/redis.js';
 import type { DueDelivery, WebhookQueue } from './webhook-queue.js';
+import { WebhookRepository, type ActiveWebhook, type CreatedDelivery } from './webhook.repository.js';
+
+/** The statement that creates the cursor row when it is missing (see the repository). */
+export { ENSURE_CURSOR } from './webhook.repository.js';
 
 /** Change-log rows read per batch (one transaction each). */
 export const DISPATCH_BATCH_SIZE = 500;
@@ -47,24 +50,11 @@ const RETRY_MAX_MS = 2_000;
 /** While runs keep failing, one log line this often. */
 const FAILURE_LOG_EVERY_MS = 10_000;
 
-/** The cursor row, created at the log's head (or before the oldest webhook's start, if older). */
-export const ENSURE_CURSOR = `INSERT INTO webhook_dispatch_cursor (id, last_change_id)
-  SELECT 1, LEAST(coalesce((SELECT max(id) FROM model_changes), 0),
-                  coalesce((SELECT min(after_change_id) FROM webhooks), 9223372036854775807))
-  ON CONFLICT (id) DO NOTHING`;
-
 export interface DispatchResult {
   /** Change-log rows read. */
   readonly read: number;
   /** Deliveries created. */
   readonly created: number;
-}
-
-interface ActiveWebhook {
-  id: string;
-  filter: unknown;
-  after_change_id: string;
-  enabled: boolean;
 }
 
 export interface WebhookDispatcherDeps {
@@ -88,8 +78,11 @@ export class WebhookDispatcher {
   private failures = 0;
   private lastFailureLogged = 0;
   private retryTimer: NodeJS.Timeout | undefined;
+  private readonly repository: WebhookRepository;
 
-  constructor(private readonly deps: WebhookDispatcherDeps) {}
+  constructor(private readonly deps: WebhookDispatcherDeps) {
+    this.repository = new WebhookRepository(deps.pool);
+  }
 
   /**
    * Start following the log: queue deliveries left pending by an earlier process, subscribe to
@@ -226,44 +219,21 @@ export class WebhookDispatcher {
 
   /** One batch: read rows past the cursor, create their deliveries, advance the cursor, commit; then queue. */
   async dispatchBatch(): Promise<DispatchResult> {
-    const { pool, logger } = this.deps;
+    const { logger } = this.deps;
+    const { repository } = this;
     const batchSize = this.deps.batchSize ?? DISPATCH_BATCH_SIZE;
-    const client = await pool.connect();
-    let toQueue: DueDelivery[] = [];
-    let result: DispatchResult;
-    try {
-      await client.query('BEGIN');
-      // Another process's batch holds the row for a moment at most; never wait forever.
-      await client.query(`SET LOCAL lock_timeout = '10s'`);
-      await client.query(ENSURE_CURSOR);
-      const { rows: cursorRows } = await client.query<{ last: string }>(
-        'SELECT last_change_id::text AS last FROM webhook_dispatch_cursor WHERE id = 1 FOR UPDATE',
-      );
-      const cursor = cursorRows[0]?.last ?? '0';
-      // Read after the lock is held, so every webhook created before this batch is visible.
-      const { rows: webhooks } = await client.query<ActiveWebhook>(
-        `SELECT w.id::text, w.filter, w.after_change_id::text, w.enabled
-         FROM webhooks w JOIN api_keys k ON k.id = w.api_key_id AND k.revoked_at IS NULL
-         ORDER BY w.id`,
-      );
+    const batch = await repository.transaction(async (tx) => {
+      // Held until COMMIT: worker processes take turns, and webhook creation waits for this batch.
+      const cursor = await repository.lockCursor(tx);
+      // Read under that lock, so every webhook created before this batch is visible.
+      const webhooks = await repository.listDispatchedWebhooks(tx);
       if (webhooks.length === 0) {
         // Nobody to deliver to: skip straight to the head instead of reading the log in batches.
-        await client.query(
-          `UPDATE webhook_dispatch_cursor SET last_change_id = GREATEST(last_change_id, coalesce((SELECT max(id) FROM model_changes), 0)),
-             updated_at = now() WHERE id = 1`,
-        );
-        await client.query('COMMIT');
-        return { read: 0, created: 0 };
+        await repository.advanceCursorToHead(tx);
+        return null;
       }
-      // The change log's own columns (as ChangeLog.read), on this connection: one per dispatcher.
-      const { rows: changes } = await client.query<LoggedChange>(
-        `SELECT ${CHANGE_LOG_COLUMNS} FROM model_changes c WHERE c.id > $1::bigint ORDER BY c.id LIMIT $2`,
-        [cursor, batchSize],
-      );
-      if (changes.length === 0) {
-        await client.query('COMMIT');
-        return { read: 0, created: 0 };
-      }
+      const changes = await repository.readChangesAfter(tx, cursor, batchSize);
+      if (changes.length === 0) return null;
       const planned: { webhook_id: string; change_ids: string[]; enabled: boolean }[] = [];
       for (const webhook of webhooks) {
         const filter = this.filterOf(webhook);
@@ -278,41 +248,26 @@ export class WebhookDispatcher {
           });
         }
       }
-      let created: { id: string; webhook_id: string; next_attempt_at: Date }[] = [];
-      if (planned.length > 0) {
-        // Deliveries of a disabled webhook are recorded too: they wait for it to be enabled again.
-        ({ rows: created } = await client.query(
-          `INSERT INTO webhook_deliveries (webhook_id, change_ids, next_attempt_at)
-           SELECT r.webhook_id, ARRAY(SELECT jsonb_array_elements_text(r.change_ids)::bigint), now()
-           FROM jsonb_to_recordset($1::jsonb) AS r(webhook_id bigint, change_ids jsonb)
-           RETURNING id::text, webhook_id::text, next_attempt_at`,
-          [JSON.stringify(planned.map(({ webhook_id, change_ids }) => ({ webhook_id, change_ids })))],
-        ));
-      }
+      let created: CreatedDelivery[] = [];
+      // Deliveries of a disabled webhook are recorded too: they wait for it to be enabled again.
+      if (planned.length > 0) created = await repository.insertDeliveries(tx, planned);
       const last = changes.at(-1)!.id;
-      await client.query(
-        'UPDATE webhook_dispatch_cursor SET last_change_id = $1::bigint, updated_at = now() WHERE id = 1',
-        [last],
-      );
+      await repository.advanceCursor(tx, last);
       await this.deps.beforeCommit?.();
-      await client.query('COMMIT');
-      const enabled = new Set(webhooks.filter((w) => w.enabled).map((w) => w.id));
-      toQueue = created.filter((d) => enabled.has(d.webhook_id)).map((d) => ({ id: d.id }));
-      result = { read: changes.length, created: created.length };
-      if (created.length > 0)
-        logger.debug({ through: last, read: changes.length, deliveries: created.length }, 'webhook deliveries created');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      return { webhooks, read: changes.length, created, last };
+    });
+    if (batch === null) return { read: 0, created: 0 };
+    const { webhooks, read, created, last } = batch;
+    const enabled = new Set(webhooks.filter((w) => w.enabled).map((w) => w.id));
+    const toQueue: DueDelivery[] = created.filter((d) => enabled.has(d.webhook_id)).map((d) => ({ id: d.id }));
+    if (created.length > 0)
+      logger.debug({ through: last, read, deliveries: created.length }, 'webhook deliveries created');
     await this.deps.queue.enqueue(toQueue).catch((error: unknown) => {
       // On record: the next run queues them again (and every later one, until Redis answers).
       this.requeueAll = true;
       logger.warn({ err: error, deliveries: toQueue.length }, 'could not queue webhook deliveries; they stay pending');
     });
-    return result;
+    return { read, created: created.length };
   }
 
   /**
@@ -324,16 +279,7 @@ export class WebhookDispatcher {
     let after = '0';
     let queued = 0;
     for (;;) {
-      const { rows } = await this.deps.pool.query<{ id: string; next_attempt_at: Date | null }>(
-        `SELECT d.id::text, d.next_attempt_at
-         FROM webhook_deliveries d
-         JOIN webhooks w ON w.id = d.webhook_id AND w.enabled
-         JOIN api_keys k ON k.id = w.api_key_id AND k.revoked_at IS NULL
-         WHERE d.status = 'PENDING' AND d.id > $1::bigint
-           AND ($2::int IS NULL OR d.next_attempt_at <= now() - $2::int * interval '1 millisecond')
-         ORDER BY d.id LIMIT $3`,
-        [after, overdueMs, SWEEP_PAGE],
-      );
+      const rows = await this.repository.pendingDeliveriesPage(after, overdueMs, SWEEP_PAGE);
       await this.deps.queue.enqueue(rows.map((row) => ({ id: row.id, notBefore: row.next_attempt_at })));
       queued += rows.length;
       if (rows.length < SWEEP_PAGE) break;

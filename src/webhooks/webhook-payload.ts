@@ -1,9 +1,9 @@
 /**
  * The JSON body of a delivery: its id, its webhook and the changes it carries, each with the model
  * as it stood right after that change (the change-log row's own columns, so a retry sends the
- * same changes however the model moved on since). Read with one statement per delivery.
+ * same changes however the model moved on since). Read with one statement per delivery
+ * (WebhookRepository.deliveryChanges).
  */
-import type pg from 'pg';
 import type { ChangeKind } from '../catalog/catalog-model.js';
 import type { CommercialUse, LicenseCategory, OpennessLevel } from '../openness/types.js';
 
@@ -41,7 +41,7 @@ export interface WebhookBody {
   readonly changes: WebhookChange[];
 }
 
-interface ChangeBodyRow {
+export interface ChangeBodyRow {
   id: string;
   kind: ChangeKind;
   model_id: string;
@@ -60,21 +60,9 @@ interface ChangeBodyRow {
   openness_level: OpennessLevel | null;
 }
 
-/** The changes of a delivery, in id order, shaped for its body. */
-export async function readDeliveryChanges(pool: pg.Pool, changeIds: readonly string[]): Promise<WebhookChange[]> {
-  const { rows } = await pool.query<ChangeBodyRow>(
-    `SELECT c.id::text, c.kind, c.model_id, c.occurred_at, coalesce(c.changed_fields, '{}') AS changed_fields,
-       c.before, c.after, coalesce(c.hub_id, m.hub_id) AS hub_id, m.repo_id, m.name, c.author, h.base_url,
-       c.license_id, c.license_category, l.commercial_use, c.openness_level
-     FROM model_changes c
-     JOIN models m ON m.id = c.model_id
-     LEFT JOIN hubs h ON h.id = m.hub_id
-     LEFT JOIN licenses l ON l.id = c.license_id
-     WHERE c.id = ANY($1::bigint[])
-     ORDER BY c.id`,
-    [changeIds],
-  );
-  return rows.map((row) => ({
+/** A change-log row of a delivery (WebhookRepository.deliveryChanges), shaped for its body. */
+export function toWebhookChange(row: ChangeBodyRow): WebhookChange {
+  return {
     id: row.id,
     kind: row.kind,
     modelId: row.model_id,
@@ -95,5 +83,5 @@ export async function readDeliveryChanges(pool: pg.Pool, changeIds: readonly str
           : { id: row.license_id, category: row.license_category, commercialUse: row.commercial_use },
       opennessLevel: row.openness_level,
     },
-  }));
+  };
 }

@@ -19,13 +19,12 @@ import type { ApiKeyPrincipal } from '../auth/authenticator.js';
 import type { WebhookConfig } from '../config/config.js';
 import { changeFilterToJson, parseChangeFilter, type ChangeFilter } from '../events/change-filter.js';
 import type { PrismaClient, Webhook, WebhookDelivery, WebhookDeliveryAttempt } from '../generated/prisma/client.js';
-import type { Prisma } from '../generated/prisma/client.js';
 import type { Logger } from '../lib/logger.js';
 import { cleanJson, inspectText, TEXT_LIMITS } from '../lib/text.js';
 import { generateWebhookSecret } from './signature.js';
 import { AddressGuard, WebhookUrlRefusal } from './ssrf.js';
-import { ENSURE_CURSOR } from './webhook-dispatcher.js';
 import type { WebhookQueue } from './webhook-queue.js';
+import { WebhookRepository } from './webhook.repository.js';
 
 export type WebhookErrorCode =
   'WEBHOOK_NOT_FOUND' | 'INVALID_URL' | 'URL_NOT_ALLOWED' | 'INVALID_SECRET' | 'TOO_MANY_WEBHOOKS';
@@ -80,24 +79,26 @@ export interface UpdateWebhookInput {
 
 export class WebhookService {
   private readonly guard: AddressGuard;
+  private readonly repository: WebhookRepository;
 
   constructor(private readonly deps: WebhookServiceDeps) {
     this.guard = deps.guard ?? new AddressGuard(deps.config);
+    this.repository = new WebhookRepository(deps.pool, deps.prisma);
   }
 
   async list(owner: ApiKeyPrincipal): Promise<Webhook[]> {
-    return this.deps.prisma.webhook.findMany({ where: { apiKeyId: BigInt(owner.id) }, orderBy: { id: 'asc' } });
+    return this.repository.listWebhooks(owner.id);
   }
 
   /** Null for an id that is malformed or not the caller's. */
   async find(owner: ApiKeyPrincipal, id: string): Promise<Webhook | null> {
     const key = idOf(id);
     if (key === null) return null;
-    return this.deps.prisma.webhook.findFirst({ where: { id: key, apiKeyId: BigInt(owner.id) } });
+    return this.repository.findWebhook(key, owner.id);
   }
 
   pendingDeliveries(webhook: Webhook): Promise<number> {
-    return this.deps.prisma.webhookDelivery.count({ where: { webhookId: webhook.id, status: 'PENDING' } });
+    return this.repository.countPendingDeliveries(webhook.id);
   }
 
   async create(owner: ApiKeyPrincipal, input: CreateWebhookInput): Promise<WebhookResult> {
@@ -105,49 +106,35 @@ export class WebhookService {
     const errors: WebhookError[] = [];
     const secretError = checkSecret(input.secret, ['input', 'secret']);
     if (secretError) errors.push(secretError);
-    const held = await this.deps.prisma.webhook.count({ where: { apiKeyId: BigInt(owner.id) } });
+    const held = await this.repository.countWebhooks(owner.id);
     if (held >= MAX_WEBHOOKS_PER_KEY) errors.push(tooMany(owner, held));
     const urlError = await this.checkUrl(input.url, ['input', 'url']);
     if (urlError) errors.push(urlError);
     if (errors.length > 0) return { webhook: null, secret: null, errors };
 
     const generated = input.secret ? null : generateWebhookSecret();
-    const client = await this.deps.pool.connect();
-    let id: string;
-    try {
-      await client.query('BEGIN');
-      // The quota, under concurrency: creations for one key take turns on the key's row, and the
-      // count that decides is read inside that lock (the count above only spares the URL check).
-      await client.query('SELECT 1 FROM api_keys WHERE id = $1::bigint FOR NO KEY UPDATE', [owner.id]);
-      const { rows: counted } = await client.query<{ held: number }>(
-        'SELECT count(*)::int AS held FROM webhooks WHERE api_key_id = $1::bigint',
-        [owner.id],
-      );
-      const heldNow = counted[0]?.held ?? 0;
+    const created = await this.repository.transaction(async (tx) => {
+      // The quota, under concurrency: the count that decides is read under the key's row lock
+      // (the count above only spares the URL check).
+      const heldNow = await this.repository.lockQuota(tx, owner.id);
       if (heldNow >= MAX_WEBHOOKS_PER_KEY) {
-        await client.query('ROLLBACK');
-        return { webhook: null, secret: null, errors: [tooMany(owner, heldNow)] };
+        await tx.rollback();
+        return { id: null, heldNow };
       }
-      // The dispatcher's row, shared: a batch in progress finishes first, so this webhook is
-      // either seen by a batch or starts after it, and no change falls between the two.
-      await client.query(ENSURE_CURSOR);
-      await client.query('SELECT 1 FROM webhook_dispatch_cursor WHERE id = 1 FOR SHARE');
-      const { rows } = await client.query<{ id: string }>(
-        `INSERT INTO webhooks (api_key_id, url, filter, secret, after_change_id)
-         VALUES ($1::bigint, $2, $3::jsonb, $4, (SELECT coalesce(max(id), 0) FROM model_changes))
-         RETURNING id::text`,
-        [owner.id, input.url, JSON.stringify(storableFilter(filter)), input.secret ?? generated],
-      );
-      await client.query('COMMIT');
-      id = rows[0]!.id;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      // The dispatcher's row, shared: this webhook is either seen by a batch or starts after it.
+      await this.repository.shareCursor(tx);
+      const id = await this.repository.insertWebhook(tx, {
+        apiKeyId: owner.id,
+        url: input.url,
+        filter: storableFilter(filter),
+        secret: input.secret ?? generated,
+      });
+      return { id, heldNow };
+    });
+    if (created.id === null) return { webhook: null, secret: null, errors: [tooMany(owner, created.heldNow)] };
+    const id = created.id;
     this.deps.logger.info({ webhookId: id, apiKey: owner.prefix }, 'webhook created');
-    const webhook = await this.deps.prisma.webhook.findUniqueOrThrow({ where: { id: BigInt(id) } });
+    const webhook = await this.repository.getWebhook(BigInt(id));
     return { webhook, secret: generated, errors: [] };
   }
 
@@ -175,17 +162,14 @@ export class WebhookService {
 
     const generated = input.rotateSecret ? generateWebhookSecret() : null;
     const pausing = input.enabled === false && current.enabled;
-    await this.deps.prisma.webhook.update({
-      where: { id: current.id },
-      data: {
-        ...(input.url ? { url: input.url } : {}),
-        ...(filter ? { filter: storableFilter(filter) as Prisma.InputJsonObject } : {}),
-        ...(input.secret || generated ? { secret: (input.secret ?? generated)! } : {}),
-        ...(pausing ? { enabled: false, disabledAt: new Date(), disabledReason: 'paused by its owner' } : {}),
-      },
+    await this.repository.updateWebhook(current.id, {
+      ...(input.url ? { url: input.url } : {}),
+      ...(filter ? { filter: storableFilter(filter) } : {}),
+      ...(input.secret || generated ? { secret: (input.secret ?? generated)! } : {}),
+      ...(pausing ? { disabled: { at: new Date(), reason: 'paused by its owner' } } : {}),
     });
     if (input.enabled === true) return { ...(await this.enable(owner, id)), secret: generated };
-    const webhook = await this.deps.prisma.webhook.findUniqueOrThrow({ where: { id: current.id } });
+    const webhook = await this.repository.getWebhook(current.id);
     return { webhook, secret: generated, errors: [] };
   }
 
@@ -197,43 +181,26 @@ export class WebhookService {
   async enable(owner: ApiKeyPrincipal, id: string): Promise<WebhookResult> {
     const current = await this.find(owner, id);
     if (!current) return notFound();
-    await this.deps.prisma.$transaction([
-      this.deps.prisma.webhook.update({
-        where: { id: current.id },
-        data: { enabled: true, disabledAt: null, disabledReason: null, consecutiveFailures: 0 },
-      }),
-      this.deps.prisma.webhookDelivery.updateMany({
-        where: { webhookId: current.id, status: 'PENDING' },
-        data: { nextAttemptAt: new Date() },
-      }),
-    ]);
+    await this.repository.enableWebhook(current.id);
     try {
       for (let after = 0n; ;) {
-        const pending = await this.deps.prisma.webhookDelivery.findMany({
-          where: { webhookId: current.id, status: 'PENDING', id: { gt: after } },
-          orderBy: { id: 'asc' },
-          take: REQUEUE_PAGE,
-          select: { id: true },
-        });
-        await this.deps.queue.enqueue(pending.map((delivery) => ({ id: delivery.id.toString() })));
+        const pending = await this.repository.pendingDeliveryIds(current.id, after, REQUEUE_PAGE);
+        await this.deps.queue.enqueue(pending.map((deliveryId) => ({ id: deliveryId.toString() })));
         if (pending.length < REQUEUE_PAGE) break;
-        after = pending.at(-1)!.id;
+        after = pending.at(-1)!;
       }
     } catch (error) {
       this.deps.logger.warn({ err: error, webhookId: id }, 'could not queue the waiting deliveries; the worker will');
     }
     if (!current.enabled) this.deps.logger.info({ webhookId: id, apiKey: owner.prefix }, 'webhook enabled');
-    const webhook = await this.deps.prisma.webhook.findUniqueOrThrow({ where: { id: current.id } });
+    const webhook = await this.repository.getWebhook(current.id);
     return { webhook, secret: null, errors: [] };
   }
 
   async delete(owner: ApiKeyPrincipal, id: string): Promise<{ deletedId: string | null; errors: WebhookError[] }> {
     const key = idOf(id);
-    const { count } =
-      key === null
-        ? { count: 0 }
-        : await this.deps.prisma.webhook.deleteMany({ where: { id: key, apiKeyId: BigInt(owner.id) } });
-    if (count === 0) return { deletedId: null, errors: notFound().errors };
+    const deleted = key === null ? false : await this.repository.deleteWebhook(key, owner.id);
+    if (!deleted) return { deletedId: null, errors: notFound().errors };
     this.deps.logger.info({ webhookId: id, apiKey: owner.prefix }, 'webhook deleted');
     return { deletedId: key!.toString(), errors: [] };
   }
@@ -256,18 +223,13 @@ export class WebhookService {
           argument: 'after',
         });
     }
-    const rows: DeliveryRow[] = await this.deps.prisma.webhookDelivery.findMany({
-      where: { webhookId: webhook.id, ...(before === null ? {} : { id: { lt: before } }) },
-      orderBy: { id: 'desc' },
-      take: page.size + 1,
-      include: { attemptRecords: { orderBy: { id: 'asc' } } },
-    });
+    const rows: DeliveryRow[] = await this.repository.deliveriesPage(webhook.id, before, page.size + 1);
     return connectionOf(
       rows,
       page,
       (row) => row.id.toString(),
       (row) => row,
-      () => this.deps.prisma.webhookDelivery.count({ where: { webhookId: webhook.id } }),
+      () => this.repository.countDeliveries(webhook.id),
     );
   }
 

@@ -15,7 +15,7 @@ import { loadConfigOrExit } from '../../src/config/config.js';
 import { CrawlRunRepository } from '../../src/crawl/crawl-run.repository.js';
 import { CrawlService } from '../../src/crawl/crawl.service.js';
 import { HubClient } from '../../src/outbound/hub-client.js';
-import { RedisRateLimiter } from '../../src/outbound/request-budget.js';
+import { RedisRequestBudget } from '../../src/outbound/request-budget.js';
 import { HuggingFaceAdapter } from '../../src/crawl/huggingface/huggingface.adapter.js';
 import { silentPublisher } from '../../src/catalog/change-publisher.js';
 import { createScratchDatabase } from './scratch-database.js';
@@ -50,7 +50,7 @@ export async function runCrawlBench(options: {
   );
   const redis = new Redis(config.redis.url);
   try {
-    const limiter = new RedisRateLimiter(redis, {
+    const limiter = new RedisRequestBudget(redis, {
       prefix: `bench-${randomBytes(4).toString('hex')}`,
       hubId: 'huggingface',
     });

@@ -33,7 +33,7 @@ import {
   type HfGeneratedRecord,
 } from '../../src/catalog/seed/demo/record-generator.js';
 import { matchesChange, parseChangeFilter, type ChangeFilter } from '../../src/events/change-filter.js';
-import { ChangeLog, type LoggedChange } from '../../src/events/change-log.js';
+import { ChangeLog, type LoggedChange } from '../../src/events/change-log.repository.js';
 import { RedisChangePublisher } from '../../src/events/redis-change-publisher.js';
 import { createProgress } from '../../src/lib/progress.js';
 import { PROJECT_ROOT } from '../../src/lib/project-root.js';

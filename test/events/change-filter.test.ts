@@ -12,7 +12,7 @@ import {
   parseChangeFilter,
   type ChangeFilterInput,
 } from '../../src/events/change-filter.js';
-import { ChangeLog, type LoggedChange } from '../../src/events/change-log.js';
+import { ChangeLog, type LoggedChange } from '../../src/events/change-log.repository.js';
 import { LICENSE_CATEGORIES, OPENNESS_LEVELS } from '../../src/openness/types.js';
 import { buildCatalogModel, buildLicense, buildOpenness } from '../helpers/catalog-models.js';
 import { useTestDatabase } from '../helpers/database.js';

@@ -15,7 +15,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, i
 import type { CatalogModel } from '../../src/catalog/catalog-model.js';
 import { IngestRepository, type CommittedChange } from '../../src/catalog/ingest.repository.js';
 import { EMPTY_CHANGE_FILTER } from '../../src/events/change-filter.js';
-import { ChangeLog } from '../../src/events/change-log.js';
+import { ChangeLog } from '../../src/events/change-log.repository.js';
 import { silentPublisher, type ChangePublisher } from '../../src/catalog/change-publisher.js';
 import { RedisChangePublisher } from '../../src/events/redis-change-publisher.js';
 import { ChangeStream } from '../../src/events/change-stream.js';

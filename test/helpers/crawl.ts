@@ -6,7 +6,7 @@ import { IngestRepository } from '../../src/catalog/ingest.repository.js';
 import { CrawlRunRepository } from '../../src/crawl/crawl-run.repository.js';
 import { CrawlService } from '../../src/crawl/crawl.service.js';
 import { HubClient } from '../../src/outbound/hub-client.js';
-import { RedisRateLimiter } from '../../src/outbound/request-budget.js';
+import { RedisRequestBudget } from '../../src/outbound/request-budget.js';
 import { HuggingFaceAdapter } from '../../src/crawl/huggingface/huggingface.adapter.js';
 import type { Database } from '../../src/db/database.js';
 import { silentPublisher } from '../../src/catalog/change-publisher.js';
@@ -27,7 +27,7 @@ export async function crawlHarness(
     [hubUrl],
   );
   const redis = new Redis(inject('redisUrl'));
-  const limiter = new RedisRateLimiter(redis, {
+  const limiter = new RedisRequestBudget(redis, {
     prefix: `test-${randomBytes(4).toString('hex')}`,
     hubId: 'huggingface',
   });

@@ -2,16 +2,16 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { RedisRateLimiter } from '../../src/outbound/request-budget.js';
+import { RedisRequestBudget } from '../../src/outbound/request-budget.js';
 
 const redis = new Redis(inject('redisUrl'));
 afterAll(() => redis.quit());
 
-function limiter(reserve = 0): RedisRateLimiter {
-  return new RedisRateLimiter(redis, { prefix: `test-${randomBytes(4).toString('hex')}`, hubId: 'hub', reserve });
+function limiter(reserve = 0): RedisRequestBudget {
+  return new RedisRequestBudget(redis, { prefix: `test-${randomBytes(4).toString('hex')}`, hubId: 'hub', reserve });
 }
 
-describe('RedisRateLimiter', () => {
+describe('RedisRequestBudget', () => {
   it('lets requests through before it knows the policy', async () => {
     const budget = limiter();
     for (let i = 0; i < 3; i++) expect(await budget.acquire()).toBe(0);
@@ -39,8 +39,8 @@ describe('RedisRateLimiter', () => {
 
   it('shares one budget between limiters (processes) on the same hub', async () => {
     const prefix = `test-${randomBytes(4).toString('hex')}`;
-    const a = new RedisRateLimiter(redis, { prefix, hubId: 'hub' });
-    const b = new RedisRateLimiter(redis, { prefix, hubId: 'hub' });
+    const a = new RedisRequestBudget(redis, { prefix, hubId: 'hub' });
+    const b = new RedisRequestBudget(redis, { prefix, hubId: 'hub' });
     await a.observe({ remaining: 2, resetSeconds: 60, quota: 2, windowSeconds: 60 });
     expect(await a.acquire()).toBe(0);
     expect(await b.acquire()).toBe(0);

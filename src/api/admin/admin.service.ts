@@ -3,12 +3,12 @@
  * queue the reclassification of the catalog under the current rules. Input problems come back as
  * `UserError`s in the payload; authorization is the resolvers' business, not this service's.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job } from 'bullmq';
 import type pg from 'pg';
 import type { HubRepository } from '../../catalog/hub.repository.js';
 import type { ReclassifyService } from '../../catalog/reclassify.service.js';
 import type { CrawlService } from '../../crawl/crawl.service.js';
+import { withTryAdvisoryLock } from '../../db/advisory-lock.js';
 import type { CrawlRun } from '../../generated/prisma/client.js';
 import type { Logger } from '../../lib/logger.js';
 import { RULES_VERSION } from '../../openness/rules-version.js';
@@ -80,7 +80,7 @@ export class AdminService {
     if (!payload.success)
       return failed({ code: 'HUB_NOT_CRAWLABLE', field, message: `The catalog does not crawl hub "${hub.id}".` });
 
-    const { run, resumed } = await this.withLock(`${hub.id}:${mode}`, () =>
+    const { run, resumed } = await withTryAdvisoryLock(this.deps.pool, CRAWL_REQUEST_LOCK, `${hub.id}:${mode}`, () =>
       this.deps.crawl.startRun({ hubId: hub.id, mode, trigger: 'API' }),
     );
     const job = await this.deps.producer.enqueue(crawlStartJob, payload.data);
@@ -108,31 +108,6 @@ export class AdminService {
     }
     this.deps.logger.info({ rulesVersion: RULES_VERSION, pendingModels, jobId: job.id }, 'reclassification requested');
     return { rulesVersion: RULES_VERSION, pendingModels, job: await describe(job), errors: [] };
-  }
-
-  /**
-   * Run `run` holding the advisory lock `key`. The lock is tried, not waited for: a waiting
-   * session would hold a pool connection that the holder's own queries may need.
-   */
-  private async withLock<T>(key: string, run: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const client = await this.deps.pool.connect();
-      let locked = false;
-      try {
-        const { rows } = await client.query<{ locked: boolean }>(
-          'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked',
-          [CRAWL_REQUEST_LOCK, key],
-        );
-        locked = rows[0]?.locked === true;
-        if (locked) return await run();
-      } finally {
-        if (locked) await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [CRAWL_REQUEST_LOCK, key]);
-        client.release();
-      }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for the crawl-request lock ${key}`);
-      await sleep(20 + Math.random() * 30);
-    }
   }
 }
 

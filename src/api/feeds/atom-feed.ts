@@ -14,11 +14,11 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { Feed } from 'feed';
-import type pg from 'pg';
 import { CatalogError } from '../../lib/errors.js';
 import { parseChangeFilter } from '../../events/change-filter.js';
-import type { ChangeLog, LoggedChange } from '../../events/change-log.js';
+import type { ChangeLog, LoggedChange } from '../../events/change-log.repository.js';
 import { unusableTextReason } from '../../lib/text.js';
+import type { CatalogReadRepository } from '../../read-model/catalog-read.repository.js';
 
 export const DEFAULT_FEED_ENTRIES = 50;
 export const MAX_FEED_ENTRIES = 200;
@@ -129,12 +129,6 @@ function entryContent(change: LoggedChange): string {
   return `<p>${escape(change.kind)} at ${change.occurredAt.toISOString()} (change ${change.id})</p><ul>${rows}</ul>`;
 }
 
-interface ModelLink {
-  readonly id: string;
-  readonly repoId: string;
-  readonly baseUrl: string;
-}
-
 /** Weak comparison of an If-None-Match header with the current ETag (RFC 9110 §13.1.2). */
 function ifNoneMatch(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
@@ -160,7 +154,7 @@ function selfUrl(req: Request, publicUrl: string | null): string {
 
 export function atomFeedHandler(deps: {
   readonly log: ChangeLog;
-  readonly pool: pg.Pool;
+  readonly catalog: Pick<CatalogReadRepository, 'modelLinksByIds'>;
   /** PUBLIC_URL (config.api.publicUrl): absolute, without a trailing slash; null when not configured. */
   readonly publicUrl: string | null;
 }) {
@@ -191,11 +185,7 @@ export function atomFeedHandler(deps: {
       res.status(304).end();
       return;
     }
-    const { rows } = await deps.pool.query<ModelLink>(
-      `SELECT m.id, m.repo_id AS "repoId", h.base_url AS "baseUrl" FROM models m JOIN hubs h ON h.id = m.hub_id
-       WHERE m.id = ANY($1::text[])`,
-      [[...new Set(changes.map((change) => change.modelId))]],
-    );
+    const rows = await deps.catalog.modelLinksByIds([...new Set(changes.map((change) => change.modelId))]);
     const links = new Map(rows.map((row) => [row.id, row]));
     const feed = new Feed({
       id: self,

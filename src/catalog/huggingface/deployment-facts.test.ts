@@ -245,7 +245,7 @@ const FIXTURES = join(PROJECT_ROOT, '..', 'shared', 'data', 'hub-fixtures', 'hug
 const haveFixtures = existsSync(FIXTURES);
 if (!haveFixtures) {
   console.warn(
-    `deployment.test.ts: skipping the recorded-response tests: ${FIXTURES} is absent (../shared not checked out)`,
+    `deployment-facts.test.ts: skipping the recorded-response tests: ${FIXTURES} is absent (../shared not checked out)`,
   );
 }
 const fixture = (name: string) => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as unknown;

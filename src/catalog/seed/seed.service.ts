@@ -17,6 +17,7 @@ import type { HubRecords } from '../hub-records.js';
 import { SEED_DIR } from '../../lib/project-root.js';
 import type { CatalogModel } from '../catalog-model.js';
 import type { IngestRepository } from '../ingest.repository.js';
+import { RawRecordRepository } from '../raw-record.repository.js';
 
 export interface SeedResult {
   readonly fixtures: number;
@@ -43,11 +44,8 @@ export async function seedCatalog(deps: {
   fixtures?: readonly unknown[];
 }): Promise<SeedResult> {
   if (deps.ifEmpty) {
-    const { rows } = await deps.pool.query<{ exists: boolean }>(
-      'SELECT EXISTS (SELECT 1 FROM models WHERE hub_id = $1) AS exists',
-      [deps.adapter.hubId],
-    );
-    if (rows[0]?.exists) return { fixtures: 0, generated: 0, created: 0, skipped: true };
+    if (await new RawRecordRepository(deps.pool).hubHasModels(deps.adapter.hubId))
+      return { fixtures: 0, generated: 0, created: 0, skipped: true };
   }
   let created = 0;
   const write = async (records: readonly unknown[]) => {

@@ -28,6 +28,8 @@ async function loadBenches(): Promise<BenchesModule | null> {
   if (!existsSync(BENCH_ENTRY)) return null;
   let tsImport: (specifier: string, parent: string) => Promise<unknown>;
   try {
+    // A development dependency on purpose: only `catalog bench` loads it, and says so plainly when it is absent.
+    // eslint-disable-next-line import-x/no-extraneous-dependencies
     ({ tsImport } = await import('tsx/esm/api'));
   } catch {
     return null;

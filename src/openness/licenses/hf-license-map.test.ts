@@ -3,17 +3,13 @@
  * 83 of 83 must agree on the SPDX id (up to deprecated ids: the map's `GPL-3.0` is today's
  * `GPL-3.0-only`) and on the OSI flag. Read only when ../shared is there.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import deprecatedIds from 'spdx-license-ids/deprecated.json' with { type: 'json' };
 import { describe, expect, it } from 'vitest';
+import { sharedFolder } from '../../../test/helpers/shared-data.js';
 import { resolveLicense } from './index.js';
 
-const MAP_PATH = fileURLToPath(
-  new URL('../../../../shared/data/openness-reference/hf_license_map.csv', import.meta.url),
-);
-const present = existsSync(MAP_PATH);
-if (!present) console.warn('skipped: ../shared/data/openness-reference is absent');
+const references = sharedFolder('openness-reference', 'the hf_license_map.csv agreement tests');
+const present = references.present;
 
 /** RFC 4180 rows: quoted cells may hold commas and doubled quotes. */
 function parseCsv(text: string): string[][] {
@@ -52,7 +48,7 @@ function sameSpdxId(ours: string, theirs: string): boolean {
 }
 
 describe.skipIf(!present)('agreement with hf_license_map.csv', () => {
-  const [header = [], ...rows] = present ? parseCsv(readFileSync(MAP_PATH, 'utf8')) : [];
+  const [header = [], ...rows] = present ? parseCsv(references.text('hf_license_map.csv')) : [];
   const column = (name: string): number => header.indexOf(name);
 
   it('has the 83 ids', () => {
