@@ -2,15 +2,14 @@
  * The architecture holds (docs/architecture.md): `npm run lint` refuses an import against the
  * layers and an import cycle (shown here on real files of the tree, with one import added), and
  * every file of src/ and jobs/ that is not a unit test is part of the product: reached by imports
- * from an entry point, never test or bench code that only tests use.
+ * from an entry point (knip, production mode), never test or bench code that only tests use.
  */
-import { readFileSync, existsSync, readdirSync } from 'node:fs';
-import { join, posix, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/lib/project-root.js';
-
-const ENTRY_POINTS = ['src/main.ts', 'src/cli/main.ts', 'jobs/worker.ts'];
 
 async function lintWithExtraImport(file: string, extraImport: string): Promise<ESLint.LintResult> {
   const eslint = new ESLint({ cwd: PROJECT_ROOT });
@@ -73,44 +72,29 @@ describe('npm run lint holds the layers', () => {
   });
 });
 
-/** The .ts files under `dir`, relative to the project root, with `/` separators. */
-function sourceFiles(dir: string): string[] {
-  const found: string[] = [];
-  const walk = (at: string) => {
-    for (const entry of readdirSync(join(PROJECT_ROOT, at), { withFileTypes: true })) {
-      const path = posix.join(at, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.ts')) found.push(path);
-    }
-  };
-  walk(dir);
-  return found;
-}
-
-/** Files reached from `entries` through relative imports (static, dynamic and re-exports). */
-function reachable(entries: readonly string[]): Set<string> {
-  const seen = new Set<string>();
-  const pending = [...entries];
-  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
-    if (seen.has(file)) continue;
-    seen.add(file);
-    const source = readFileSync(join(PROJECT_ROOT, file), 'utf8');
-    for (const match of source.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)) {
-      const target = posix.normalize(posix.join(posix.dirname(file), match[1] ?? '')).replace(/\.js$/, '.ts');
-      if (existsSync(join(PROJECT_ROOT, target))) pending.push(target);
-    }
-  }
-  return seen;
+/** `npm run lint`'s check of what ships: knip, from the production entry points of knip.json. */
+function unusedProductFiles(): { status: number | null; output: string } {
+  const run = spawnSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'knip'), ['--production', '--include', 'files'], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+  });
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
 describe('what ships is the product only', () => {
   it('reaches every file of src/ and jobs/ that is not a unit test from an entry point', () => {
-    const product = [...sourceFiles('src'), ...sourceFiles('jobs')].filter(
-      (file) => !file.endsWith('.test.ts') && !file.startsWith('src/generated/'),
-    );
-    const reached = reachable(ENTRY_POINTS);
-    const stray = product.filter((file) => !reached.has(file));
-    expect(stray, 'files no entry point imports: test or bench code belongs under test/').toEqual([]);
-    expect(relative(PROJECT_ROOT, join(PROJECT_ROOT, ENTRY_POINTS[0] ?? ''))).toBe('src/main.ts');
+    expect(unusedProductFiles()).toEqual({ status: 0, output: '' });
+  });
+
+  it('refuses a file under src/ that only tests would use (a fixture, a builder)', () => {
+    const probe = join(PROJECT_ROOT, 'src', 'lib', 'zz-structure-probe.ts');
+    writeFileSync(probe, 'export const fixture = { id: "acme/tiny-model" };\n');
+    try {
+      const { status, output } = unusedProductFiles();
+      expect(status).not.toBe(0);
+      expect(output).toContain('src/lib/zz-structure-probe.ts');
+    } finally {
+      rmSync(probe, { force: true });
+    }
   });
 });
