@@ -16,6 +16,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import cors from 'cors';
 import express from 'express';
+import { isInputObjectType } from 'graphql';
 import type { Redis } from 'ioredis';
 import { pinoHttp } from 'pino-http';
 import type { Config } from '../config/config.js';
@@ -23,6 +24,8 @@ import { ApiKeyRepository } from '../auth/api-key.repository.js';
 import { Authenticator } from '../auth/authenticator.js';
 import { HubRepository } from '../catalog/hub.repository.js';
 import { CatalogReadRepository } from '../read-model/catalog-read.repository.js';
+import { ExportRepository } from '../read-model/export.repository.js';
+import { EXPORT_FORMATS, modelsExportHandler, type ExportFormat } from './exports/models-export.js';
 import { CrawlRunRepository } from '../crawl/crawl-run.repository.js';
 import { createCrawlRuntime } from '../crawl/crawl.runtime.js';
 import type { Database } from '../db/database.js';
@@ -203,6 +206,19 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     refuseRejectedCredentials(),
     atomFeedHandler({ log: changeLog, catalog, publicUrl: api.publicUrl }),
   );
+  const filterType = schema.getType('ModelFilter');
+  if (!isInputObjectType(filterType)) throw new Error('the schema has no ModelFilter input type');
+  const exportDeps = { exports: new ExportRepository(db.pool), filterType, logger };
+  for (const format of Object.keys(EXPORT_FORMATS) as ExportFormat[]) {
+    app.get(
+      `/export/models.${format}`,
+      cors(corsOptions(api.corsOrigins)),
+      authenticateRequest(authenticator, logger),
+      ...(limiter ? [rateLimitRequest(limiter, logger)] : []),
+      refuseRejectedCredentials(),
+      modelsExportHandler(exportDeps, format),
+    );
+  }
   const subscriptions = startSubscriptionServer({
     httpServer,
     path: '/graphql',

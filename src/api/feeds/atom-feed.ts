@@ -17,7 +17,7 @@ import { Feed } from 'feed';
 import { CatalogError } from '../../lib/errors.js';
 import { parseChangeFilter } from '../../events/change-filter.js';
 import type { ChangeLog, LoggedChange } from '../../events/change-log.repository.js';
-import { unusableTextReason } from '../../lib/text.js';
+import { listParam, refuseUnusableText } from '../query-params.js';
 import type { CatalogReadRepository } from '../../read-model/catalog-read.repository.js';
 
 export const DEFAULT_FEED_ENTRIES = 50;
@@ -25,33 +25,6 @@ export const MAX_FEED_ENTRIES = 200;
 
 const LIST_PARAMS = ['kinds', 'modelIds', 'authors', 'hubs', 'licenseCategories'] as const;
 const SINGLE_PARAMS = ['minOpennessLevel', 'since'] as const;
-
-/** The values of a query parameter, repeated and/or comma-separated. */
-function listParam(value: unknown): string[] | undefined {
-  if (value === undefined) return undefined;
-  const values = Array.isArray(value) ? value : [value];
-  return values
-    .flatMap((item) => (typeof item === 'string' ? item.split(',') : []))
-    .map((item) => item.trim())
-    .filter((item) => item.length > 0);
-}
-
-/** A NUL or a lone surrogate (from `%00`, or a query parser's output) never reaches SQL or the body. */
-function refuseUnusableText(query: Request['query']): void {
-  for (const [name, value] of Object.entries(query)) {
-    const nameReason = unusableTextReason(name);
-    if (nameReason !== null) {
-      throw new CatalogError('INVALID_ARGUMENT', `a query parameter name ${nameReason}`, { argument: 'query' });
-    }
-    const values: unknown[] = Array.isArray(value) ? value : [value];
-    for (const item of values) {
-      const reason = typeof item === 'string' ? unusableTextReason(item) : null;
-      if (reason !== null) {
-        throw new CatalogError('INVALID_ARGUMENT', `\`${name}\` ${reason}: remove it`, { argument: name });
-      }
-    }
-  }
-}
 
 export function parseFeedQuery(query: Request['query']) {
   refuseUnusableText(query);
@@ -64,8 +37,7 @@ export function parseFeedQuery(query: Request['query']) {
   }
   const input: Record<string, unknown> = {};
   for (const name of LIST_PARAMS) {
-    const values = listParam(query[name]);
-    if (values !== undefined) input[name] = values;
+    if (query[name] !== undefined) input[name] = listParam(query[name]);
   }
   for (const name of SINGLE_PARAMS) {
     const value = query[name];
