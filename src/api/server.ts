@@ -25,7 +25,9 @@ import { Authenticator } from '../auth/authenticator.js';
 import { HubRepository } from '../catalog/hub.repository.js';
 import { CatalogReadRepository } from '../read-model/catalog-read.repository.js';
 import { ExportRepository } from '../read-model/export.repository.js';
-import { EXPORT_FORMATS, modelsExportHandler, type ExportFormat } from './exports/models-export.js';
+import { changesExport } from './exports/changes-export.js';
+import { EXPORT_FORMATS, exportHandler, type ExportFormat } from './exports/export-response.js';
+import { modelsExport } from './exports/models-export.js';
 import { CrawlRunRepository } from '../crawl/crawl-run.repository.js';
 import { createCrawlRuntime } from '../crawl/crawl.runtime.js';
 import type { Database } from '../db/database.js';
@@ -206,18 +208,24 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     refuseRejectedCredentials(),
     atomFeedHandler({ log: changeLog, catalog, publicUrl: api.publicUrl }),
   );
-  const filterType = schema.getType('ModelFilter');
-  if (!isInputObjectType(filterType)) throw new Error('the schema has no ModelFilter input type');
-  const exportDeps = { exports: new ExportRepository(db.pool), filterType, logger };
-  for (const format of Object.keys(EXPORT_FORMATS) as ExportFormat[]) {
-    app.get(
-      `/export/models.${format}`,
-      cors(corsOptions(api.corsOrigins)),
-      authenticateRequest(authenticator, logger),
-      ...(limiter ? [rateLimitRequest(limiter, logger)] : []),
-      refuseRejectedCredentials(),
-      modelsExportHandler(exportDeps, format),
-    );
+  // Bulk exports (README: Exports): the catalog's filters as query parameters, rows streamed.
+  const inputType = (name: string) => {
+    const type = schema.getType(name);
+    if (!isInputObjectType(type)) throw new Error(`the schema has no ${name} input type`);
+    return type;
+  };
+  const exportDeps = { exports: new ExportRepository(db.pool), logger };
+  for (const definition of [modelsExport(inputType('ModelFilter')), changesExport(inputType('ChangeFilter'))]) {
+    for (const format of Object.keys(EXPORT_FORMATS) as ExportFormat[]) {
+      app.get(
+        `/export/${definition.name}.${format}`,
+        cors(corsOptions(api.corsOrigins)),
+        authenticateRequest(authenticator, logger),
+        ...(limiter ? [rateLimitRequest(limiter, logger)] : []),
+        refuseRejectedCredentials(),
+        exportHandler(exportDeps, definition, format),
+      );
+    }
   }
   const subscriptions = startSubscriptionServer({
     httpServer,

@@ -53,6 +53,38 @@ export function parseChangeId(text: string, argument = 'after'): string {
   return BigInt(text).toString();
 }
 
+/** The columns of a change export (`GET /export/changes.csv|jsonl|json`), in order. */
+export const CHANGE_EXPORT_COLUMNS = [
+  'id',
+  'occurred_at',
+  'kind',
+  'model_id',
+  'hub',
+  'author',
+  'changed_fields',
+  'license_id',
+  'license_category',
+  'openness_level',
+  'crawl_run_id',
+] as const;
+
+/**
+ * The change rows after `afterId` that match `filter`, in id order, for a streamed export: the
+ * changed fields joined by `;` (one cell), the facts as the change recorded them.
+ */
+export function changesExportSql(filter: ChangeFilter, afterId: string): { text: string; values: unknown[] } {
+  const values: unknown[] = [afterId];
+  const where = ['c.id > $1::bigint', ...changeFilterConditions(filter, values)];
+  return {
+    text: `SELECT c.id::text AS id, c.occurred_at, c.kind, c.model_id, c.hub_id AS hub, c.author,
+  array_to_string(coalesce(c.changed_fields, '{}'), ';') AS changed_fields, c.license_id, c.license_category,
+  c.openness_level, c.crawl_run_id::text AS crawl_run_id
+FROM model_changes c WHERE ${where.join(' AND ')}
+ORDER BY c.id`,
+    values,
+  };
+}
+
 export class ChangeLog {
   constructor(private readonly pool: pg.Pool) {}
 

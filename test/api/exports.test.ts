@@ -8,8 +8,9 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { IngestRepository } from '../../src/catalog/ingest.repository.js';
+import { type CHANGE_EXPORT_COLUMNS } from '../../src/events/change-log.repository.js';
 import { EXPORT_COLUMNS } from '../../src/read-model/export.sql.js';
-import { startApi, type RunningApi } from '../helpers/api.js';
+import { graphql, startApi, type RunningApi } from '../helpers/api.js';
 import { buildCatalogModel } from '../helpers/catalog-models.js';
 import { matches, OTHER_HUB, useSeededCatalog, type FilterInput } from './catalog.fixture.js';
 
@@ -23,7 +24,8 @@ afterAll(() => api.stop());
 const get = (path: string, headers: Record<string, string> = {}) => fetch(`${api.url}${path}`, { headers });
 
 type Row = Record<(typeof EXPORT_COLUMNS)[number], string>;
-const csvRows = (text: string): Row[] => parse<Row>(text, { bom: true, columns: true, skip_empty_lines: true });
+const csvRows = <T = Row>(text: string): T[] => parse<T>(text, { bom: true, columns: true, skip_empty_lines: true });
+type ChangeRow = Record<(typeof CHANGE_EXPORT_COLUMNS)[number], string>;
 const expectedIds = (filter: FilterInput) =>
   catalog.models
     .filter((seeded) => matches(seeded, filter))
@@ -150,5 +152,71 @@ describe('bad parameters', () => {
     expect(body.errors).toHaveLength(1);
     expect(body.errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument });
     expect(body.errors[0]?.message).not.toMatch(/at .*\.ts|SELECT|pg_/);
+  });
+});
+
+interface FeedChange {
+  readonly id: string;
+  readonly kind: string;
+  readonly modelId: string;
+}
+interface FeedPage {
+  readonly nodes: FeedChange[];
+  readonly pageInfo: { readonly endCursor: string | null; readonly hasNextPage: boolean };
+}
+const FEED_QUERY = `query($filter: ChangeFilter, $after: String) {
+  changes(filter: $filter, first: 100, after: $after) { nodes { id kind modelId } pageInfo { endCursor hasNextPage } }
+}`;
+
+/** Every change the GraphQL feed returns for `filter`, walking its pages. */
+async function feed(filter: Record<string, unknown>): Promise<FeedChange[]> {
+  const nodes: FeedChange[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const answer: { body: { data?: { changes: FeedPage }; errors?: unknown } } = await graphql<{ changes: FeedPage }>(
+      api.url,
+      FEED_QUERY,
+      { filter, after },
+    );
+    const page: FeedPage | undefined = answer.body.data?.changes;
+    if (!page) throw new Error(JSON.stringify(answer.body.errors));
+    nodes.push(...page.nodes);
+    if (!page.pageInfo.hasNextPage) return nodes;
+    after = page.pageInfo.endCursor;
+  }
+}
+
+describe('exports of the change log', () => {
+  it('holds the rows of the changes feed for the same filter, in id order', async () => {
+    const rows = csvRows<ChangeRow>(
+      await (await get('/export/changes.csv?kinds=CREATED&licenseCategories=PERMISSIVE')).text(),
+    );
+    const expected = await feed({ kinds: ['CREATED'], licenseCategories: ['PERMISSIVE'] });
+    expect(expected.length).toBeGreaterThan(10);
+    expect(rows.map((row) => row.id)).toEqual(expected.map((change) => change.id));
+    expect(rows.map((row) => row.model_id)).toEqual(expected.map((change) => change.modelId));
+  });
+
+  it('continues after a change id, and takes the feed filter’s `since` time', async () => {
+    const all = await feed({});
+    const middle = all[Math.floor(all.length / 2)];
+    const rest = (await (await get(`/export/changes.jsonl?after=${middle?.id}`)).text())
+      .split('\n')
+      .filter((line) => line.length > 0)
+      .map((line) => (JSON.parse(line) as { id: string }).id);
+    expect(rest).toEqual(all.slice(all.length / 2 + 1).map((change) => change.id));
+    const future = await get('/export/changes.json?since=2999-01-01T00:00:00Z');
+    expect(await future.json()).toEqual([]);
+  });
+
+  it.each([
+    ['a malformed change id', 'after=abc', 'after'],
+    ['an unknown change kind', 'kinds=EXPLODED', 'kinds'],
+    ['a malformed time', 'since=yesterday', 'since'],
+  ])('%s: 400 naming the parameter', async (_name, query, argument) => {
+    const response = await get(`/export/changes.csv?${query}`);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors: { extensions: Record<string, unknown> }[] };
+    expect(body.errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument });
   });
 });
