@@ -28,6 +28,8 @@ import { ExportRepository } from '../read-model/export.repository.js';
 import { changesExport } from './exports/changes-export.js';
 import { EXPORT_FORMATS, exportHandler, type ExportFormat } from './exports/export-response.js';
 import { modelsExport } from './exports/models-export.js';
+import { statsJsonHandler } from './stats-json/stats-json.js';
+import { badgeRoutes } from './embeds/badge.js';
 import { CrawlRunRepository } from '../crawl/crawl-run.repository.js';
 import { createCrawlRuntime } from '../crawl/crawl.runtime.js';
 import type { Database } from '../db/database.js';
@@ -133,9 +135,12 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     // and depth in validation, each linear in the document; cost follows in queryLimitsPlugin.
     parseOptions: { maxTokens: MAX_QUERY_TOKENS },
     validationRules: [queryLimitsRule(limits)],
-    // GET is served (so caches and CDNs can keep query answers) but, as Apollo's CSRF prevention
-    // requires, only with a `Content-Type: application/json` or `Apollo-Require-Preflight` header.
-    csrfPrevention: true,
+    // Queries are served over GET with no special header, so that CDNs, dashboards and notebooks
+    // can cache them (GraphQL over HTTP). Apollo's CSRF prevention would refuse such a GET; it is
+    // not needed here: nothing authenticates by cookie (API keys travel in Authorization, which a
+    // browser never adds cross-site), GET never runs a mutation (Apollo answers 405), and a POST is
+    // read only as `application/json` (jsonBody), a type no cross-site form or simple request can send.
+    csrfPrevention: false,
     // Parsed documents, bounded by the heap they hold (document-store.ts; Apollo's default is not).
     documentStore: createDocumentStore(),
     // Automatic persisted queries, from a bounded cache of this instance.
@@ -200,33 +205,44 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     webhooks,
     stats: catalog.stats,
   };
-  app.get(
-    '/feeds/changes.atom',
+  // What every client-facing route runs first: CORS from the allow-list, the API key (if any),
+  // the per-client rate limit, and the refusal of rejected credentials.
+  const clientGuards = [
     cors(corsOptions(api.corsOrigins)),
     authenticateRequest(authenticator, logger),
     ...(limiter ? [rateLimitRequest(limiter, logger)] : []),
     refuseRejectedCredentials(),
-    atomFeedHandler({ log: changeLog, catalog, publicUrl: api.publicUrl }),
-  );
-  // Bulk exports (README: Exports): the catalog's filters as query parameters, rows streamed.
+  ];
+  // Browsers ask before a cross-origin GET that sends Authorization: the GET-only routes answer it too.
+  app.options(['/feeds/changes.atom', '/export/*path', '/api/stats'], cors(corsOptions(api.corsOrigins)));
+  // The schema's filter types: the HTTP endpoints take their fields as query parameters.
   const inputType = (name: string) => {
     const type = schema.getType(name);
     if (!isInputObjectType(type)) throw new Error(`the schema has no ${name} input type`);
     return type;
   };
+  app.get(
+    '/feeds/changes.atom',
+    ...clientGuards,
+    atomFeedHandler({ log: changeLog, catalog, filterType: inputType('ChangeFilter'), publicUrl: api.publicUrl }),
+  );
+  // Bulk exports (README: Exports): the catalog's filters as query parameters, rows streamed.
   const exportDeps = { exports: new ExportRepository(db.pool), logger };
   for (const definition of [modelsExport(inputType('ModelFilter')), changesExport(inputType('ChangeFilter'))]) {
     for (const format of Object.keys(EXPORT_FORMATS) as ExportFormat[]) {
-      app.get(
-        `/export/${definition.name}.${format}`,
-        cors(corsOptions(api.corsOrigins)),
-        authenticateRequest(authenticator, logger),
-        ...(limiter ? [rateLimitRequest(limiter, logger)] : []),
-        refuseRejectedCredentials(),
-        exportHandler(exportDeps, definition, format),
-      );
+      app.get(`/export/${definition.name}.${format}`, ...clientGuards, exportHandler(exportDeps, definition, format));
     }
   }
+  // Stats as JSON for Grafana and spreadsheets (README): `stats` run on this schema, as /graphql runs it.
+  app.get(
+    '/api/stats',
+    ...clientGuards,
+    statsJsonHandler({
+      schema,
+      limits,
+      context: (request) => createContext({ ...contextBase, ...request }),
+    }),
+  );
   const subscriptions = startSubscriptionServer({
     httpServer,
     path: '/graphql',
@@ -242,10 +258,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   });
   app.use(
     '/graphql',
-    cors(corsOptions(api.corsOrigins)),
-    authenticateRequest(authenticator, logger),
-    ...(limiter ? [rateLimitRequest(limiter, logger)] : []),
-    refuseRejectedCredentials(),
+    ...clientGuards,
     // A body that is not JSON, too large (413), … gets a JSON error, not Express's HTML page.
     jsonBody('1mb'),
     expressMiddleware(apollo, {
@@ -260,6 +273,8 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
         ),
     }),
   );
+  // README badges: always an SVG, even for an unknown model, a bad path or an outage (embeds/badge.ts).
+  app.use('/badge', badgeRoutes({ catalog, limiter: limiter || null, corsOrigins: api.corsOrigins, logger }));
   // A path no route serves: JSON like every other answer, never Express's HTML page.
   app.use((_req, res) => {
     res.status(404).set('Cache-Control', 'no-store').json(clientErrorBody('NOT_FOUND', 'No such endpoint.'));

@@ -95,11 +95,11 @@ describe('loadConfig', () => {
     expect(problemsOf({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: '10.0.0.0/33' })).toHaveLength(1);
   });
 
-  it('needs nothing more in production mode, where introspection and the landing page are off', () => {
+  it('needs nothing more in production mode, where introspection is on and the landing page off', () => {
     const config = loadConfig({ NODE_ENV: 'production' });
     expect(config.env).toBe('production');
-    expect(config.api).toMatchObject({ introspection: false, landingPage: false });
-    expect(loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'on' }).api.introspection).toBe(true);
+    expect(config.api).toMatchObject({ introspection: true, landingPage: false });
+    expect(loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'off' }).api.introspection).toBe(false);
   });
 
   it('reads the API limits, CORS origins and exposure switches', () => {

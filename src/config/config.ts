@@ -298,7 +298,8 @@ export function loadConfig(env: Env = process.env): Config {
       cacheMaxAgeSeconds: e.GRAPHQL_CACHE_MAX_AGE,
       persistedQueryCacheBytes: e.GRAPHQL_APQ_CACHE_MB * 1024 * 1024,
       // Exploring the schema is for development; production turns it on explicitly.
-      introspection: (e.GRAPHQL_INTROSPECTION ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
+      // On everywhere: the schema is public and documented, and cost limits apply to introspection too.
+      introspection: (e.GRAPHQL_INTROSPECTION ?? 'on') === 'on',
       landingPage: (e.GRAPHQL_LANDING_PAGE ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
       corsOrigins: e.CORS_ORIGINS[0] === '*' ? '*' : e.CORS_ORIGINS,
       publicUrl: e.PUBLIC_URL ?? null,

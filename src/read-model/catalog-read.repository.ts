@@ -193,4 +193,24 @@ export class CatalogReadRepository {
     );
     return new Map(result.rows.map((row) => [row.modelId, row.count]));
   }
+
+  /**
+   * What a README badge shows of one model, found by where it lives: one seek on the unique
+   * (hub_id, repo_id) index and the license's primary key. Null when no such model (removed ones
+   * are returned, with `removedAt`).
+   */
+  async modelBadge(hubId: string, repoId: string): Promise<ModelBadgeRow | null> {
+    const result = await this.pool.query<ModelBadgeRow>(
+      `SELECT m.openness_level AS "opennessLevel", l.category AS "licenseCategory", m.removed_at AS "removedAt"
+       FROM models m LEFT JOIN licenses l ON l.id = m.license_id
+       WHERE m.hub_id = $1 AND m.repo_id = $2`,
+      [hubId, repoId],
+    );
+    return result.rows[0] ?? null;
+  }
 }
+
+/** `modelBadge`'s row. */
+export type ModelBadgeRow = Pick<ModelRow, 'opennessLevel' | 'removedAt'> & {
+  readonly licenseCategory: LicenseRow['category'] | null;
+};

@@ -1,6 +1,6 @@
 /**
  * Abuse: text and numbers Postgres would refuse, sent where a client can put them. Each must be a
- * client error naming what to fix — BAD_USER_INPUT (GraphQL) or 400 (the Atom feed) — and never
+ * client error naming what to fix — BAD_USER_INPUT (GraphQL, and a JSON 400 from the Atom feed) — and never
  * a 500, INTERNAL_SERVER_ERROR or the database's own words.
  *
  * - a NUL character or a lone UTF-16 surrogate in any string argument (filters, string lists,
@@ -10,7 +10,7 @@
  * - a cursor whose sort key is out of its column's range (bigint, timestamp, float): INVALID_CURSOR;
  * - `minParameters` / `maxParameters` above the bigint range, as a string, a JSON number or a
  *   literal: BAD_USER_INPUT naming `filter.minParameters` / `filter.maxParameters`;
- * - a NUL in an Atom feed query parameter (value or name): 400 naming the parameter.
+ * - a NUL in an Atom feed query parameter (value or name): 400, JSON BAD_USER_INPUT naming the parameter.
  *
  * The API runs with NODE_ENV=production, as deployed.
  */
@@ -284,7 +284,10 @@ describe('Atom feed: a NUL in a query parameter is a 400 naming it', () => {
     const response = await fetch(`${api.url}/feeds/changes.atom${query}`);
     const body = await response.text();
     expect(response.status).toBe(400);
-    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect((JSON.parse(body) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe(
+      'BAD_USER_INPUT',
+    );
     expect(body).toContain(named === 'a query parameter name' ? named : `\`${named}\``);
     expect(body).toMatch(/contains a NUL character/);
     expect(body).not.toContain(NUL);

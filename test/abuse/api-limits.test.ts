@@ -202,28 +202,41 @@ describe('automatic persisted queries and GET', () => {
     expect(mismatch.status).toBe(400);
   });
 
-  it('serves a cacheable query over GET, with a public cache hint, when the CSRF header is present', async () => {
+  it('serves a cacheable query over GET, with a public cache hint, without any special header', async () => {
     const url = await api();
-    const ok = await get(url, { query }, { 'apollo-require-preflight': 'true' });
+    const ok = await get(url, { query });
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({ data: { hubs: [] } });
     expect(ok.headers.get('cache-control')).toBe('max-age=60, public');
     expect(ok.headers.get('ratelimit')).toMatch(/^"api";r=\d+;t=\d+$/);
 
     await post(url, { query, extensions: persisted });
-    const byHash = await get(url, { extensions: persisted }, { 'apollo-require-preflight': 'true' });
+    const byHash = await get(url, { extensions: persisted });
     expect(byHash.body).toEqual({ data: { hubs: [] } });
 
-    // Without a preflight-forcing header, Apollo's CSRF prevention refuses a GET.
-    const bare = await get(url, { query });
-    expect(bare.status).toBe(400);
+    // Variables as URL-encoded JSON, as GraphQL over HTTP has them.
+    const withVariables = await get(url, {
+      query: 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }',
+      variables: { ids: ['huggingface:none/such'] },
+    });
+    expect(withVariables.status).toBe(200);
+    expect(withVariables.body).toEqual({ data: { nodes: [null] } });
+
     // Mutations never run over GET.
-    const mutation = await get(
-      url,
-      { query: 'mutation { reclassify { rulesVersion } }' },
-      { 'apollo-require-preflight': 'true' },
-    );
+    const mutation = await get(url, { query: 'mutation { reclassify { rulesVersion } }' });
     expect(mutation.status).toBe(405);
+  });
+
+  it('refuses what a cross-site page can send without a preflight: a form or text/plain POST runs nothing', async () => {
+    const url = await api();
+    const body = JSON.stringify({ query: 'mutation { reclassify { rulesVersion } }' });
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': type }, body });
+      expect(response.status, type).toBe(415);
+      const answer = (await response.json()) as { data?: unknown; errors?: unknown[] };
+      expect(answer.data, type).toBeUndefined();
+      expect(answer.errors, type).toHaveLength(1);
+    }
   });
 
   it('sets the cache hint from GRAPHQL_CACHE_MAX_AGE, and none on mutations', async () => {

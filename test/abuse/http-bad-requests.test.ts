@@ -125,15 +125,15 @@ describe('a content type other than JSON', () => {
     ['text/plain', { 'content-type': 'text/plain' }],
     ['a form', { 'content-type': 'application/x-www-form-urlencoded' }],
     ['none', {}],
-  ])('%s: refused by CSRF prevention, 400 BAD_REQUEST', async (_name, headers) => {
+  ])('%s: refused before anything runs, 415 BAD_REQUEST saying to send JSON', async (_name, headers) => {
     const answer = await send(open.url, { headers, body: HUBS });
-    expectClientError(answer, 400, 'BAD_REQUEST');
-    expect(answer.body.errors?.[0]?.message).toContain('Cross-Site Request Forgery');
+    expectClientError(answer, 415, 'BAD_REQUEST');
+    expect(answer.body.errors?.[0]?.message).toContain('Content-Type: application/json');
   });
 
-  it('text/plain with a preflight header: no JSON body to read, 400 BAD_REQUEST', async () => {
+  it('text/plain with a preflight header: still no JSON body to read, 415 BAD_REQUEST', async () => {
     const headers = { 'content-type': 'text/plain', 'apollo-require-preflight': 'true' };
-    expectClientError(await send(open.url, { headers, body: HUBS }), 400, 'BAD_REQUEST');
+    expectClientError(await send(open.url, { headers, body: HUBS }), 415, 'BAD_REQUEST');
   });
 });
 
@@ -241,7 +241,8 @@ describe('a path no route serves', () => {
     expectClientError(answer, 404, 'NOT_FOUND');
   });
 
-  it('DELETE /graphql: 400 BAD_REQUEST as JSON (Apollo serves GET and POST only)', async () => {
-    expectClientError(await send(open.url, { method: 'DELETE' }), 400, 'BAD_REQUEST');
+  it('DELETE /graphql: 405 BAD_REQUEST as JSON, with Allow (GET and POST only)', async () => {
+    const answer = await send(open.url, { method: 'DELETE' });
+    expectClientError(answer, 405, 'BAD_REQUEST');
   });
 });

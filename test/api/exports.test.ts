@@ -220,3 +220,29 @@ describe('exports of the change log', () => {
     expect(body.errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument });
   });
 });
+
+describe('from a browser on another origin', () => {
+  it('answers the CORS preflight for an allowed origin, and gives another no CORS headers', async () => {
+    const allowed = 'https://dashboard.example.org';
+    const cross = await startApi({ db: catalog.db, redisUrl: inject('redisUrl'), env: { CORS_ORIGINS: allowed } });
+    try {
+      for (const origin of [allowed, 'https://elsewhere.example.org']) {
+        const preflight = await fetch(`${cross.url}/export/models.csv`, {
+          method: 'OPTIONS',
+          headers: {
+            origin,
+            'access-control-request-method': 'GET',
+            'access-control-request-headers': 'authorization',
+          },
+        });
+        // Another origin gets no CORS headers (the browser then refuses the request itself).
+        if (origin === allowed) expect(preflight.status).toBe(204);
+        expect(preflight.headers.get('access-control-allow-origin')).toBe(origin === allowed ? allowed : null);
+      }
+      const csv = await fetch(`${cross.url}/export/models.csv?authors=nobody`, { headers: { origin: allowed } });
+      expect(csv.headers.get('access-control-allow-origin')).toBe(allowed);
+    } finally {
+      await cross.stop();
+    }
+  });
+});

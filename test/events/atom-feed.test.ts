@@ -132,7 +132,9 @@ describe('Atom feed of changes', () => {
     ] as const) {
       const { response, text } = await feed(query);
       expect(response.status, query).toBe(400);
+      expect(response.headers.get('content-type'), query).toMatch(/^application\/json/);
       expect(text).toMatch(message);
+      expect(text).toContain('"code":"BAD_USER_INPUT"');
     }
   });
 });

@@ -10,7 +10,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import type { Request, Response } from 'express';
-import { CatalogError, clientErrorBody, toGraphQLError } from '../../lib/errors.js';
+import { CatalogError, clientErrorBody, toGraphQLError, type ClientErrorCode } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { ExportRepository } from '../../read-model/export.repository.js';
 import type { SqlStatement } from '../../read-model/models.sql.js';
@@ -75,10 +75,13 @@ export function matchesEtag(header: string | undefined, etag: string): boolean {
   return header.split(',').some((tag) => tag.trim() === '*' || weak(tag) === weak(etag));
 }
 
-/** A refusal of bad parameters, as GraphQL reports the same mistake: 400, its code and the parameter. */
+/**
+ * A refusal of bad parameters, as GraphQL reports the same mistake: 400, its code (BAD_USER_INPUT,
+ * or QUERY_TOO_COMPLEX for parameters that make a query too costly) and the parameter.
+ */
 export function sendBadInput(res: Response, error: CatalogError): void {
   const { message, extensions } = toGraphQLError(error);
-  const { code, ...details } = extensions as { code: 'BAD_USER_INPUT' } & Record<string, unknown>;
+  const { code, ...details } = extensions as { code: ClientErrorCode } & Record<string, unknown>;
   res
     .status(400)
     .set('Cache-Control', 'no-store')

@@ -13,40 +13,24 @@
  */
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
+import type { GraphQLInputObjectType } from 'graphql';
 import { Feed } from 'feed';
 import { CatalogError } from '../../lib/errors.js';
 import { parseChangeFilter } from '../../events/change-filter.js';
 import type { ChangeLog, LoggedChange } from '../../events/change-log.repository.js';
-import { listParam, refuseUnusableText } from '../query-params.js';
+import { inputFromQuery } from '../query-params.js';
+import { sendBadInput } from '../exports/export-response.js';
 import type { CatalogReadRepository } from '../../read-model/catalog-read.repository.js';
 
 export const DEFAULT_FEED_ENTRIES = 50;
 export const MAX_FEED_ENTRIES = 200;
 
-const LIST_PARAMS = ['kinds', 'modelIds', 'authors', 'hubs', 'licenseCategories'] as const;
-const SINGLE_PARAMS = ['minOpennessLevel', 'since'] as const;
-
-export function parseFeedQuery(query: Request['query']) {
-  refuseUnusableText(query);
-  const known = new Set<string>([...LIST_PARAMS, ...SINGLE_PARAMS, 'limit']);
-  const unknown = Object.keys(query).filter((key) => !known.has(key));
-  if (unknown.length > 0) {
-    throw new CatalogError('INVALID_ARGUMENT', `unknown query parameter(s): ${unknown.join(', ')}`, {
-      argument: unknown.join(', '),
-    });
-  }
-  const input: Record<string, unknown> = {};
-  for (const name of LIST_PARAMS) {
-    if (query[name] !== undefined) input[name] = listParam(query[name]);
-  }
-  for (const name of SINGLE_PARAMS) {
-    const value = query[name];
-    if (value === undefined) continue;
-    if (typeof value !== 'string') {
-      throw new CatalogError('INVALID_ARGUMENT', `\`${name}\` takes one value`, { argument: name });
-    }
-    input[name] = value;
-  }
+/**
+ * The feed's parameters: the `changes` query's ChangeFilter, as query parameters named after its
+ * fields (src/api/query-params.ts, the syntax of every endpoint), and `limit`.
+ */
+export function parseFeedQuery(query: Request['query'], filterType: GraphQLInputObjectType) {
+  const input = inputFromQuery(filterType, query, ['limit']);
   const filter = parseChangeFilter(input, 'query');
   let limit = DEFAULT_FEED_ENTRIES;
   if (query['limit'] !== undefined) {
@@ -127,6 +111,8 @@ function selfUrl(req: Request, publicUrl: string | null): string {
 export function atomFeedHandler(deps: {
   readonly log: ChangeLog;
   readonly catalog: Pick<CatalogReadRepository, 'modelLinksByIds'>;
+  /** The schema's ChangeFilter: the feed's parameters are its fields. */
+  readonly filterType: GraphQLInputObjectType;
   /** PUBLIC_URL (config.api.publicUrl): absolute, without a trailing slash; null when not configured. */
   readonly publicUrl: string | null;
 }) {
@@ -136,10 +122,10 @@ export function atomFeedHandler(deps: {
   return async (req: Request, res: Response): Promise<void> => {
     let query;
     try {
-      query = parseFeedQuery(req.query);
+      query = parseFeedQuery(req.query, deps.filterType);
     } catch (error) {
       if (!(error instanceof CatalogError)) throw error;
-      res.status(400).type('text/plain').send(`${error.message}\n`);
+      sendBadInput(res, error);
       return;
     }
     const changes = await deps.log.latest(query.filter, query.limit);

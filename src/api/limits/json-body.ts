@@ -46,10 +46,30 @@ function refusalOf(error: BodyParserError): { status: number; message: string } 
   return null;
 }
 
-/** `express.json({ limit })`, its refusals answered as above; anything else goes on to `next`. */
+/**
+ * `express.json({ limit })`, its refusals answered as above; anything else goes on to `next`.
+ * Before it, what GraphQL over HTTP does not take: a method other than GET and POST (405, with
+ * `Allow`), and a POST whose body is not `application/json` (415). The second is also what keeps
+ * mutations CSRF-safe without Apollo's CSRF prevention (server.ts): a cross-site form or simple
+ * request cannot send that type.
+ */
 export function jsonBody(limit: string): RequestHandler {
   const parse = express.json({ limit });
   return (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'POST') {
+      res
+        .status(405)
+        .set({ Allow: 'GET, POST', 'Cache-Control': 'no-store' })
+        .json(clientErrorBody('BAD_REQUEST', `GraphQL is served over GET (queries) and POST, not ${req.method}.`));
+      return;
+    }
+    if (req.method === 'POST' && !req.is('application/json')) {
+      res
+        .status(415)
+        .set('Cache-Control', 'no-store')
+        .json(clientErrorBody('BAD_REQUEST', 'Send the request body as JSON, with Content-Type: application/json.'));
+      return;
+    }
     void parse(req, res, (error?: unknown) => {
       const refusal = typeof error === 'object' && error !== null ? refusalOf(error) : null;
       if (!refusal) {
