@@ -29,6 +29,7 @@ import { changesExport } from './exports/changes-export.js';
 import { EXPORT_FORMATS, exportHandler, type ExportFormat } from './exports/export-response.js';
 import { modelsExport } from './exports/models-export.js';
 import { statsJsonHandler } from './stats-json/stats-json.js';
+import { chartEmbedHandler, chartJsAsset } from './embeds/chart.js';
 import { badgeRoutes } from './embeds/badge.js';
 import { CrawlRunRepository } from '../crawl/crawl-run.repository.js';
 import { createCrawlRuntime } from '../crawl/crawl.runtime.js';
@@ -272,6 +273,13 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
           }),
         ),
     }),
+  );
+  // Embeddable charts (README: Embeddable charts): an HTML page for an iframe, Chart.js served from here.
+  app.get('/assets/chart.umd.min.js', chartJsAsset());
+  app.get(
+    '/embed/chart',
+    ...clientGuards,
+    chartEmbedHandler({ filterType: inputType('ModelFilter'), frameAncestors: api.embedFrameAncestors }),
   );
   // README badges: always an SVG, even for an unknown model, a bad path or an outage (embeds/badge.ts).
   app.use('/badge', badgeRoutes({ catalog, limiter: limiter || null, corsOrigins: api.corsOrigins, logger }));

@@ -199,6 +199,34 @@ export function assessmentRow({ id, openness: o }: CatalogModel) {
   };
 }
 
+/**
+ * Two pages that create the same new model at once both find it missing (there is no row to lock
+ * yet) and both insert it. The second insert waits for the first to commit, then either takes
+ * `ON CONFLICT (id)`'s update (when the primary key is the index it met first), which would leave
+ * a second CREATED row, or fails with a unique violation (when it met the (hub_id, repo_id) index
+ * first: ON CONFLICT arbitrates one index). Either way the page is rolled back and written again
+ * from the start: the model exists by then, is locked like any other, and becomes an update. A
+ * page chosen as a deadlock's victim (rows locked in id order, but new rows only at insert) is
+ * written again too; its transaction left nothing behind.
+ */
+const MAX_WRITE_ATTEMPTS = 10;
+
+class CreationRace extends Error {
+  override readonly name = 'CreationRace';
+
+  constructor() {
+    super('a model this page creates was created meanwhile by another page');
+  }
+}
+
+/** A page worth writing again: a creation race, or the victim of a deadlock (Postgres rolled it back). */
+function isRetryable(error: unknown): boolean {
+  if (error instanceof CreationRace) return true;
+  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+  if (code === '40P01') return true;
+  return code === '23505' && (constraint === 'models_hub_id_repo_id_key' || constraint === 'models_pkey');
+}
+
 export class IngestRepository {
   constructor(private readonly pool: pg.Pool) {}
 
@@ -207,6 +235,16 @@ export class IngestRepository {
     // Last occurrence wins within a page; sorted so concurrent pages lock rows in one order.
     const byId = new Map(models.map((model) => [model.id, storableModel(model)]));
     const page = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.writePage(page, options);
+      } catch (error) {
+        if (attempt >= MAX_WRITE_ATTEMPTS || !isRetryable(error)) throw error;
+      }
+    }
+  }
+
+  private async writePage(page: readonly CatalogModel[], options: IngestOptions): Promise<IngestResult | null> {
     const seenAt = options.seenAt ?? new Date();
     const client = await this.pool.connect();
     try {
@@ -270,7 +308,8 @@ export class IngestRepository {
       );
       const reclassify = options.reclassify ?? false;
       const written = write.map((w) => w.model);
-      await this.upsertModels(client, write, seenAt, reclassify);
+      const updated = await this.upsertModels(client, write, seenAt, reclassify);
+      if (write.some(({ model }) => !existing.has(model.id) && updated.has(model.id))) throw new CreationRace();
       await this.upsertAssessments(client, reclassify ? [...written, ...touch] : written);
       if (!reclassify) {
         await this.upsertRawRecords(client, written, seenAt);
@@ -386,8 +425,8 @@ export class IngestRepository {
     write: readonly { model: CatalogModel; snapshot: Snapshot; hash: string }[],
     seenAt: Date,
     reclassify: boolean,
-  ): Promise<void> {
-    if (write.length === 0) return;
+  ): Promise<Set<string>> {
+    if (write.length === 0) return new Set();
     // Reclassifying from stored records: the counters there are old, and nothing was seen.
     const counters = reclassify
       ? ''
@@ -399,7 +438,7 @@ export class IngestRepository {
       ? ''
       : 'inference_providers = EXCLUDED.inference_providers, spaces = coalesce(EXCLUDED.spaces, models.spaces),';
     const rows = write.map(({ model, snapshot, hash }) => modelRow(model, snapshot, hash));
-    await client.query(
+    const { rows: written } = await client.query<{ id: string; updated: boolean }>(
       `INSERT INTO models (id, hub_id, repo_id, author, name, task, library, tags, base_models, sha, gating, license_id,
          license_hub_value, parameter_count, downloads, downloads_all_time, likes, openness_level, openness_score, mof_class,
          weights_availability, content_hash, snapshot, created_at, last_modified, removed_at, first_seen_at, last_seen_at, updated_at,
@@ -427,9 +466,12 @@ export class IngestRepository {
          snapshot = EXCLUDED.snapshot, created_at = EXCLUDED.created_at, last_modified = EXCLUDED.last_modified,
          formats = EXCLUDED.formats, quantizations = EXCLUDED.quantizations, local_apps = EXCLUDED.local_apps,
          base_model_relation = EXCLUDED.base_model_relation, ${serving}
-         ${seen} updated_at = EXCLUDED.updated_at`,
+         ${seen} updated_at = EXCLUDED.updated_at
+       RETURNING id, (xmax <> 0) AS updated`,
       [JSON.stringify(rows), seenAt],
     );
+    // A row version that replaced another was an update (its xmax holds the conflict's lock).
+    return new Set(written.filter((row) => row.updated).map((row) => row.id));
   }
 
   private async upsertAssessments(client: pg.PoolClient, models: readonly CatalogModel[]): Promise<void> {

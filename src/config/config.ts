@@ -154,6 +154,7 @@ const envSchema = z.object({
   GRAPHQL_INTROSPECTION: optionalString.pipe(onOff.optional()),
   GRAPHQL_LANDING_PAGE: optionalString.pipe(onOff.optional()),
   CORS_ORIGINS: withDefault(corsOrigins, ''),
+  EMBED_FRAME_ANCESTORS: withDefault(corsOrigins, '*'),
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: withDefault(networkAllowList, ''),
   WEBHOOK_TIMEOUT_MS: withDefault(integer(100, 120_000), '10000'),
   WEBHOOK_ATTEMPTS: withDefault(integer(1, 30), '10'),
@@ -229,6 +230,8 @@ export interface ApiConfig {
   readonly landingPage: boolean;
   /** Origins allowed by CORS; `*` for any; empty for none (same-origin only). */
   readonly corsOrigins: readonly string[] | '*';
+  /** Who may show the embeddable charts in a frame (CSP `frame-ancestors`): `*`, or these origins (and this one). */
+  readonly embedFrameAncestors: readonly string[] | '*';
   /**
    * PUBLIC_URL without a trailing slash: the base of the absolute URLs the API writes. Null when
    * not set; those URLs then follow the request's Host and are never cached publicly.
@@ -297,11 +300,11 @@ export function loadConfig(env: Env = process.env): Config {
       maxCost: e.GRAPHQL_MAX_COST,
       cacheMaxAgeSeconds: e.GRAPHQL_CACHE_MAX_AGE,
       persistedQueryCacheBytes: e.GRAPHQL_APQ_CACHE_MB * 1024 * 1024,
-      // Exploring the schema is for development; production turns it on explicitly.
       // On everywhere: the schema is public and documented, and cost limits apply to introspection too.
       introspection: (e.GRAPHQL_INTROSPECTION ?? 'on') === 'on',
       landingPage: (e.GRAPHQL_LANDING_PAGE ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
       corsOrigins: e.CORS_ORIGINS[0] === '*' ? '*' : e.CORS_ORIGINS,
+      embedFrameAncestors: e.EMBED_FRAME_ANCESTORS[0] === '*' ? '*' : e.EMBED_FRAME_ANCESTORS,
       publicUrl: e.PUBLIC_URL ?? null,
       filterFirstMaxRows: e.MODELS_FILTER_FIRST_MAX_ROWS,
       changeStream: { idlePollMs: e.CHANGE_STREAM_POLL_MS, degradedPollMs: e.CHANGE_STREAM_DEGRADED_POLL_MS },

@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 import { registerApiBench } from './api.bench.js';
 import { registerClassifyBench } from './classify.bench.js';
 import { registerCrawlBench } from './crawl.bench.js';
+import { registerExportBench } from './export.bench.js';
 import { registerIngestBench } from './ingest.bench.js';
 import { registerNotifyBench } from './notify.bench.js';
 import { registerSoakBench } from './soak.bench.js';
@@ -23,6 +24,7 @@ const BENCHES: ((bench: Command) => void)[] = [
   registerApiBench,
   registerNotifyBench,
   registerSoakBench,
+  registerExportBench,
 ];
 
 export function registerBenches(bench: Command): void {

@@ -6,6 +6,7 @@ import { HuggingFaceAdapter } from '../../src/crawl/huggingface/huggingface.adap
 import { silentPublisher } from '../../src/catalog/change-publisher.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildCatalogModel, buildLicense, buildOpenness } from '../helpers/catalog-models.js';
+import { expectEventually } from '../helpers/eventually.js';
 
 const db = useTestDatabase();
 const ingest = () => new IngestRepository(db.pool);
@@ -133,6 +134,36 @@ describe('IngestRepository.ingestPage', () => {
     const back = await ingest().ingestPage([buildCatalogModel('acme/b')]);
     expect(back?.changes.map((c) => [c.modelId, c.kind])).toEqual([['huggingface:acme/b', 'RESTORED']]);
     expect((await db.prisma.model.findUniqueOrThrow({ where: { id: 'huggingface:acme/b' } })).removedAt).toBeNull();
+  });
+
+  it('two pages creating the same new model at once: both commit, one CREATED row, the other page an update', async () => {
+    await seedHub();
+    const first = buildCatalogModel('race/same', { downloads: 1 });
+    const second = buildCatalogModel('race/same', { downloads: 1, name: 'same, renamed' });
+    let releaseFirst: () => void = () => undefined;
+    const firstMayCommit = new Promise<void>((resolve) => (releaseFirst = resolve));
+    // The first page holds its uncommitted insert until the second page waits on it.
+    const writingFirst = ingest().ingestPage([first], { beforeCommit: () => firstMayCommit });
+    await expectEventually(async () => {
+      const { rows } = await db.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+         WHERE datname = current_database() AND state = 'idle in transaction'`,
+      );
+      expect(rows[0]?.n).toBe(1);
+    });
+    const writingSecond = ingest().ingestPage([second]);
+    await expectEventually(async () => {
+      const { rows } = await db.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+         WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
+      expect(rows[0]?.n).toBe(1);
+    });
+    releaseFirst();
+    const [a, b] = await Promise.all([writingFirst, writingSecond]);
+    expect(a).toMatchObject({ created: 1 });
+    expect(b).toMatchObject({ created: 0, updated: 1 });
+    expect((await changes()).map((change) => change.kind)).toEqual(['CREATED', 'UPDATED']);
   });
 
   it('concurrent writers: a reader following ids never sees a gap that fills later (ids in commit order)', async () => {
