@@ -201,3 +201,11 @@ export function unusableTextReason(text: string): string | null {
   if (LONE_SURROGATE.test(text)) return 'contains a lone UTF-16 surrogate';
   return null;
 }
+
+/** Text for HTML and XML content and attribute values: the five characters that could end or open markup. */
+export function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+}

@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import type { Request, RequestHandler, Response } from 'express';
 import type { GraphQLInputObjectType } from 'graphql';
 import { CatalogError } from '../../lib/errors.js';
+import { escapeHtml } from '../../lib/text.js';
 import { OPENNESS_LEVELS } from '../../openness/types.js';
 import { sendBadInput } from '../exports/export-response.js';
 import { inputFromQuery, listParam } from '../query-params.js';
@@ -112,9 +113,6 @@ const PAGE_SCRIPT = `
     })
     .catch(function (error) { fail(error.message); });
 })`;
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 /** JSON inside a <script>: `<` escaped so no `</script>` in a title can end it. */
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');

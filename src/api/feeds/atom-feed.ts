@@ -19,7 +19,8 @@ import { CatalogError } from '../../lib/errors.js';
 import { parseChangeFilter } from '../../events/change-filter.js';
 import type { ChangeLog, LoggedChange } from '../../events/change-log.repository.js';
 import { inputFromQuery } from '../query-params.js';
-import { sendBadInput } from '../exports/export-response.js';
+import { matchesEtag, sendBadInput } from '../exports/export-response.js';
+import { escapeHtml } from '../../lib/text.js';
 import type { CatalogReadRepository } from '../../read-model/catalog-read.repository.js';
 
 export const DEFAULT_FEED_ENTRIES = 50;
@@ -43,9 +44,6 @@ export function parseFeedQuery(query: Request['query'], filterType: GraphQLInput
   }
   return { filter, limit };
 }
-
-const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 function show(value: unknown): string {
   if (value === null || value === undefined) return 'none';
@@ -80,16 +78,9 @@ export function entryTitle(change: LoggedChange, repoId: string): string {
 
 function entryContent(change: LoggedChange): string {
   const rows = change.changedFields
-    .map((field) => `<li><code>${escape(field)}</code>: ${escape(transition(change, field))}</li>`)
+    .map((field) => `<li><code>${escapeHtml(field)}</code>: ${escapeHtml(transition(change, field))}</li>`)
     .join('');
-  return `<p>${escape(change.kind)} at ${change.occurredAt.toISOString()} (change ${change.id})</p><ul>${rows}</ul>`;
-}
-
-/** Weak comparison of an If-None-Match header with the current ETag (RFC 9110 §13.1.2). */
-function ifNoneMatch(header: string | undefined, etag: string): boolean {
-  if (header === undefined) return false;
-  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
-  return header.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === opaque(etag));
+  return `<p>${escapeHtml(change.kind)} at ${change.occurredAt.toISOString()} (change ${change.id})</p><ul>${rows}</ul>`;
 }
 
 /** The path of the feed, under PUBLIC_URL's path when it has one. */
@@ -139,7 +130,7 @@ export function atomFeedHandler(deps: {
     // Not `req.fresh`: it treats a request's `Cache-Control: no-cache` as "never fresh", but that
     // directive is for caches; an origin server evaluates If-None-Match regardless (RFC 9110
     // §13.1.2), and fetch() adds no-cache to every conditional request it sends.
-    if (ifNoneMatch(req.get('if-none-match'), etag)) {
+    if (matchesEtag(req.get('if-none-match'), etag)) {
       res.status(304).end();
       return;
     }
