@@ -14,9 +14,9 @@ RUN npm run build
 
 FROM build AS test
 # redis-server and postgresql: the fault tests start a private Redis and a private Postgres
-# (initdb, pg_ctl) to stop and restart them.
+# (initdb, pg_ctl) to stop and restart them; chromium: the browser tests (test/browser).
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends redis-server postgresql \
+  && apt-get install -y --no-install-recommends redis-server postgresql chromium \
   && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=test
 CMD ["npm", "test"]

@@ -143,6 +143,30 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The dashboard's browser code (web/dashboard) talks to the public GraphQL API only: of the
+    // server's code it may import the pure openness vocabulary, nothing else (docs/dashboard.md).
+    files: ['web/**/*.ts'],
+    ignores: ['web/*/vite.config.ts'],
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            {
+              target: 'web',
+              from: 'src',
+              except: ['./openness/types.ts', './openness/display.ts'],
+              message:
+                'The dashboard uses the public API; of src/ only the openness vocabulary (types.ts, display.ts).',
+            },
+            { target: 'web', from: ['jobs', 'test'], message: 'The dashboard uses the public API only.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', { name: 'process', message: 'Browser code: no process.' }],
+    },
+  },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   prettier,
 );

@@ -29,6 +29,7 @@ import { changesExport } from './exports/changes-export.js';
 import { EXPORT_FORMATS, exportHandler, type ExportFormat } from './exports/export-response.js';
 import { modelsExport } from './exports/models-export.js';
 import { statsJsonHandler } from './stats-json/stats-json.js';
+import { dashboardRoutes } from './dashboard/dashboard.js';
 import { chartEmbedHandler, chartJsAsset } from './embeds/chart.js';
 import { badgeRoutes } from './embeds/badge.js';
 import { CrawlRunRepository } from '../crawl/crawl-run.repository.js';
@@ -283,6 +284,10 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   );
   // README badges: always an SVG, even for an unknown model, a bad path or an outage (embeds/badge.ts).
   app.use('/badge', badgeRoutes({ catalog, limiter: limiter || null, corsOrigins: api.corsOrigins, logger }));
+  // The dashboard (docs/dashboard.md): the Vite build of web/dashboard, on the public GraphQL API only.
+  if (api.dashboardDir) {
+    app.use(dashboardRoutes({ dir: api.dashboardDir, frameAncestors: api.embedFrameAncestors, logger }));
+  }
   // A path no route serves: JSON like every other answer, never Express's HTML page.
   app.use((_req, res) => {
     res.status(404).set('Cache-Control', 'no-store').json(clientErrorBody('NOT_FOUND', 'No such endpoint.'));

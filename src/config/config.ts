@@ -5,8 +5,10 @@
  * production mode too. Problems are collected and reported together, never one at a time.
  */
 import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseNetworkEntry } from '../lib/network.js';
+import { PROJECT_ROOT } from '../lib/project-root.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -155,6 +157,8 @@ const envSchema = z.object({
   GRAPHQL_LANDING_PAGE: optionalString.pipe(onOff.optional()),
   CORS_ORIGINS: withDefault(corsOrigins, ''),
   EMBED_FRAME_ANCESTORS: withDefault(corsOrigins, '*'),
+  DASHBOARD: withDefault(onOff, 'on'),
+  DASHBOARD_DIR: optionalString,
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: withDefault(networkAllowList, ''),
   WEBHOOK_TIMEOUT_MS: withDefault(integer(100, 120_000), '10000'),
   WEBHOOK_ATTEMPTS: withDefault(integer(1, 30), '10'),
@@ -232,6 +236,8 @@ export interface ApiConfig {
   readonly corsOrigins: readonly string[] | '*';
   /** Who may show the embeddable charts in a frame (CSP `frame-ancestors`): `*`, or these origins (and this one). */
   readonly embedFrameAncestors: readonly string[] | '*';
+  /** The built dashboard's folder (DASHBOARD_DIR, default dist/dashboard), or null with DASHBOARD=off. */
+  readonly dashboardDir: string | null;
   /**
    * PUBLIC_URL without a trailing slash: the base of the absolute URLs the API writes. Null when
    * not set; those URLs then follow the request's Host and are never cached publicly.
@@ -305,6 +311,7 @@ export function loadConfig(env: Env = process.env): Config {
       landingPage: (e.GRAPHQL_LANDING_PAGE ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
       corsOrigins: e.CORS_ORIGINS[0] === '*' ? '*' : e.CORS_ORIGINS,
       embedFrameAncestors: e.EMBED_FRAME_ANCESTORS[0] === '*' ? '*' : e.EMBED_FRAME_ANCESTORS,
+      dashboardDir: e.DASHBOARD === 'off' ? null : resolve(e.DASHBOARD_DIR ?? join(PROJECT_ROOT, 'dist', 'dashboard')),
       publicUrl: e.PUBLIC_URL ?? null,
       filterFirstMaxRows: e.MODELS_FILTER_FIRST_MAX_ROWS,
       changeStream: { idlePollMs: e.CHANGE_STREAM_POLL_MS, degradedPollMs: e.CHANGE_STREAM_DEGRADED_POLL_MS },

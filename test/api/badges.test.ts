@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CatalogModel } from '../../src/catalog/catalog-model.js';
-import { LEVEL_TEXT, LICENSE_TEXT } from '../../src/api/embeds/badge.js';
+import { LEVEL_TEXT, LICENSE_TEXT } from '../../src/openness/display.js';
 import { IngestRepository } from '../../src/catalog/ingest.repository.js';
 import { createDatabase } from '../../src/db/database.js';
 import { PROJECT_ROOT } from '../../src/lib/project-root.js';

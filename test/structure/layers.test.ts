@@ -70,6 +70,15 @@ describe('npm run lint holds the layers', () => {
     const dev = await lintWithExtraImport('src/api/server.ts', "import autocannon from 'autocannon';");
     expect(rulesOf(dev)).toContain('import-x/no-extraneous-dependencies');
   });
+
+  it('keeps the dashboard on the public API: of src/ it imports the openness vocabulary only', async () => {
+    const passes = await lintWithExtraImport('web/dashboard/src/format.ts', '');
+    expect(passes.messages).toEqual([]);
+    const server = await lintWithExtraImport('web/dashboard/src/format.ts', "import '../../../src/lib/text.js';");
+    expect(rulesOf(server)).toContain('import-x/no-restricted-paths');
+    const test = await lintWithExtraImport('web/dashboard/src/format.ts', "import '../../../test/helpers/api.js';");
+    expect(rulesOf(test)).toContain('import-x/no-restricted-paths');
+  });
 });
 
 /** `npm run lint`'s check of what ships: knip, from the production entry points of knip.json. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LICENSE_CATEGORIES, OPENNESS_LEVELS } from '../../openness/types.js';
-import { badgeStyle, badgeText, LEVEL_COLOURS, NEUTRAL_COLOUR, parseBadgePath } from './badge.js';
+import { LEVEL_COLOURS, NEUTRAL_COLOUR } from '../../openness/display.js';
+import { badgeStyle, badgeText, parseBadgePath } from './badge.js';
 
 describe('parseBadgePath', () => {
   it('takes the hub and the repo id, slashes included, without .svg', () => {

@@ -16,7 +16,7 @@ import { Router, type ErrorRequestHandler, type Request, type RequestHandler, ty
 import { dependencyOutage } from '../../lib/dependencies.js';
 import type { Logger } from '../../lib/logger.js';
 import { unusableTextReason } from '../../lib/text.js';
-import type { LicenseCategory, OpennessLevel } from '../../openness/types.js';
+import { LEVEL_COLOURS, LEVEL_TEXT, LICENSE_TEXT, NEUTRAL_COLOUR } from '../../openness/display.js';
 import type { CatalogReadRepository, ModelBadgeRow } from '../../read-model/catalog-read.repository.js';
 import { requestIdOf, unexpectedHttpError } from '../errors.js';
 import { matchesEtag } from '../exports/export-response.js';
@@ -25,50 +25,7 @@ import { rateLimitHeaders, type FixedWindowRateLimiter } from '../limits/client-
 
 const LABEL = 'openness';
 
-/**
- * One colour per level, red → green (shields.io's named colours, as hex):
- *
- * | level                      | colour                 |
- * | -------------------------- | ---------------------- |
- * | `CLOSED`                   | `#e05d44` red          |
- * | `WEIGHTS_RESTRICTED`       | `#fe7d37` orange       |
- * | `OPEN_WEIGHTS_CONDITIONAL` | `#dfb317` yellow       |
- * | `OPEN_WEIGHTS`             | `#a4a61d` yellow-green |
- * | `OPEN_TOOLING`             | `#97ca00` green        |
- * | `OPEN_SCIENCE`             | `#44cc11` bright green |
- * | unknown, not assessed      | `#9f9f9f` neutral grey |
- */
-export const LEVEL_COLOURS: Readonly<Record<OpennessLevel, string>> = {
-  CLOSED: '#e05d44',
-  WEIGHTS_RESTRICTED: '#fe7d37',
-  OPEN_WEIGHTS_CONDITIONAL: '#dfb317',
-  OPEN_WEIGHTS: '#a4a61d',
-  OPEN_TOOLING: '#97ca00',
-  OPEN_SCIENCE: '#44cc11',
-};
-export const NEUTRAL_COLOUR = '#9f9f9f';
-
-export const LEVEL_TEXT: Readonly<Record<OpennessLevel, string>> = {
-  CLOSED: 'closed',
-  WEIGHTS_RESTRICTED: 'weights restricted',
-  OPEN_WEIGHTS_CONDITIONAL: 'open weights (conditional)',
-  OPEN_WEIGHTS: 'open weights',
-  OPEN_TOOLING: 'open tooling',
-  OPEN_SCIENCE: 'open science',
-};
-
-export const LICENSE_TEXT: Readonly<Record<LicenseCategory, string>> = {
-  PERMISSIVE: 'permissive',
-  COPYLEFT: 'copyleft',
-  PUBLIC_DOMAIN: 'public domain',
-  OPEN_RAIL: 'OpenRAIL',
-  COMMUNITY: 'community license',
-  NON_COMMERCIAL: 'non-commercial',
-  NO_DERIVATIVES: 'no derivatives',
-  PROPRIETARY: 'proprietary',
-  UNSPECIFIED: 'no license',
-  UNKNOWN: 'unknown license',
-};
+// Colours and words: src/openness/display.ts (the chart embed and the dashboard draw with the same).
 
 const UNKNOWN_MODEL_TEXT = 'unknown model';
 /** An outage or a refused rate limit: grey like an unknown model, but not claiming the model is unknown. */

@@ -16,10 +16,10 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { GraphQLInputObjectType } from 'graphql';
 import { CatalogError } from '../../lib/errors.js';
 import { escapeHtml } from '../../lib/text.js';
+import { LEVEL_COLOURS } from '../../openness/display.js';
 import { OPENNESS_LEVELS } from '../../openness/types.js';
 import { sendBadInput } from '../exports/export-response.js';
 import { inputFromQuery, listParam } from '../query-params.js';
-import { LEVEL_COLOURS } from './badge.js';
 
 /** The facets of `/api/stats` a chart can show, and its time series. */
 export const CHART_FACETS = [
