@@ -14,8 +14,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          // Unit tests live beside the code and do no I/O.
-          include: ['src/**/*.test.ts', 'jobs/**/*.test.ts'],
+          // Unit tests live beside the code and do no I/O (the dashboard's too: web/).
+          include: ['src/**/*.test.ts', 'jobs/**/*.test.ts', 'web/**/*.test.ts'],
           environment: 'node',
         },
       },

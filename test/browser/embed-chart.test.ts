@@ -6,6 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { LEVEL_COLOURS } from '../../src/openness/display.js';
 import { OPENNESS_LEVELS } from '../../src/openness/types.js';
 import { startApi, type RunningApi } from '../helpers/api.js';
 import { artifactPath, launchBrowser } from '../helpers/browser.js';
@@ -30,7 +31,7 @@ afterAll(async () => {
 interface Drawn {
   readonly type: string;
   readonly labels: string[];
-  readonly datasets: { label: string; data: number[] }[];
+  readonly datasets: { label: string; data: number[]; backgroundColor?: unknown }[];
 }
 
 interface FacetRow {
@@ -55,7 +56,11 @@ async function openChart(
     return {
       type: chart.config.type,
       labels: chart.data.labels,
-      datasets: chart.data.datasets.map((dataset) => ({ label: dataset.label, data: dataset.data })),
+      datasets: chart.data.datasets.map((dataset) => ({
+        label: dataset.label,
+        data: dataset.data,
+        backgroundColor: dataset.backgroundColor,
+      })),
     };
   });
   if (screenshot) await page.screenshot({ path: artifactPath(screenshot) });
@@ -103,6 +108,28 @@ describe('the embeddable chart in Chromium', () => {
       expect(dataset.data).toEqual(series.filter((row) => row.level === dataset.label).map((row) => row.count));
     }
     await page.close();
+  });
+
+  it('draws each openness level alone in its own colour, and a filter no model matches as an empty chart', async () => {
+    const levels = await statsFacet('', 'opennessLevel');
+    for (const level of OPENNESS_LEVELS) {
+      const { page, drawn } = await openChart(`facet=opennessLevel&opennessLevels=${level}`);
+      const count = levels.find((row) => row.value === level)?.count ?? 0;
+      if (count === 0) {
+        expect(drawn.labels, level).toEqual([]);
+      } else {
+        expect(drawn.labels, level).toEqual([level]);
+        expect(drawn.datasets[0]?.data, level).toEqual([count]);
+        expect(drawn.datasets[0]?.backgroundColor, level).toEqual([LEVEL_COLOURS[level]]);
+      }
+      expect(await page.textContent('#status'), level).toBe(`${count} models`);
+      await page.close();
+    }
+    expect(levels.filter((row) => row.count > 0).length).toBeGreaterThan(2);
+    const nothing = await openChart('facet=opennessLevel&search=no-model-is-called-this', 'embed-chart-empty.png');
+    expect(nothing.drawn.labels).toEqual([]);
+    expect(await nothing.page.textContent('#status')).toBe('0 models');
+    await nothing.page.close();
   });
 
   it('requests nothing outside the API, and says who may frame it', async () => {
