@@ -6,7 +6,8 @@
 import { type Queue } from 'bullmq';
 import type { Logger } from '../src/lib/logger.js';
 import type { CrawlService, EnrichTarget } from '../src/crawl/crawl.service.js';
-import { crawlPageJob, crawlStartJob, enrichJob } from '../src/queue/contracts.js';
+import { HUB_IDS, isHubId } from '../src/config/hubs.js';
+import { CRAWL_JOBS, type CrawlContracts } from '../src/queue/contracts.js';
 import type { QueueProducer } from '../src/queue/producer.js';
 import { bindJob } from './registry.js';
 
@@ -14,44 +15,65 @@ import { bindJob } from './registry.js';
  * Make sure the job for page `page` of a run exists: add it, or retry it if it had failed for good
  * (a job id that exists in any state blocks a new add).
  */
-export async function ensurePageJob(producer: QueueProducer, runId: string, page: number): Promise<void> {
-  const queue: Queue = producer.queue(crawlPageJob.queue);
-  const id = crawlPageJob.jobId?.({ runId, page });
+export async function ensurePageJob(
+  producer: QueueProducer,
+  jobs: CrawlContracts,
+  runId: string,
+  page: number,
+): Promise<void> {
+  const queue: Queue = producer.queue(jobs.page.queue);
+  const id = jobs.page.jobId?.({ runId, page });
   const existing = id ? await queue.getJob(id) : undefined;
   if (existing && (await existing.isFailed())) {
     await existing.retry('failed');
     return;
   }
-  if (!existing) await producer.enqueue(crawlPageJob, { runId, page });
+  if (!existing) await producer.enqueue(jobs.page, { runId, page });
 }
 
-export async function enqueueEnrichment(producer: QueueProducer, targets: readonly EnrichTarget[]): Promise<void> {
-  for (const target of targets) await producer.enqueue(enrichJob, target);
+export async function enqueueEnrichment(
+  producer: QueueProducer,
+  jobs: CrawlContracts,
+  targets: readonly EnrichTarget[],
+): Promise<void> {
+  for (const target of targets) await producer.enqueue(jobs.enrich, target);
 }
 
 /** At worker start: every running run gets its current page job back (after a crash or restart). */
 export async function resumeRunningCrawls(crawl: CrawlService, producer: QueueProducer, logger: Logger): Promise<void> {
   for (const run of await crawl.runningRuns()) {
+    if (!isHubId(run.hubId)) {
+      logger.warn(
+        { runId: run.id.toString(), hub: run.hubId },
+        'crawl run of a hub this build does not crawl: left as is',
+      );
+      continue;
+    }
     if (run.cursor === null) await crawl.finishRun(run.id.toString());
-    else await ensurePageJob(producer, run.id.toString(), run.pages);
+    else await ensurePageJob(producer, CRAWL_JOBS[run.hubId], run.id.toString(), run.pages);
     logger.info({ runId: run.id.toString(), page: run.pages }, 'crawl run resumed');
   }
 }
 
+/** The crawl jobs of every hub: the same handlers, bound to each hub's queue. */
 export function crawlJobs(deps: { crawl: CrawlService; producer: QueueProducer; logger: Logger }) {
+  return HUB_IDS.flatMap((hubId) => hubCrawlJobs(CRAWL_JOBS[hubId], deps));
+}
+
+function hubCrawlJobs(jobs: CrawlContracts, deps: { crawl: CrawlService; producer: QueueProducer; logger: Logger }) {
   const { crawl, producer, logger } = deps;
   return [
-    bindJob(crawlStartJob, async (payload) => {
+    bindJob(jobs.start, async (payload) => {
       const { run, resumed } = await crawl.startRun({
         hubId: payload.hubId,
         mode: payload.mode,
         trigger: payload.trigger,
       });
-      await ensurePageJob(producer, run.id.toString(), run.pages);
+      await ensurePageJob(producer, jobs, run.id.toString(), run.pages);
       return { runId: run.id.toString(), resumed };
     }),
 
-    bindJob(crawlPageJob, async (payload, job) => {
+    bindJob(jobs.page, async (payload, job) => {
       const outcome = await crawl.processPage(payload.runId, payload.page);
       switch (outcome.kind) {
         case 'finished':
@@ -61,14 +83,14 @@ export function crawlJobs(deps: { crawl: CrawlService; producer: QueueProducer; 
           const run = await crawl.runState(payload.runId);
           if (run?.status === 'RUNNING') {
             if (run.cursor === null) await crawl.finishRun(payload.runId);
-            else await ensurePageJob(producer, payload.runId, run.pages);
+            else await ensurePageJob(producer, jobs, payload.runId, run.pages);
           }
           return { outcome: 'stale' };
         }
         case 'page': {
-          await enqueueEnrichment(producer, outcome.enrich);
+          await enqueueEnrichment(producer, jobs, outcome.enrich);
           if (outcome.nextCursor === null) await crawl.finishRun(payload.runId);
-          else await ensurePageJob(producer, payload.runId, payload.page + 1);
+          else await ensurePageJob(producer, jobs, payload.runId, payload.page + 1);
           logger.debug(
             { runId: payload.runId, page: payload.page, jobId: job.id, seen: outcome.seen },
             'crawl page done',
@@ -82,6 +104,6 @@ export function crawlJobs(deps: { crawl: CrawlService; producer: QueueProducer; 
     // run), not as a failed job: the hub client has retried already and page jobs never wait on
     // it. The model is a target again when a page sees it after this job has aged out of Redis
     // (the contract's removeOnComplete). Database errors still fail the job, which is retried.
-    bindJob(enrichJob, async (payload) => ({ outcome: await crawl.enrichModel(payload) })),
+    bindJob(jobs.enrich, async (payload) => ({ outcome: await crawl.enrichModel(payload) })),
   ];
 }

@@ -4,30 +4,36 @@
  * interval replaces the old one). CRAWL_SCHEDULE=off removes them.
  */
 import type { Config } from '../src/config/config.js';
+import { HUB_IDS } from '../src/config/hubs.js';
 import type { Logger } from '../src/lib/logger.js';
-import { crawlSchedulerId, crawlStartJob } from '../src/queue/contracts.js';
+import { CRAWL_JOBS, crawlSchedulerId } from '../src/queue/contracts.js';
 import type { QueueProducer } from '../src/queue/producer.js';
 
+/** Each hub's two schedules (incremental and full sweep), on its own queue, from its settings. */
 export async function registerCrawlSchedules(
   producer: QueueProducer,
-  crawl: Config['crawl'],
+  config: Pick<Config, 'crawl' | 'hubs'>,
   logger: Logger,
 ): Promise<void> {
-  const queue = producer.queue(crawlStartJob.queue);
-  const incremental = crawlSchedulerId('huggingface', 'INCREMENTAL');
-  const full = crawlSchedulerId('huggingface', 'FULL');
-  if (!crawl.schedule) {
-    await queue.removeJobScheduler(incremental);
-    await queue.removeJobScheduler(full);
-    logger.info('crawl schedules off');
-    return;
+  for (const hubId of HUB_IDS) {
+    const start = CRAWL_JOBS[hubId].start;
+    const queue = producer.queue(start.queue);
+    const incremental = crawlSchedulerId(hubId, 'INCREMENTAL');
+    const full = crawlSchedulerId(hubId, 'FULL');
+    if (!config.crawl.schedule) {
+      await queue.removeJobScheduler(incremental);
+      await queue.removeJobScheduler(full);
+      continue;
+    }
+    const { schedule } = config.hubs[hubId];
+    const template = (mode: 'FULL' | 'INCREMENTAL') => ({
+      name: start.name,
+      data: start.payload.parse({ hubId, mode, trigger: 'SCHEDULE' }),
+      opts: start.options ?? {},
+    });
+    await queue.upsertJobScheduler(incremental, { every: schedule.incrementalEveryMs }, template('INCREMENTAL'));
+    await queue.upsertJobScheduler(full, { pattern: schedule.fullCron, tz: 'UTC' }, template('FULL'));
+    logger.info({ hub: hubId, ...schedule }, 'crawl schedules registered');
   }
-  const template = (mode: 'FULL' | 'INCREMENTAL') => ({
-    name: crawlStartJob.name,
-    data: crawlStartJob.payload.parse({ hubId: 'huggingface', mode, trigger: 'SCHEDULE' }),
-    opts: crawlStartJob.options ?? {},
-  });
-  await queue.upsertJobScheduler(incremental, { every: crawl.incrementalEveryMs }, template('INCREMENTAL'));
-  await queue.upsertJobScheduler(full, { pattern: crawl.fullCron, tz: 'UTC' }, template('FULL'));
-  logger.info({ incrementalEveryMs: crawl.incrementalEveryMs, fullCron: crawl.fullCron }, 'crawl schedules registered');
+  if (!config.crawl.schedule) logger.info('crawl schedules off');
 }

@@ -99,7 +99,7 @@ await lifecycle.run(async () => {
         { every: HEARTBEAT_EVERY_MS },
         { name: heartbeatJob.name, data: {}, opts: heartbeatJob.options ?? {} },
       );
-    await registerCrawlSchedules(producer, config.crawl, logger);
+    await registerCrawlSchedules(producer, config, logger);
     await resumeRunningCrawls(crawl, producer, logger);
   };
   await restoreQueues();

@@ -65,7 +65,7 @@ import { startSubscriptionServer, subscriptionsOverWebSocketPlugin } from './sub
 import { clientErrorBody } from '../lib/errors.js';
 
 export interface ApiServerDeps {
-  readonly config: Pick<Config, 'env' | 'api' | 'redis' | 'huggingFace' | 'crawl' | 'webhooks'>;
+  readonly config: Pick<Config, 'env' | 'api' | 'redis' | 'hubs' | 'crawl' | 'webhooks'>;
   readonly logger: Logger;
   readonly db: Database;
   readonly readiness: () => Promise<Readiness>;

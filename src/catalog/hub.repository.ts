@@ -1,5 +1,6 @@
 /** Hubs: the reference rows every model points to. */
 import type { Config } from '../config/config.js';
+import { HUB_IDS } from '../config/hubs.js';
 import type { Hub, HubKind } from '../generated/prisma/client.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 
@@ -10,9 +11,12 @@ export interface HubDefinition {
   readonly baseUrl: string;
 }
 
-/** The hubs this build can crawl. A hub is added here together with its adapter. */
-export function knownHubs(config: Pick<Config, 'huggingFace'>): HubDefinition[] {
-  return [{ id: 'huggingface', name: 'Hugging Face', kind: 'MODEL_HUB', baseUrl: config.huggingFace.endpoint }];
+/** The hubs this build can crawl (src/config/hubs.ts), at the endpoints configured. */
+export function knownHubs(config: Pick<Config, 'hubs'>): HubDefinition[] {
+  return HUB_IDS.map((id) => {
+    const { spec, endpoint } = config.hubs[id];
+    return { id, name: spec.name, kind: spec.kind, baseUrl: endpoint };
+  });
 }
 
 export class HubRepository {

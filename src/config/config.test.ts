@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
+import { HUBS } from './hubs.js';
 
 const problemsOf = (env: Record<string, string>): readonly string[] => {
   try {
@@ -18,7 +19,16 @@ describe('loadConfig', () => {
       database: { url: 'postgresql://postgres@127.0.0.1:5432/catalog', poolSize: 10 },
       redis: { url: 'redis://127.0.0.1:6379', queuePrefix: 'catalog' },
       http: { host: '0.0.0.0', port: 4000 },
-      huggingFace: { endpoint: 'https://huggingface.co', token: undefined },
+      hubs: {
+        huggingface: {
+          spec: HUBS.huggingface,
+          endpoint: 'https://huggingface.co',
+          token: undefined,
+          pageSize: 1000,
+          budget: { kind: 'headers', reserve: 0 },
+          schedule: { incrementalEveryMs: 300_000, fullCron: '0 3 * * *' },
+        },
+      },
       logLevel: 'info',
       shutdownTimeoutMs: 8000,
       worker: { concurrency: 4, lockMs: 30_000, stalledCheckMs: 15_000 },
@@ -26,11 +36,7 @@ describe('loadConfig', () => {
         timeoutMs: 30_000,
         maxRetries: 5,
         retryBaseMs: 1000,
-        pageSize: 1000,
-        rateLimitReserve: 0,
         schedule: true,
-        incrementalEveryMs: 300_000,
-        fullCron: '0 3 * * *',
         enrich: { enabled: true, minDownloads: 1000, minLikes: 25 },
       },
       api: {
@@ -44,6 +50,7 @@ describe('loadConfig', () => {
         landingPage: true,
         corsOrigins: [],
         embedFrameAncestors: '*',
+        dashboardDir: expect.stringMatching(/\/dist\/dashboard$/) as unknown,
         publicUrl: null,
         filterFirstMaxRows: 5000,
         changeStream: { idlePollMs: 5000, degradedPollMs: 500 },
@@ -66,6 +73,28 @@ describe('loadConfig', () => {
       maxRetries: 0,
       retryBaseMs: 50,
     });
+  });
+
+  it('reads the settings of each hub: page size, a configured budget instead of the headers, its own schedule', () => {
+    const hub = loadConfig({
+      HF_PAGE_SIZE: '200',
+      HF_REQUESTS_PER_MINUTE: '90',
+      HF_CRAWL_EVERY_MS: '60000',
+      CRAWL_FULL_CRON: '0 4 * * *',
+    }).hubs.huggingface;
+    expect(hub).toMatchObject({
+      pageSize: 200,
+      budget: { kind: 'fixed', requestsPerMinute: 90 },
+      schedule: { incrementalEveryMs: 60_000, fullCron: '0 4 * * *' },
+    });
+    expect(loadConfig({ HF_RATE_LIMIT_RESERVE: '50' }).hubs.huggingface.budget).toEqual({
+      kind: 'headers',
+      reserve: 50,
+    });
+    expect(problemsOf({ HF_PAGE_SIZE: '1001', HF_CRAWL_FULL_CRON: 'daily' })).toEqual([
+      expect.stringMatching(/^HF_PAGE_SIZE: must be an integer between 1 and 1000/),
+      expect.stringMatching(/^HF_CRAWL_FULL_CRON: must be a cron pattern/),
+    ]);
   });
 
   it('reads the webhook settings; https-only follows production', () => {
@@ -116,6 +145,7 @@ describe('loadConfig', () => {
       GRAPHQL_LANDING_PAGE: 'off',
       CORS_ORIGINS: 'https://dash.example.com, http://localhost:3000',
       EMBED_FRAME_ANCESTORS: 'https://grafana.example.com',
+      DASHBOARD: 'off',
       MODELS_FILTER_FIRST_MAX_ROWS: '0',
       CHANGE_STREAM_POLL_MS: '1000',
       CHANGE_STREAM_DEGRADED_POLL_MS: '100',
@@ -132,6 +162,7 @@ describe('loadConfig', () => {
       landingPage: false,
       corsOrigins: ['https://dash.example.com', 'http://localhost:3000'],
       embedFrameAncestors: ['https://grafana.example.com'],
+      dashboardDir: null,
       publicUrl: 'https://catalog.example.com/api',
       filterFirstMaxRows: 0,
       changeStream: { idlePollMs: 1000, degradedPollMs: 100 },
@@ -168,7 +199,7 @@ describe('loadConfig', () => {
   it('treats empty strings as unset, as containers pass them', () => {
     expect(loadConfig({ PORT: '', HF_TOKEN: '  ', DATABASE_URL: '' })).toMatchObject({
       http: { port: 4000 },
-      huggingFace: { token: undefined },
+      hubs: { huggingface: { token: undefined } },
       database: { url: 'postgresql://postgres@127.0.0.1:5432/catalog' },
     });
   });
@@ -193,7 +224,7 @@ describe('loadConfig', () => {
       database: { url: 'postgres://u:p@db:5432/x', poolSize: 3 },
       redis: { url: 'rediss://cache:6380', queuePrefix: 'ci-1' },
       http: { host: '127.0.0.1', port: 8080 },
-      huggingFace: { endpoint: 'http://127.0.0.1:9999', token: 'hf_abc' },
+      hubs: { huggingface: expect.objectContaining({ endpoint: 'http://127.0.0.1:9999', token: 'hf_abc' }) as unknown },
       logLevel: 'debug',
       shutdownTimeoutMs: 5000,
       worker: { concurrency: 2, lockMs: 30_000, stalledCheckMs: 15_000 },

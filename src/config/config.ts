@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseNetworkEntry } from '../lib/network.js';
 import { PROJECT_ROOT } from '../lib/project-root.js';
+import { HUB_IDS, HUBS, type HubId, type HubSpec } from './hubs.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -110,6 +111,25 @@ const publicUrl = z
   )
   .transform((value) => new URL(value).href.replace(/\/+$/, ''));
 
+const cron = z.string().regex(/^(\S+\s+){4,5}\S+$/, { error: 'must be a cron pattern' });
+
+/** One hub's variables (src/config/hubs.ts): `<PREFIX>_ENDPOINT` and the rest. */
+function hubSchema(spec: HubSpec) {
+  const name = (suffix: string) => `${spec.envPrefix}_${suffix}`;
+  return z.object({
+    [name('ENDPOINT')]: withDefault(
+      urlWithProtocols(['https:', 'http:'], spec.defaultEndpoint),
+      spec.defaultEndpoint,
+    ).transform((url) => url.replace(/\/+$/, '')),
+    [name('TOKEN')]: optionalString,
+    [name('PAGE_SIZE')]: withDefault(integer(1, spec.pageSize.max), String(spec.pageSize.default)),
+    [name('REQUESTS_PER_MINUTE')]: optionalString.pipe(integer(1, 1_000_000).optional()),
+    [name('RATE_LIMIT_RESERVE')]: withDefault(integer(0, 100_000), '0'),
+    [name('CRAWL_EVERY_MS')]: optionalString.pipe(integer(10_000, 86_400_000).optional()),
+    [name('CRAWL_FULL_CRON')]: optionalString.pipe(cron.optional()),
+  });
+}
+
 const envSchema = z.object({
   NODE_ENV: withDefault(z.enum(['development', 'test', 'production']), 'development'),
   DATABASE_URL: withDefault(
@@ -125,8 +145,6 @@ const envSchema = z.object({
   HOST: withDefault(z.string(), '0.0.0.0'),
   PORT: withDefault(integer(0, 65535), '4000'),
   PUBLIC_URL: optionalString.pipe(publicUrl.optional()),
-  HF_ENDPOINT: withDefault(urlWithProtocols(['https:', 'http:'], 'https://huggingface.co'), 'https://huggingface.co'),
-  HF_TOKEN: optionalString,
   LOG_LEVEL: withDefault(z.enum(LOG_LEVELS), 'info'),
   SHUTDOWN_TIMEOUT_MS: withDefault(integer(100, 600_000), '8000'),
   WORKER_CONCURRENCY: withDefault(integer(1, 256), '4'),
@@ -135,14 +153,9 @@ const envSchema = z.object({
   HF_TIMEOUT_MS: withDefault(integer(100, 600_000), '30000'),
   HF_MAX_RETRIES: withDefault(integer(0, 20), '5'),
   HF_RETRY_BASE_MS: withDefault(integer(1, 60_000), '1000'),
-  HF_PAGE_SIZE: withDefault(integer(1, 1000), '1000'),
-  HF_RATE_LIMIT_RESERVE: withDefault(integer(0, 100_000), '0'),
   CRAWL_SCHEDULE: withDefault(z.enum(['on', 'off']), 'on'),
   CRAWL_INCREMENTAL_EVERY_MS: withDefault(integer(10_000, 86_400_000), '300000'),
-  CRAWL_FULL_CRON: withDefault(
-    z.string().regex(/^(\S+\s+){4,5}\S+$/, { error: 'must be a cron pattern' }),
-    '0 3 * * *',
-  ),
+  CRAWL_FULL_CRON: withDefault(cron, '0 3 * * *'),
   ENRICH: withDefault(z.enum(['on', 'off']), 'on'),
   ENRICH_MIN_DOWNLOADS: withDefault(integer(0, 2_000_000_000), '1000'),
   ENRICH_MIN_LIKES: withDefault(integer(0, 2_000_000_000), '25'),
@@ -178,7 +191,8 @@ export interface Config {
   readonly database: { readonly url: string; readonly poolSize: number };
   readonly redis: { readonly url: string; readonly queuePrefix: string };
   readonly http: { readonly host: string; readonly port: number };
-  readonly huggingFace: { readonly endpoint: string; readonly token: string | undefined };
+  /** Each hub's endpoint, token, page size, request budget and schedule (src/config/hubs.ts). */
+  readonly hubs: Readonly<Record<HubId, HubSettings>>;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly shutdownTimeoutMs: number;
   readonly worker: { readonly concurrency: number; readonly lockMs: number; readonly stalledCheckMs: number };
@@ -187,15 +201,29 @@ export interface Config {
     /** Retries of one hub request (429, 408, 5xx, network errors, timeouts) and their backoff base. */
     readonly maxRetries: number;
     readonly retryBaseMs: number;
-    readonly pageSize: number;
-    readonly rateLimitReserve: number;
+    /** CRAWL_SCHEDULE: whether the recurring crawls of every hub are registered. */
     readonly schedule: boolean;
-    readonly incrementalEveryMs: number;
-    readonly fullCron: string;
     readonly enrich: { readonly enabled: boolean; readonly minDownloads: number; readonly minLikes: number };
   };
   readonly api: ApiConfig;
   readonly webhooks: WebhookConfig;
+}
+
+/** One hub's crawl settings. */
+export interface HubSettings {
+  readonly spec: HubSpec;
+  /** The hub's origin, without a trailing slash. */
+  readonly endpoint: string;
+  readonly token: string | undefined;
+  readonly pageSize: number;
+  /**
+   * How requests are paced: by the hub's own `RateLimit` headers, leaving `reserve` requests of
+   * each window unused; or at most `requestsPerMinute`, shared by every process.
+   */
+  readonly budget:
+    | { readonly kind: 'headers'; readonly reserve: number }
+    | { readonly kind: 'fixed'; readonly requestsPerMinute: number };
+  readonly schedule: { readonly incrementalEveryMs: number; readonly fullCron: string };
 }
 
 /** Webhook dispatch and delivery (src/webhooks, jobs/webhook.jobs.ts). */
@@ -270,8 +298,10 @@ export const CONFIG_ERROR_EXIT_CODE = 2;
 
 export function loadConfig(env: Env = process.env): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
+  const hubs = HUB_IDS.map((id) => ({ spec: HUBS[id], parsed: hubSchema(HUBS[id]).safeParse(env) }));
+  const issues = [...(parsed.error?.issues ?? []), ...hubs.flatMap((hub) => hub.parsed.error?.issues ?? [])];
+  if (!parsed.success || issues.length > 0) {
+    const problems = issues.map((issue) => {
       const name = issue.path.join('.');
       const given = env[name];
       return `${name}: ${issue.message}${given === undefined ? '' : ` (got ${JSON.stringify(given)})`}`;
@@ -279,12 +309,33 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(problems);
   }
   const e = parsed.data;
+  const hubSettings = (spec: HubSpec, values: Record<string, unknown>): HubSettings => {
+    const value = <T>(suffix: string) => values[`${spec.envPrefix}_${suffix}`] as T;
+    const requestsPerMinute = value<number | undefined>('REQUESTS_PER_MINUTE');
+    const fixed = requestsPerMinute ?? (spec.requestsPerMinute === 'headers' ? undefined : spec.requestsPerMinute);
+    return {
+      spec,
+      endpoint: value<string>('ENDPOINT'),
+      token: value<string | undefined>('TOKEN'),
+      pageSize: value<number>('PAGE_SIZE'),
+      budget:
+        fixed === undefined
+          ? { kind: 'headers', reserve: value<number>('RATE_LIMIT_RESERVE') }
+          : { kind: 'fixed', requestsPerMinute: fixed },
+      schedule: {
+        incrementalEveryMs: value<number | undefined>('CRAWL_EVERY_MS') ?? e.CRAWL_INCREMENTAL_EVERY_MS,
+        fullCron: value<string | undefined>('CRAWL_FULL_CRON') ?? e.CRAWL_FULL_CRON,
+      },
+    };
+  };
   return {
     env: e.NODE_ENV,
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
     redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
     http: { host: e.HOST, port: e.PORT },
-    huggingFace: { endpoint: e.HF_ENDPOINT.replace(/\/+$/, ''), token: e.HF_TOKEN },
+    hubs: Object.fromEntries(
+      hubs.map((hub) => [hub.spec.id, hubSettings(hub.spec, hub.parsed.data as Record<string, unknown>)]),
+    ) as Record<HubId, HubSettings>,
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     worker: { concurrency: e.WORKER_CONCURRENCY, lockMs: e.JOB_LOCK_MS, stalledCheckMs: e.JOB_STALLED_CHECK_MS },
@@ -292,11 +343,7 @@ export function loadConfig(env: Env = process.env): Config {
       timeoutMs: e.HF_TIMEOUT_MS,
       maxRetries: e.HF_MAX_RETRIES,
       retryBaseMs: e.HF_RETRY_BASE_MS,
-      pageSize: e.HF_PAGE_SIZE,
-      rateLimitReserve: e.HF_RATE_LIMIT_RESERVE,
       schedule: e.CRAWL_SCHEDULE === 'on',
-      incrementalEveryMs: e.CRAWL_INCREMENTAL_EVERY_MS,
-      fullCron: e.CRAWL_FULL_CRON,
       enrich: { enabled: e.ENRICH === 'on', minDownloads: e.ENRICH_MIN_DOWNLOADS, minLikes: e.ENRICH_MIN_LIKES },
     },
     api: {

@@ -2,7 +2,8 @@
 import type { Redis } from 'ioredis';
 import { IngestRepository } from '../catalog/ingest.repository.js';
 import { ReclassifyService } from '../catalog/reclassify.service.js';
-import type { Config } from '../config/config.js';
+import type { Config, HubSettings } from '../config/config.js';
+import { HUB_IDS, type HubId } from '../config/hubs.js';
 import type { Database } from '../db/database.js';
 import type { ChangePublisher } from '../catalog/change-publisher.js';
 import { RedisChangePublisher } from '../events/redis-change-publisher.js';
@@ -10,9 +11,9 @@ import type { Logger } from '../lib/logger.js';
 import { CrawlRunRepository } from './crawl-run.repository.js';
 import { CrawlService } from './crawl.service.js';
 import { HubClient } from '../outbound/hub-client.js';
-import { RedisRequestBudget } from '../outbound/request-budget.js';
+import { FixedWindowRequestBudget, RedisRequestBudget, type RequestBudget } from '../outbound/request-budget.js';
+import { ADAPTERS } from './adapters.js';
 import type { HubAdapter } from './hub-adapter.js';
-import { HuggingFaceAdapter } from './huggingface/huggingface.adapter.js';
 
 export interface CrawlRuntime {
   readonly crawl: CrawlService;
@@ -21,33 +22,30 @@ export interface CrawlRuntime {
 }
 
 export function createCrawlRuntime(deps: {
-  config: Pick<Config, 'huggingFace' | 'redis' | 'crawl'>;
+  config: Pick<Config, 'hubs' | 'redis' | 'crawl'>;
   db: Database;
-  /** A non-blocking connection (producer/client role) for the rate limiter and pub/sub. */
+  /** A non-blocking connection (producer/client role) for the request budgets and pub/sub. */
   redis: Redis;
   logger: Logger;
   enrich?: boolean;
 }): CrawlRuntime {
   const { config, db, redis, logger } = deps;
-  const limiter = new RedisRequestBudget(redis, {
-    prefix: config.redis.queuePrefix,
-    hubId: 'huggingface',
-    reserve: config.crawl.rateLimitReserve,
-  });
-  const huggingFace = new HuggingFaceAdapter({
-    endpoint: config.huggingFace.endpoint,
-    pageSize: config.crawl.pageSize,
-    createClient: () =>
-      new HubClient({
-        limiter,
-        logger,
-        token: config.huggingFace.token,
-        timeoutMs: config.crawl.timeoutMs,
-        maxRetries: config.crawl.maxRetries,
-        backoffBaseMs: config.crawl.retryBaseMs,
-      }),
-  });
-  const adapters = new Map<string, HubAdapter>([[huggingFace.hubId, huggingFace]]);
+  const adapters = new Map<string, HubAdapter>(
+    HUB_IDS.map((hubId) => {
+      const settings = config.hubs[hubId];
+      const budget = requestBudget(redis, config.redis.queuePrefix, hubId, settings);
+      const createClient = () =>
+        new HubClient({
+          limiter: budget,
+          logger,
+          token: settings.token,
+          timeoutMs: config.crawl.timeoutMs,
+          maxRetries: config.crawl.maxRetries,
+          backoffBaseMs: config.crawl.retryBaseMs,
+        });
+      return [hubId, ADAPTERS[hubId]({ settings, createClient })];
+    }),
+  );
   const publisher = new RedisChangePublisher(redis, config.redis.queuePrefix, logger);
   const ingest = new IngestRepository(db.pool);
   const crawl = new CrawlService({
@@ -62,4 +60,11 @@ export function createCrawlRuntime(deps: {
   });
   const reclassify = new ReclassifyService({ pool: db.pool, ingest, adapters, publisher, logger });
   return { crawl, reclassify, publisher };
+}
+
+/** A hub's request budget, shared through Redis: its own headers, or its configured rate. */
+function requestBudget(redis: Redis, prefix: string, hubId: HubId, settings: HubSettings): RequestBudget {
+  return settings.budget.kind === 'headers'
+    ? new RedisRequestBudget(redis, { prefix, hubId, reserve: settings.budget.reserve })
+    : new FixedWindowRequestBudget(redis, { prefix, hubId, requestsPerMinute: settings.budget.requestsPerMinute });
 }

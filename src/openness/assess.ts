@@ -7,12 +7,9 @@ import { classifyInferenceCode, classifyTrainingCode } from './dimensions/code.j
 import { classifyTrainingData } from './dimensions/data.js';
 import { classifyEvaluation, classifyModelCard, classifyPaper } from './dimensions/documentation.js';
 import { availabilityFromGate, classifyParameterCount, classifyWeights } from './dimensions/weights.js';
+import { assembleOpenness } from './assemble.js';
 import { evidence } from './evidence.js';
 import type { HfFacts } from './huggingface-input.js';
-import { decideLevel } from './level.js';
-import { estimateMof } from './mof.js';
-import { RULES_VERSION } from './rules-version.js';
-import { opennessScore } from './score.js';
 import type { Evidence, OpennessResult, ResolvedLicense } from './types.js';
 
 /** A resolved license with the evidence that decided it (the license resolver's result). */
@@ -38,86 +35,31 @@ export function assessHfFacts(
   inputEvidence: readonly Evidence[] = [],
 ): OpennessResult {
   const weights = classifyWeights(facts);
-  const parameters = classifyParameterCount(facts);
-  const inference = classifyInferenceCode(facts);
-  const training = classifyTrainingCode(facts);
-  const data = classifyTrainingData(facts);
-  const modelCard = classifyModelCard(facts);
-  const paper = classifyPaper(facts);
-  const evaluation = classifyEvaluation(facts);
-
-  const licenseCategory = license.license.category;
-  const availability = weights.availability;
-  const assumedAvailability = availability === 'UNKNOWN' ? availabilityFromGate(facts.gated) : null;
-  const level = decideLevel({
-    licenseCategory,
-    availability,
-    assumedAvailability,
-    inferenceCode: inference.status,
-    trainingCode: training.status,
-    trainingData: data.status,
-    paper: paper.status,
+  const assumed = weights.availability === 'UNKNOWN' ? availabilityFromGate(facts.gated) : null;
+  return assembleOpenness({
+    license,
+    weights,
+    assumedAvailability:
+      assumed === null
+        ? null
+        : {
+            availability: assumed,
+            evidence: evidence(
+              'weights',
+              assumed,
+              'gated',
+              `gated=${facts.gatedValue ?? 'absent'}; no file list, level decided as if the weights were ${assumed}`,
+              'level.weights-assumed-from-gated',
+            ),
+          },
+    parameters: classifyParameterCount(facts),
+    inferenceCode: classifyInferenceCode(facts),
+    trainingCode: classifyTrainingCode(facts),
+    trainingData: classifyTrainingData(facts),
+    modelCard: classifyModelCard(facts),
+    paper: classifyPaper(facts),
+    evaluation: classifyEvaluation(facts),
+    inputEvidence,
+    wrongTypedFields: facts.wrongTypedFields,
   });
-  const statuses = {
-    licenseCategory,
-    availability,
-    inferenceCode: inference.status,
-    trainingCode: training.status,
-    trainingData: data.status,
-    modelCard: modelCard.status,
-    paper: paper.status,
-    evaluation: evaluation.status,
-  };
-  const mof = estimateMof(statuses);
-
-  const all: Evidence[] = [...inputEvidence];
-  if (facts.wrongTypedFields.length > 0) {
-    all.push(
-      evidence(
-        'input',
-        'INVALID',
-        facts.wrongTypedFields.join(', '),
-        'unexpected type, read as missing',
-        'input.wrong-type',
-      ),
-    );
-  }
-  for (const item of license.evidence) all.push(item);
-  all.push(weights.evidence);
-  if (assumedAvailability !== null) {
-    all.push(
-      evidence(
-        'weights',
-        assumedAvailability,
-        'gated',
-        `gated=${facts.gatedValue ?? 'absent'}; no file list, level decided as if the weights were ${assumedAvailability}`,
-        'level.weights-assumed-from-gated',
-      ),
-    );
-  }
-  all.push(
-    parameters.evidence,
-    inference.evidence,
-    training.evidence,
-    data.evidence,
-    modelCard.evidence,
-    paper.evidence,
-    evaluation.evidence,
-    level.evidence,
-    mof.evidence,
-  );
-
-  return {
-    license: license.license,
-    weights: { availability, formats: weights.formats, parameterCount: parameters.parameterCount },
-    code: { inference: inference.status, training: training.status },
-    data: { training: data.status },
-    documentation: { modelCard: modelCard.status, paper: paper.status, evaluation: evaluation.status },
-    level: level.level,
-    mofClass: mof.mofClass,
-    missingComponents: mof.missingComponents,
-    score: opennessScore(statuses),
-    rulesVersion: RULES_VERSION,
-    evidence: all,
-  };
 }

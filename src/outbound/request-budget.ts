@@ -135,6 +135,75 @@ export class RedisRequestBudget implements RequestBudget {
   }
 }
 
+// KEYS[1] counter prefix, KEYS[2] "blocked until" key. ARGV: now(ms), quota, windowMs.
+// Returns 0 to go, else ms to wait.
+const FIXED_ACQUIRE = `
+local now = tonumber(ARGV[1])
+local blocked = tonumber(redis.call('GET', KEYS[2]) or '0')
+if blocked > now then return blocked - now end
+local windowMs = tonumber(ARGV[3])
+local window = math.floor(now / windowMs)
+local key = KEYS[1] .. ':' .. window
+local used = redis.call('INCR', key)
+if used == 1 then redis.call('PEXPIRE', key, windowMs * 2) end
+if used <= tonumber(ARGV[2]) then return 0 end
+return math.max(1, (window + 1) * windowMs - now)
+`;
+
+/**
+ * A budget from configuration, for hubs that announce none (`<PREFIX>_REQUESTS_PER_MINUTE`,
+ * src/config/hubs.ts): at most `requestsPerMinute` requests in each minute of the clock, counted in
+ * Redis across every process, and nothing at all while a 429's `Retry-After` runs. A fixed window
+ * can let up to twice the quota through around a minute's edge; hubs that publish a per-minute
+ * limit are given a budget below it for that reason.
+ */
+export class FixedWindowRequestBudget implements RequestBudget {
+  private readonly key: string;
+  private readonly quota: number;
+  private readonly windowMs: number;
+
+  constructor(
+    private readonly redis: Redis,
+    /** `windowMs` (default a minute) scales the window and the quota with it, for tests. */
+    options: { prefix: string; hubId: string; requestsPerMinute: number; windowMs?: number },
+  ) {
+    this.key = `${options.prefix}:ratelimit:${options.hubId}`;
+    this.windowMs = options.windowMs ?? 60_000;
+    this.quota = options.requestsPerMinute;
+  }
+
+  async acquire(signal?: AbortSignal): Promise<number> {
+    let waited = 0;
+    for (;;) {
+      signal?.throwIfAborted();
+      const wait = Number(
+        await this.redis.eval(
+          FIXED_ACQUIRE,
+          2,
+          `${this.key}:window`,
+          `${this.key}:blocked`,
+          Date.now(),
+          this.quota,
+          this.windowMs,
+        ),
+      );
+      if (wait <= 0) return waited;
+      await sleep(wait, undefined, signal ? { signal } : undefined);
+      waited += wait;
+    }
+  }
+
+  /** The hub's headers do not drive this budget. */
+  observe(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  async throttled(retryAfterSeconds: number): Promise<void> {
+    const ms = Math.max(1, Math.ceil(retryAfterSeconds * 1000));
+    await this.redis.set(`${this.key}:blocked`, Date.now() + ms, 'PX', ms);
+  }
+}
+
 /** For pure code paths and unit tests: never waits. */
 export const unlimited: RequestBudget = {
   acquire: () => Promise.resolve(0),

@@ -5,14 +5,17 @@
  */
 import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
+import { HUB_IDS, type HubId } from '../config/hubs.js';
 
 /**
  * `system` for housekeeping; one queue per hub for every request to that hub (listing pages and
  * enrichment, by priority), so a hub's work is visible and can be paused in one place; `webhooks`
  * for deliveries, with its own concurrency, so slow endpoints never hold up crawls.
  */
-export const QUEUE_NAMES = ['system', 'crawl-huggingface', 'webhooks'] as const;
-export type QueueName = (typeof QUEUE_NAMES)[number];
+export type CrawlQueueName = `crawl-${HubId}`;
+export type QueueName = 'system' | CrawlQueueName | 'webhooks';
+export const crawlQueueName = (hubId: HubId): CrawlQueueName => `crawl-${hubId}`;
+export const QUEUE_NAMES: readonly QueueName[] = ['system', ...HUB_IDS.map(crawlQueueName), 'webhooks'];
 
 export interface JobContract<Name extends string = string, Payload extends z.ZodType = z.ZodType> {
   readonly queue: QueueName;
@@ -45,61 +48,73 @@ export const heartbeatJob = defineJob({
   options: { removeOnComplete: 10, removeOnFail: 50 },
 });
 
-const crawlQueue = 'crawl-huggingface' as const;
 const CRAWL_MODE = z.enum(['FULL', 'INCREMENTAL']);
 
 /** BullMQ priorities: lower runs first. Listing pages go before enrichment. */
 export const PRIORITY = { listing: 1, enrichment: 10 } as const;
 
-/** Start (or resume) a crawl run; queued by the schedulers, the API and operators. */
-export const crawlStartJob = defineJob({
-  queue: crawlQueue,
-  name: 'crawl-start',
-  payload: z.object({ hubId: z.literal('huggingface'), mode: CRAWL_MODE, trigger: z.enum(['SCHEDULE', 'CLI', 'API']) }),
-  options: {
-    priority: PRIORITY.listing,
-    attempts: 5,
-    backoff: { type: 'exponential', delay: 5_000 },
-    removeOnComplete: 100,
-    removeOnFail: 500,
-  },
-});
+/** One hub's crawl jobs, on that hub's queue. */
+function crawlContracts(hubId: HubId) {
+  const queue = crawlQueueName(hubId);
+  return {
+    /** Start (or resume) a crawl run; queued by the schedulers, the API and operators. */
+    start: defineJob({
+      queue,
+      name: 'crawl-start',
+      payload: z.object({ hubId: z.literal(hubId), mode: CRAWL_MODE, trigger: z.enum(['SCHEDULE', 'CLI', 'API']) }),
+      options: {
+        priority: PRIORITY.listing,
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 5_000 },
+        removeOnComplete: 100,
+        removeOnFail: 500,
+      },
+    }),
 
-/** One listing page of a run: the job id is the run and page, so a duplicate is a no-op. */
-export const crawlPageJob = defineJob({
-  queue: crawlQueue,
-  name: 'crawl-page',
-  payload: z.object({ runId: z.string().regex(/^\d+$/), page: z.number().int().nonnegative() }),
-  jobId: (payload) => jobIdFrom('page', payload.runId, payload.page),
-  options: {
-    priority: PRIORITY.listing,
-    attempts: 10,
-    backoff: { type: 'exponential', delay: 5_000 },
-    removeOnComplete: { age: 86_400, count: 5_000 },
-    removeOnFail: { age: 7 * 86_400 },
-  },
-});
+    /** One listing page of a run: the job id is the run and page, so a duplicate is a no-op. */
+    page: defineJob({
+      queue,
+      name: 'crawl-page',
+      payload: z.object({ runId: z.string().regex(/^\d+$/), page: z.number().int().nonnegative() }),
+      jobId: (payload) => jobIdFrom('page', payload.runId, payload.page),
+      options: {
+        priority: PRIORITY.listing,
+        attempts: 10,
+        backoff: { type: 'exponential', delay: 5_000 },
+        removeOnComplete: { age: 86_400, count: 5_000 },
+        removeOnFail: { age: 7 * 86_400 },
+      },
+    }),
 
-/** Per-model details for a model that matters, at one sha: re-enriched only when the sha moves. */
-export const enrichJob = defineJob({
-  queue: crawlQueue,
-  name: 'enrich',
-  payload: z.object({
-    modelId: z.string().min(1),
-    repoId: z.string().min(1),
-    sha: z.string().nullable(),
-    /** The run that counts the outcome (crawl_runs.models_enriched / enrich_failed). */
-    runId: z.string().regex(/^\d+$/).optional(),
-  }),
-  jobId: (payload) => jobIdFrom('enrich', payload.modelId, payload.sha ?? 'none'),
-  options: {
-    priority: PRIORITY.enrichment,
-    attempts: 5,
-    backoff: { type: 'exponential', delay: 10_000 },
-    removeOnComplete: { age: 86_400, count: 10_000 },
-    removeOnFail: { age: 7 * 86_400 },
-  },
-});
+    /** Per-model details for a model that matters, at one sha: re-enriched only when the sha moves. */
+    enrich: defineJob({
+      queue,
+      name: 'enrich',
+      payload: z.object({
+        modelId: z.string().min(1),
+        repoId: z.string().min(1),
+        sha: z.string().nullable(),
+        /** The run that counts the outcome (crawl_runs.models_enriched / enrich_failed). */
+        runId: z.string().regex(/^\d+$/).optional(),
+      }),
+      jobId: (payload) => jobIdFrom('enrich', payload.modelId, payload.sha ?? 'none'),
+      options: {
+        priority: PRIORITY.enrichment,
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 10_000 },
+        removeOnComplete: { age: 86_400, count: 10_000 },
+        removeOnFail: { age: 7 * 86_400 },
+      },
+    }),
+  };
+}
+
+export type CrawlContracts = ReturnType<typeof crawlContracts>;
+
+/** Each hub's crawl jobs (start, page, enrich), on its own queue `crawl-<hub>`. */
+export const CRAWL_JOBS = Object.fromEntries(HUB_IDS.map((hubId) => [hubId, crawlContracts(hubId)])) as Readonly<
+  Record<HubId, CrawlContracts>
+>;
 
 /**
  * One batch of the reclassification of the catalog under a rules version; each batch queues the
@@ -127,18 +142,15 @@ export const webhookDeliveryJob = defineJob({
   options: { removeOnComplete: true, removeOnFail: true },
 });
 
-export const JOB_CONTRACTS = [
+export const JOB_CONTRACTS: readonly JobContract[] = [
   heartbeatJob,
-  crawlStartJob,
-  crawlPageJob,
-  enrichJob,
+  ...HUB_IDS.flatMap((hubId) => Object.values(CRAWL_JOBS[hubId])),
   reclassifyJob,
   webhookDeliveryJob,
-] as const;
+];
 
 export const crawlSchedulerId = (hubId: string, mode: 'FULL' | 'INCREMENTAL') =>
   `${hubId}-${mode === 'FULL' ? 'full-sweep' : 'incremental'}`;
-export type AnyJobContract = (typeof JOB_CONTRACTS)[number];
 
 export const HEARTBEAT_SCHEDULER_ID = 'worker-heartbeat';
 export const HEARTBEAT_EVERY_MS = 15_000;

@@ -12,11 +12,14 @@ import { crawlOnce } from '../../src/cli/commands/crawl.command.js';
 import { createDatabase, type Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 import { MIGRATIONS_DIR } from '../../src/lib/project-root.js';
-import { crawlStartJob } from '../../src/queue/contracts.js';
+import { CRAWL_JOBS } from '../../src/queue/contracts.js';
+
 import { FakeHub, MemoryModelStore } from '../fake-hub/fake-hub.js';
 import { crawlHarness } from '../helpers/crawl.js';
 import { dropDatabase, scratchDatabaseUrl, silentLogger, useTestDatabase } from '../helpers/database.js';
 import { startProcess, type RunningProcess } from '../helpers/processes.js';
+
+const crawlStartJob = CRAWL_JOBS.huggingface.start;
 
 const db = useTestDatabase();
 const redis = new Redis(inject('redisUrl'));

@@ -44,7 +44,7 @@ export async function runCrawlBench(options: {
     rateLimit: { quota: options.quota, windowMs: options.windowMs },
   });
   const scratch = await createScratchDatabase(
-    { ...config, huggingFace: { ...config.huggingFace, endpoint: hub.url } },
+    { ...config, hubs: { ...config.hubs, huggingface: { ...config.hubs.huggingface, endpoint: hub.url } } },
     `catalog_bench_crawl_${process.pid}`,
     logger,
   );

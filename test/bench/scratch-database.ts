@@ -39,7 +39,7 @@ export async function createScratchDatabase(
   const db = createDatabase({ database: { url: url.toString(), poolSize } }, logger);
   await db.pool.query(
     `INSERT INTO hubs (id, name, kind, base_url) VALUES ('huggingface', 'Hugging Face', 'MODEL_HUB', $1) ON CONFLICT DO NOTHING`,
-    [config.huggingFace.endpoint],
+    [config.hubs.huggingface.endpoint],
   );
   return {
     url: url.toString(),

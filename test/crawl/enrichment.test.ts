@@ -11,12 +11,15 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { crawlJobs } from '../../jobs/crawl.jobs.js';
 import { startWorkers } from '../../jobs/registry.js';
 import { crawlOnce } from '../../src/cli/commands/crawl.command.js';
-import { crawlStartJob } from '../../src/queue/contracts.js';
+import { CRAWL_JOBS } from '../../src/queue/contracts.js';
+
 import { QueueProducer } from '../../src/queue/producer.js';
 import { FakeHub, MemoryModelStore } from '../fake-hub/fake-hub.js';
 import { crawlHarness, type CrawlHarness } from '../helpers/crawl.js';
 import { silentLogger, useTestDatabase } from '../helpers/database.js';
 import { expectEventually } from '../helpers/eventually.js';
+
+const crawlStartJob = CRAWL_JOBS.huggingface.start;
 
 const db = useTestDatabase();
 const cleanups: (() => Promise<void>)[] = [];

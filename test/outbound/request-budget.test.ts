@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { RedisRequestBudget } from '../../src/outbound/request-budget.js';
+import { FixedWindowRequestBudget, RedisRequestBudget } from '../../src/outbound/request-budget.js';
 
 const redis = new Redis(inject('redisUrl'));
 afterAll(() => redis.quit());
@@ -65,5 +65,32 @@ describe('RedisRequestBudget', () => {
     const started = Date.now();
     await budget.acquire();
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+  });
+});
+
+describe('FixedWindowRequestBudget (a hub without RateLimit headers)', () => {
+  const fixed = (prefix: string, quota: number) =>
+    new FixedWindowRequestBudget(redis, { prefix, hubId: 'hub', requestsPerMinute: quota, windowMs: 1_000 });
+
+  it('lets the configured number through in a window, shared by every process, then waits for the next window', async () => {
+    const prefix = `test-${randomBytes(4).toString('hex')}`;
+    const [a, b] = [fixed(prefix, 4), fixed(prefix, 4)];
+    // Start just after a window opens, so that the four fit in one.
+    await new Promise((resolve) => setTimeout(resolve, 1_000 - (Date.now() % 1_000) + 5));
+    const waits = [await a.acquire(), await b.acquire(), await a.acquire(), await b.acquire()];
+    expect(waits).toEqual([0, 0, 0, 0]);
+    const started = Date.now();
+    const waited = await a.acquire();
+    expect(waited).toBeGreaterThan(0);
+    expect(Date.now() % 1_000).toBeLessThan(500);
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  it('after a 429, nothing goes out until Retry-After has passed, whatever the window has left', async () => {
+    const budget = fixed(`test-${randomBytes(4).toString('hex')}`, 1_000);
+    await budget.throttled(0.6);
+    const started = Date.now();
+    expect(await budget.acquire()).toBeGreaterThanOrEqual(500);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(550);
   });
 });

@@ -12,7 +12,8 @@ import { withTryAdvisoryLock } from '../../db/advisory-lock.js';
 import type { CrawlRun } from '../../generated/prisma/client.js';
 import type { Logger } from '../../lib/logger.js';
 import { RULES_VERSION } from '../../openness/rules-version.js';
-import { crawlStartJob, reclassifyJob } from '../../queue/contracts.js';
+import { isHubId } from '../../config/hubs.js';
+import { CRAWL_JOBS, reclassifyJob } from '../../queue/contracts.js';
 import type { QueueProducer } from '../../queue/producer.js';
 
 export type UserErrorCode = 'UNKNOWN_HUB' | 'HUB_NOT_CRAWLABLE';
@@ -76,14 +77,15 @@ export class AdminService {
       return failed({ code: 'UNKNOWN_HUB', field, message: `No hub "${input.hub}" in the catalog (known: ${known}).` });
     }
     const mode = input.full ? 'FULL' : 'INCREMENTAL';
-    const payload = crawlStartJob.payload.safeParse({ hubId: hub.id, mode, trigger: 'API' });
-    if (!payload.success)
+    if (!isHubId(hub.id))
       return failed({ code: 'HUB_NOT_CRAWLABLE', field, message: `The catalog does not crawl hub "${hub.id}".` });
+    const start = CRAWL_JOBS[hub.id].start;
+    const payload = start.payload.parse({ hubId: hub.id, mode, trigger: 'API' });
 
     const { run, resumed } = await withTryAdvisoryLock(this.deps.pool, CRAWL_REQUEST_LOCK, `${hub.id}:${mode}`, () =>
       this.deps.crawl.startRun({ hubId: hub.id, mode, trigger: 'API' }),
     );
-    const job = await this.deps.producer.enqueue(crawlStartJob, payload.data);
+    const job = await this.deps.producer.enqueue(start, payload);
     this.deps.logger.info(
       { runId: run.id.toString(), hub: hub.id, mode, joined: resumed, jobId: job.id },
       'crawl requested',

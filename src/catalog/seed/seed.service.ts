@@ -1,7 +1,7 @@
 /**
  * The seed snapshot: a usable catalog without network access. It is built at seed time from the
- * project's own hand-written Hugging Face records (prisma/seed/huggingface/*.json, real response
- * shapes of real models) plus, on request, deterministic generated records — and written through
+ * project's own hand-written records of each hub (prisma/seed/<hub>/*.json, real response shapes
+ * of real models) plus, on request, deterministic generated Hugging Face records — written through
  * the same validate → normalize → classify → ingest path as a crawl, so it is idempotent (seeding
  * twice writes no change rows) and classified under the current rules.
  *
@@ -26,8 +26,16 @@ export interface SeedResult {
   readonly skipped: boolean;
 }
 
+/** A hub's hand-written records (prisma/seed/<hub>/*.json, one record per file); none when it has no folder. */
 export async function readSeedRecords(dir = join(SEED_DIR, 'huggingface')): Promise<unknown[]> {
-  const files = (await readdir(dir)).filter((file) => file.endsWith('.json')).sort();
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const files = names.filter((file) => file.endsWith('.json')).sort();
   return Promise.all(files.map(async (file) => JSON.parse(await readFile(join(dir, file), 'utf8')) as unknown));
 }
 
@@ -40,7 +48,7 @@ export async function seedCatalog(deps: {
   demo: number;
   /** Do nothing when the hub already has models (so a restarted container never re-seeds). */
   ifEmpty: boolean;
-  /** The hand-written records; default the files of prisma/seed/huggingface/. */
+  /** The hand-written records; default the files of prisma/seed/<hub>/. */
   fixtures?: readonly unknown[];
 }): Promise<SeedResult> {
   if (deps.ifEmpty) {
@@ -62,7 +70,7 @@ export async function seedCatalog(deps: {
     }
   };
   // Seed records take the crawl's path, sanitizer included (ingest cleans every string it writes).
-  const fixtures = deps.fixtures ?? (await readSeedRecords());
+  const fixtures = deps.fixtures ?? (await readSeedRecords(join(SEED_DIR, deps.adapter.hubId)));
   await write(fixtures);
   let page: unknown[] = [];
   for (const record of generateHfRecords(deps.demo)) {

@@ -5,7 +5,8 @@ import type { CrawlService, EnrichTarget } from '../../crawl/crawl.service.js';
 import type { HubPage } from '../../crawl/hub-adapter.js';
 import { createDatabase } from '../../db/database.js';
 import { createProgress } from '../../lib/progress.js';
-import { crawlStartJob } from '../../queue/contracts.js';
+import { HUB_IDS, isHubId } from '../../config/hubs.js';
+import { CRAWL_JOBS } from '../../queue/contracts.js';
 import { QueueProducer } from '../../queue/producer.js';
 import { closeRedis, createRedis, pingRedis } from '../../queue/redis.js';
 import { cliContext } from '../context.js';
@@ -30,15 +31,16 @@ export function registerCrawl(program: Command): void {
     .description(
       'Crawl a hub. With --once, run one crawl in the foreground (the same code as the worker, resuming an interrupted run); without it, queue one for the workers',
     )
-    .requiredOption('--hub <hub>', 'hub id', 'huggingface')
+    .requiredOption('--hub <hub>', `hub id (${HUB_IDS.join(', ')})`, 'huggingface')
     .option('--once', 'run one crawl now, in the foreground, and exit')
     .option('--full', 'full sweep (sort=createdAt; marks unseen models removed when complete) instead of incremental')
     .option('--limit <n>', 'stop after this many models (a limited sweep never marks anything removed)', positiveInt)
     .option('--no-enrich', 'skip per-model enrichment (model info, card and LICENSE)')
     .action(async (options: CrawlOptions) => {
       const { config, logger } = cliContext();
-      if (options.hub !== 'huggingface') {
-        process.stderr.write(`crawl: unknown hub ${JSON.stringify(options.hub)} (known: huggingface)\n`);
+      const hubId = options.hub;
+      if (!isHubId(hubId)) {
+        process.stderr.write(`crawl: unknown hub ${JSON.stringify(hubId)} (known: ${HUB_IDS.join(', ')})\n`);
         process.exit(2);
       }
       const mode = options.full ? 'FULL' : 'INCREMENTAL';
@@ -48,16 +50,14 @@ export function registerCrawl(program: Command): void {
         await pingRedis(redis);
         if (!options.once) {
           const producer = new QueueProducer(redis, config.redis.queuePrefix);
-          const job = await producer.enqueue(crawlStartJob, { hubId: 'huggingface', mode, trigger: 'CLI' });
+          const job = await producer.enqueue(CRAWL_JOBS[hubId].start, { hubId, mode, trigger: 'CLI' });
           await producer.close();
-          process.stdout.write(
-            `Queued a ${mode.toLowerCase()} crawl of huggingface for the workers (job ${job.id}).\n`,
-          );
+          process.stdout.write(`Queued a ${mode.toLowerCase()} crawl of ${hubId} for the workers (job ${job.id}).\n`);
           return;
         }
         await new HubRepository(db.prisma).upsertAll(knownHubs(config));
         const { crawl } = createCrawlRuntime({ config, db, redis, logger, enrich: options.enrich });
-        const summary = await crawlOnce(crawl, { hubId: options.hub, mode, limit: options.limit ?? null });
+        const summary = await crawlOnce(crawl, { hubId, mode, limit: options.limit ?? null });
         process.stdout.write(`${summary}\n`);
       } finally {
         await closeRedis(redis);

@@ -30,19 +30,26 @@ export function registerSeed(program: Command): void {
         const hubs = knownHubs(config);
         await new HubRepository(db.prisma).upsertAll(hubs);
         const { crawl, publisher } = createCrawlRuntime({ config, db, redis, logger, enrich: false });
-        const result = await seedCatalog({
-          pool: db.pool,
-          ingest: new IngestRepository(db.pool),
-          adapter: crawl.adapter('huggingface'),
-          publisher,
-          demo: options.demo,
-          ifEmpty: options.ifEmpty ?? false,
-        });
+        // Each hub's hand-written records (prisma/seed/<hub>/); the generated demo models are Hugging Face's.
+        const lines: string[] = [];
+        for (const hub of hubs) {
+          const result = await seedCatalog({
+            pool: db.pool,
+            ingest: new IngestRepository(db.pool),
+            adapter: crawl.adapter(hub.id),
+            publisher,
+            demo: hub.id === 'huggingface' ? options.demo : 0,
+            ifEmpty: options.ifEmpty ?? false,
+          });
+          lines.push(
+            result.skipped
+              ? `${hub.id}: the hub already has models, seed snapshot skipped (--if-empty).`
+              : `${hub.id}: ${result.fixtures} hand-written + ${result.generated} generated models (${result.created} new).`,
+          );
+        }
         process.stdout.write(
           `Seeded ${hubs.length} hub(s): ${hubs.map((hub) => hub.id).join(', ')}\n` +
-            (result.skipped
-              ? 'The catalog already has models: seed snapshot skipped (--if-empty).\n'
-              : `Seed snapshot: ${result.fixtures} hand-written + ${result.generated} generated models (${result.created} new).\n`),
+            lines.map((line) => `Seed snapshot, ${line}\n`).join(''),
         );
       } finally {
         await closeRedis(redis);
