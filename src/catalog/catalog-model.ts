@@ -51,6 +51,12 @@ export interface CatalogModel {
   readonly spaces: number | null;
   /** Its relation to its base models; null when it has none. */
   readonly baseModelRelation: BaseModelRelation | null;
+  /**
+   * Facts of this hub that have no column of their own, as a flat JSON object (Civitai's `nsfw`,
+   * OpenRouter's pricing and context length, …): outside the snapshot like the counters, so a price
+   * change never makes a change row; refreshed in place on every sighting.
+   */
+  readonly hubData?: Readonly<Record<string, string | number | boolean | null | readonly string[]>> | null;
   /** The validated hub record the model was built from (kept for reclassification). */
   readonly raw: Record<string, unknown>;
 }
