@@ -6,8 +6,10 @@ import { IngestRepository } from '../../src/catalog/ingest.repository.js';
 import { CrawlRunRepository } from '../../src/crawl/crawl-run.repository.js';
 import { CrawlService } from '../../src/crawl/crawl.service.js';
 import { HubClient } from '../../src/outbound/hub-client.js';
-import { RedisRequestBudget } from '../../src/outbound/request-budget.js';
-import { HuggingFaceAdapter } from '../../src/crawl/huggingface/huggingface.adapter.js';
+import { loadConfig } from '../../src/config/config.js';
+import { HUBS, type HubId } from '../../src/config/hubs.js';
+import { ADAPTERS } from '../../src/crawl/adapters.js';
+import { FixedWindowRequestBudget, RedisRequestBudget } from '../../src/outbound/request-budget.js';
 import type { Database } from '../../src/db/database.js';
 import { silentPublisher } from '../../src/catalog/change-publisher.js';
 import { silentLogger } from './database.js';
@@ -17,23 +19,42 @@ export interface CrawlHarness {
   close(): Promise<void>;
 }
 
+/**
+ * `hub` (default huggingface) is any hub of src/config/hubs.ts, its adapter built as the worker
+ * builds it (src/crawl/adapters.ts) against `hubUrl`; its request budget is its own (the hub's
+ * headers, or `requestsPerMinute`, default unlimited in effect).
+ */
 export async function crawlHarness(
   db: Database,
   hubUrl: string,
-  options: { pageSize?: number; enrich?: boolean; timeoutMs?: number; minDownloads?: number } = {},
+  options: {
+    hub?: HubId;
+    pageSize?: number;
+    enrich?: boolean;
+    timeoutMs?: number;
+    minDownloads?: number;
+    requestsPerMinute?: number;
+  } = {},
 ): Promise<CrawlHarness> {
+  const hubId = options.hub ?? 'huggingface';
+  const spec = HUBS[hubId];
   await db.pool.query(
-    `INSERT INTO hubs (id, name, kind, base_url) VALUES ('huggingface', 'Hugging Face', 'MODEL_HUB', $1) ON CONFLICT (id) DO NOTHING`,
-    [hubUrl],
+    `INSERT INTO hubs (id, name, kind, base_url) VALUES ($1, $2, $3::"HubKind", $4) ON CONFLICT (id) DO NOTHING`,
+    [hubId, spec.name, spec.kind, hubUrl],
   );
   const redis = new Redis(inject('redisUrl'));
-  const limiter = new RedisRequestBudget(redis, {
-    prefix: `test-${randomBytes(4).toString('hex')}`,
-    hubId: 'huggingface',
-  });
-  const adapter = new HuggingFaceAdapter({
-    endpoint: hubUrl,
-    pageSize: options.pageSize ?? 100,
+  const prefix = `test-${randomBytes(4).toString('hex')}`;
+  const limiter =
+    spec.requestsPerMinute === 'headers' && options.requestsPerMinute === undefined
+      ? new RedisRequestBudget(redis, { prefix, hubId })
+      : new FixedWindowRequestBudget(redis, {
+          prefix,
+          hubId,
+          requestsPerMinute: options.requestsPerMinute ?? 1_000_000,
+        });
+  const settings = { ...loadConfig({}).hubs[hubId], endpoint: hubUrl, pageSize: options.pageSize ?? 100 };
+  const adapter = ADAPTERS[hubId]({
+    settings,
     createClient: () =>
       new HubClient({
         limiter,
@@ -49,7 +70,7 @@ export async function crawlHarness(
     pool: db.pool,
     ingest: new IngestRepository(db.pool),
     runs: new CrawlRunRepository(db.prisma),
-    adapters: new Map([['huggingface', adapter]]),
+    adapters: new Map([[hubId, adapter]]),
     publisher: silentPublisher,
     enrichment: { enabled: options.enrich ?? false, minDownloads: options.minDownloads ?? 1_000, minLikes: 1_000_000 },
     logger: silentLogger,
