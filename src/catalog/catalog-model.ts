@@ -61,6 +61,29 @@ export interface CatalogModel {
   readonly raw: Record<string, unknown>;
 }
 
+/**
+ * The key that finds a model's mirrors on other hubs: `author/name`, lowercase, letters and digits
+ * only (`meta-llama/Llama-3.1-8B` and `Meta-Llama/llama_3.1_8b` meet at `metallama/llama318b`).
+ * Null without an author or when nothing of the name is left: such a model is linked only by
+ * declared links.
+ */
+export function mirrorKeyOf(model: Pick<CatalogModel, 'author' | 'name'>): string | null {
+  if (!model.author) return null;
+  const clean = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '');
+  const author = clean(model.author);
+  const name = clean(model.name);
+  return author && name ? `${author}/${name}` : null;
+}
+
+/** The ids of the same model on other hubs that the hub record itself declares (`hubData.sameAs`). */
+export function declaredSameAs(model: Pick<CatalogModel, 'id' | 'hubData'>): string[] {
+  const declared = model.hubData?.sameAs;
+  if (!Array.isArray(declared)) return [];
+  return [
+    ...new Set(declared.filter((id): id is string => typeof id === 'string' && id.includes(':') && id !== model.id)),
+  ].sort();
+}
+
 export type SnapshotValue = string | number | boolean | null | readonly string[];
 export type Snapshot = Readonly<Record<string, SnapshotValue>>;
 

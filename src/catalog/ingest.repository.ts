@@ -23,7 +23,9 @@ import type { Evidence } from '../openness/types.js';
 import {
   changeKind,
   contentHash,
+  declaredSameAs,
   diffSnapshots,
+  mirrorKeyOf,
   snapshotOf,
   type CatalogModel,
   type ChangeKind,
@@ -175,6 +177,9 @@ export function modelRow(m: CatalogModel, snapshot: Snapshot, hash: string) {
     inference_providers: m.inferenceProviders,
     spaces: m.spaces,
     base_model_relation: m.baseModelRelation,
+    hub_data: m.hubData ?? null,
+    same_as_declared: declaredSameAs(m),
+    mirror_key: mirrorKeyOf(m),
   };
 }
 
@@ -436,13 +441,15 @@ export class IngestRepository {
     // change); a record that does not list Spaces keeps the last count known.
     const serving = reclassify
       ? ''
-      : 'inference_providers = EXCLUDED.inference_providers, spaces = coalesce(EXCLUDED.spaces, models.spaces),';
+      : 'inference_providers = EXCLUDED.inference_providers, spaces = coalesce(EXCLUDED.spaces, models.spaces), ' +
+        'hub_data = EXCLUDED.hub_data, same_as_declared = EXCLUDED.same_as_declared,';
     const rows = write.map(({ model, snapshot, hash }) => modelRow(model, snapshot, hash));
     const { rows: written } = await client.query<{ id: string; updated: boolean }>(
       `INSERT INTO models (id, hub_id, repo_id, author, name, task, library, tags, base_models, sha, gating, license_id,
          license_hub_value, parameter_count, downloads, downloads_all_time, likes, openness_level, openness_score, mof_class,
          weights_availability, content_hash, snapshot, created_at, last_modified, removed_at, first_seen_at, last_seen_at, updated_at,
-         formats, quantizations, local_apps, inference_providers, spaces, base_model_relation)
+         formats, quantizations, local_apps, inference_providers, spaces, base_model_relation, hub_data, same_as_declared,
+         mirror_key)
        SELECT r.id, r.hub_id, r.repo_id, r.author, r.name, r.task, r.library,
          ARRAY(SELECT jsonb_array_elements_text(r.tags)), ARRAY(SELECT jsonb_array_elements_text(r.base_models)),
          r.sha, r.gating::"Gating", r.license_id, r.license_hub_value, r.parameter_count, r.downloads, r.downloads_all_time,
@@ -450,13 +457,15 @@ export class IngestRepository {
          r.weights_availability::"WeightsAvailability", r.content_hash, r.snapshot, r.created_at, r.last_modified, NULL, $2, $2, $2,
          ARRAY(SELECT jsonb_array_elements_text(r.formats)), ARRAY(SELECT jsonb_array_elements_text(r.quantizations)),
          ARRAY(SELECT jsonb_array_elements_text(r.local_apps)), ARRAY(SELECT jsonb_array_elements_text(r.inference_providers)),
-         r.spaces, r.base_model_relation::"BaseModelRelation"
+         r.spaces, r.base_model_relation::"BaseModelRelation", r.hub_data,
+         ARRAY(SELECT jsonb_array_elements_text(r.same_as_declared)), r.mirror_key
        FROM jsonb_to_recordset($1::jsonb) AS r(id text, hub_id text, repo_id text, author text, name text, task text,
          library text, tags jsonb, base_models jsonb, sha text, gating text, license_id text, license_hub_value text,
          parameter_count bigint, downloads integer, downloads_all_time bigint, likes integer, openness_level text,
          openness_score double precision, mof_class text, weights_availability text, content_hash text, snapshot jsonb,
          created_at timestamptz, last_modified timestamptz, formats jsonb, quantizations jsonb, local_apps jsonb,
-         inference_providers jsonb, spaces integer, base_model_relation text)
+         inference_providers jsonb, spaces integer, base_model_relation text, hub_data jsonb, same_as_declared jsonb,
+         mirror_key text)
        ON CONFLICT (id) DO UPDATE SET author = EXCLUDED.author, name = EXCLUDED.name, task = EXCLUDED.task,
          library = EXCLUDED.library, tags = EXCLUDED.tags, base_models = EXCLUDED.base_models, sha = EXCLUDED.sha,
          gating = EXCLUDED.gating, license_id = EXCLUDED.license_id, license_hub_value = EXCLUDED.license_hub_value,
@@ -465,7 +474,7 @@ export class IngestRepository {
          weights_availability = EXCLUDED.weights_availability, content_hash = EXCLUDED.content_hash,
          snapshot = EXCLUDED.snapshot, created_at = EXCLUDED.created_at, last_modified = EXCLUDED.last_modified,
          formats = EXCLUDED.formats, quantizations = EXCLUDED.quantizations, local_apps = EXCLUDED.local_apps,
-         base_model_relation = EXCLUDED.base_model_relation, ${serving}
+         base_model_relation = EXCLUDED.base_model_relation, mirror_key = EXCLUDED.mirror_key, ${serving}
          ${seen} updated_at = EXCLUDED.updated_at
        RETURNING id, (xmax <> 0) AS updated`,
       [JSON.stringify(rows), seenAt],
@@ -566,9 +575,11 @@ export class IngestRepository {
          base_model_relation = r.base_model_relation::"BaseModelRelation",
          local_apps = ARRAY(SELECT jsonb_array_elements_text(r.local_apps)),
          inference_providers = ARRAY(SELECT jsonb_array_elements_text(r.inference_providers)),
-         spaces = coalesce(r.spaces, m.spaces)
+         spaces = coalesce(r.spaces, m.spaces), hub_data = r.hub_data,
+         same_as_declared = ARRAY(SELECT jsonb_array_elements_text(r.same_as_declared)), mirror_key = r.mirror_key
        FROM jsonb_to_recordset($1::jsonb) AS r(id text, downloads integer, likes integer, downloads_all_time bigint,
-         quantizations jsonb, base_model_relation text, local_apps jsonb, inference_providers jsonb, spaces integer)
+         quantizations jsonb, base_model_relation text, local_apps jsonb, inference_providers jsonb, spaces integer,
+         hub_data jsonb, same_as_declared jsonb, mirror_key text)
        WHERE m.id = r.id`,
       [
         JSON.stringify(
@@ -582,6 +593,9 @@ export class IngestRepository {
             local_apps: m.localApps,
             inference_providers: m.inferenceProviders,
             spaces: m.spaces,
+            hub_data: m.hubData ?? null,
+            same_as_declared: declaredSameAs(m),
+            mirror_key: mirrorKeyOf(m),
           })),
         ),
         seenAt,

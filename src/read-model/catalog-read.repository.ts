@@ -111,6 +111,57 @@ export class CatalogReadRepository {
     return result.rows;
   }
 
+  /**
+   * The same models on other hubs (`Model.sameAs`, docs/hubs.md), listed ones only, for each of
+   * `ids`: the ids its record declares, the models whose records declare it (so a link holds from
+   * both sides, whichever hub was crawled first), and its mirror — the one model of another hub with
+   * the same `mirror_key` when each is the only one with that key on its hub. Each branch is an
+   * index lookup (the GIN index on `same_as_declared`, the (mirror_key, hub_id) index).
+   */
+  async sameAsByIds(ids: readonly string[]): Promise<(ModelRow & { readonly sourceId: string })[]> {
+    const result = await this.pool.query<ModelRow & { sourceId: string }>(
+      `WITH src AS (SELECT id, hub_id, mirror_key, same_as_declared FROM models WHERE id = ANY($1::text[])),
+       links AS (
+         SELECT s.id AS source_id, s.hub_id AS source_hub, t.id AS target_id
+           FROM src s CROSS JOIN LATERAL unnest(s.same_as_declared) AS t(id)
+         UNION
+         SELECT s.id, s.hub_id, o.id FROM src s JOIN models o ON o.same_as_declared @> ARRAY[s.id]
+         UNION
+         SELECT s.id, s.hub_id, o.id FROM src s JOIN models o ON o.mirror_key = s.mirror_key AND o.hub_id <> s.hub_id
+          WHERE o.removed_at IS NULL
+            AND NOT EXISTS (SELECT 1 FROM models d WHERE d.mirror_key = s.mirror_key AND d.hub_id = o.hub_id
+                              AND d.id <> o.id AND d.removed_at IS NULL)
+            AND NOT EXISTS (SELECT 1 FROM models d WHERE d.mirror_key = s.mirror_key AND d.hub_id = s.hub_id
+                              AND d.id <> s.id AND d.removed_at IS NULL)
+       )
+       SELECT l.source_id AS "sourceId", ${MODEL_COLUMNS}
+         FROM links l JOIN models m ON m.id = l.target_id
+        WHERE m.hub_id <> l.source_hub AND m.removed_at IS NULL
+        ORDER BY l.source_id, m.hub_id, m.id`,
+      [ids],
+    );
+    return result.rows;
+  }
+
+  /**
+   * Up to `limit` derivatives of each model (`Model.derivatives`): the listed models of its hub whose
+   * `base_models` name it, most downloaded first; one LATERAL lookup per model on the GIN index.
+   */
+  async derivativesByIds(ids: readonly string[], limit: number): Promise<(ModelRow & { readonly sourceId: string })[]> {
+    const result = await this.pool.query<ModelRow & { sourceId: string }>(
+      `SELECT s.id AS "sourceId", d.* FROM models s
+       CROSS JOIN LATERAL (
+         SELECT ${MODEL_COLUMNS} FROM models m
+          WHERE m.hub_id = s.hub_id AND m.base_models @> ARRAY[s.repo_id] AND m.removed_at IS NULL AND m.id <> s.id
+          ORDER BY m.downloads DESC, m.id LIMIT $2
+       ) d
+       WHERE s.id = ANY($1::text[])
+       ORDER BY s.id, d.downloads DESC, d.id`,
+      [ids, limit],
+    );
+    return result.rows;
+  }
+
   /** Where each model lives on its hub: repo id and the hub's base URL (for links to the model's page). */
   async modelLinksByIds(ids: readonly string[]): Promise<ModelLinkRow[]> {
     const result = await this.pool.query<ModelLinkRow>(

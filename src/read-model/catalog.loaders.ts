@@ -34,6 +34,10 @@ export interface CatalogLoaders {
   readonly changeCount: DataLoader<string, number>;
   /** A model's derivative counts (`ecosystem.derivatives`); one statement per page. */
   readonly derivativesByModelId: DataLoader<string, DerivativeCounts>;
+  /** A model's derivatives, the first `limit` (`Model.derivatives`); one statement per page and limit. */
+  readonly derivatives: DataLoader<{ readonly modelId: string; readonly limit: number }, ModelRow[], string>;
+  /** The same model on other hubs (`Model.sameAs`); one statement per page. */
+  readonly sameAs: DataLoader<string, ModelRow[]>;
 }
 
 const pageOf = (key: ChangePageKey) => `${key.limit}:${key.beforeId ?? ''}`;
@@ -134,6 +138,25 @@ export function createCatalogLoaders(repository: CatalogReadRepository): Catalog
         (await repository.lineageCountsByModelIds(modelIds)).map(({ modelId, ...counts }) => [modelId, counts]),
       );
       return modelIds.map((id) => rows.get(id) ?? NO_DERIVATIVES);
+    }),
+    derivatives: new DataLoader(
+      async (keys) => {
+        const found = new Map<string, ModelRow[]>();
+        // One statement per distinct limit: a page asks the same of all its models.
+        for (const limit of new Set(keys.map((key) => key.limit))) {
+          const ids = keys.filter((key) => key.limit === limit).map((key) => key.modelId);
+          for (const { sourceId, ...row } of await repository.derivativesByIds(ids, limit)) {
+            push(found, `${sourceId}|${limit}`, row);
+          }
+        }
+        return keys.map((key) => found.get(`${key.modelId}|${key.limit}`) ?? []);
+      },
+      { cacheKeyFn: (key) => `${key.modelId}|${key.limit}` },
+    ),
+    sameAs: new DataLoader(async (modelIds) => {
+      const found = new Map<string, ModelRow[]>();
+      for (const { sourceId, ...row } of await repository.sameAsByIds(modelIds)) push(found, sourceId, row);
+      return modelIds.map((id) => found.get(id) ?? []);
     }),
   };
 }

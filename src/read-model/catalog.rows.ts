@@ -42,6 +42,8 @@ export interface ModelRow {
   readonly inferenceProviders: string[];
   readonly spaces: number | null;
   readonly baseModelRelation: BaseModelRelation | null;
+  /** The hub's facts without a field of their own (`Model.hubData`). */
+  readonly hubData: Record<string, unknown> | null;
   /**
    * The assessment's headline, denormalized onto the model by ingest in the same transaction (null
    * only for a model without an assessment): `openness { level score mofClass }` needs no other read.

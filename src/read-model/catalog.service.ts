@@ -27,6 +27,8 @@ export interface CatalogReader {
 }
 
 export const DEFAULT_HISTORY_PAGE_SIZE = 20;
+/** `Model.derivatives` without `first`. */
+const DEFAULT_DERIVATIVES = 20;
 /** `nodes(ids:)` takes at most this many ids. */
 export const MAX_NODE_IDS = 100;
 
@@ -90,6 +92,17 @@ export function findNodes(ids: readonly string[], catalog: CatalogReader): Promi
     });
   }
   return Promise.all(ids.map((id) => findModel(id, catalog)));
+}
+
+/** The first `first` derivatives of a model (`Model.derivatives`), most downloaded first. */
+export async function modelDerivatives(
+  model: ModelParent,
+  args: { readonly first?: number | null },
+  catalog: CatalogReader,
+): Promise<ModelRow[]> {
+  const { size } = pageRequest({ first: args.first ?? null }, DEFAULT_DERIVATIVES);
+  if (size === 0) return [];
+  return catalog.loaders.derivatives.load({ modelId: model.id, limit: size });
 }
 
 /** A model's change log, newest first, keyset-paged on the change id. */

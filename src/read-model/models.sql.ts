@@ -36,7 +36,7 @@ export const MODEL_COLUMNS = `m.id, m.hub_id AS "hubId", m.repo_id AS "repoId", 
   m.removed_at AS "removedAt", m.card_summary AS "cardSummary", coalesce(m.formats, '{}') AS formats,
   coalesce(m.quantizations, '{}') AS quantizations, coalesce(m.local_apps, '{}') AS "localApps",
   coalesce(m.inference_providers, '{}') AS "inferenceProviders", m.spaces,
-  m.base_model_relation AS "baseModelRelation", m.openness_level AS "opennessLevel", m.openness_score AS "opennessScore",
+  m.base_model_relation AS "baseModelRelation", m.hub_data AS "hubData", m.openness_level AS "opennessLevel", m.openness_score AS "opennessScore",
   m.mof_class AS "mofClass", m.weights_availability AS "weightsAvailability"`;
 
 /**

@@ -523,6 +523,12 @@ export type Model = Node & {
    * local apps and hosted providers that run it.
    */
   deployment: Deployment;
+  /**
+   * The models of this hub that name this one among their base models (their `base_model:`
+   * lineage), listed ones only, most downloaded first: at most `first` (0 to 100; a larger value is
+   * refused with BAD_USER_INPUT). `ecosystem.derivatives` counts them all, by relation.
+   */
+  derivatives: Array<Model>;
   /** Downloads over the hub's recent window (Hugging Face: the last 30 days). */
   downloads: Scalars['Int']['output'];
   /** All-time downloads, when the hub reports them. */
@@ -538,6 +544,13 @@ export type Model = Node & {
   history: ModelChangeConnection;
   /** The hub's lowercase id (`huggingface`). */
   hub: Scalars['String']['output'];
+  /**
+   * Facts of the model's hub that have no field of their own, as a JSON object — Civitai's `nsfw` and
+   * `nsfwLevel`; OpenRouter's `pricing` (USD per token or unit, as strings), `contextLength` and
+   * `canonicalSlug` — or null when the hub has none. Like download counts, they are refreshed on every
+   * crawl and never make change rows.
+   */
+  hubData?: Maybe<Scalars['JSON']['output']>;
   /** `<hub>:<repoId>`, e.g. `huggingface:meta-llama/Llama-3.1-8B`. */
   id: Scalars['ID']['output'];
   lastModified?: Maybe<Scalars['DateTime']['output']>;
@@ -556,12 +569,29 @@ export type Model = Node & {
   removedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The repository id on the hub (`meta-llama/Llama-3.1-8B`). */
   repoId: Scalars['String']['output'];
+  /**
+   * The same model on other hubs, listed ones only, by hub then id: the models its hub record declares
+   * (OpenRouter's `hugging_face_id`), the models whose records declare this one (so a link shows on
+   * both sides, whichever hub was crawled first), and its mirror — the one model of another hub with
+   * the same author and name once lowercased and stripped to letters and digits, when each is the only
+   * such model on its hub (an ambiguous name links nothing). The README's "Hubs" section says more.
+   */
+  sameAs: Array<Model>;
   /** The hub's tags, sorted. */
   tags: Array<Scalars['String']['output']>;
   /** What the model does, as the hub tags it (`text-generation`). */
   task?: Maybe<Scalars['String']['output']>;
   /** The model's page on the hub (under the hub's URL as the catalog reaches it). */
   url: Scalars['String']['output'];
+};
+
+
+/**
+ * One model as a hub lists it (one catalog entry per hub record), with its normalized license and
+ * its openness assessment.
+ */
+export type ModelDerivativesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1906,12 +1936,14 @@ export type ModelResolvers<ContextType = ApiContext, ParentType extends Resolver
   cardSummary?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   deployment?: Resolver<ResolversTypes['Deployment'], ParentType, ContextType>;
+  derivatives?: Resolver<Array<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<ModelDerivativesArgs, 'first'>>;
   downloads?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   downloadsAllTime?: Resolver<Maybe<ResolversTypes['BigInt']>, ParentType, ContextType>;
   ecosystem?: Resolver<ResolversTypes['Ecosystem'], ParentType, ContextType>;
   gated?: Resolver<Maybe<ResolversTypes['Gating']>, ParentType, ContextType>;
   history?: Resolver<ResolversTypes['ModelChangeConnection'], ParentType, ContextType, RequireFields<ModelHistoryArgs, 'first'>>;
   hub?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  hubData?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastModified?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   library?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1922,6 +1954,7 @@ export type ModelResolvers<ContextType = ApiContext, ParentType extends Resolver
   parameterCount?: Resolver<Maybe<ResolversTypes['BigInt']>, ParentType, ContextType>;
   removedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   repoId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sameAs?: Resolver<Array<ResolversTypes['Model']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   task?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

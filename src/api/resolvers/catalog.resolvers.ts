@@ -5,7 +5,14 @@
  */
 import { GraphQLBigInt, GraphQLDateTime, GraphQLJSON } from 'graphql-scalars';
 import { HUB_ID as HUGGING_FACE } from '../../catalog/huggingface/normalize.js';
-import { findModel, findModels, findNodes, fullRow, modelHistory } from '../../read-model/catalog.service.js';
+import {
+  findModel,
+  findModels,
+  findNodes,
+  fullRow,
+  modelDerivatives,
+  modelHistory,
+} from '../../read-model/catalog.service.js';
 import { deploymentOf, ecosystemOf } from '../../read-model/deployment.view.js';
 import { isHead, type LicenseRow, type ModelParent, type ModelRow } from '../../read-model/catalog.rows.js';
 import { modelsSelection } from './model-projection.js';
@@ -89,6 +96,9 @@ export const catalogResolvers: Resolvers = {
     },
     history: (model, args, ctx) => modelHistory(model, args, ctx.catalog),
     baseModels: async (model, _args, ctx) => ctx.catalog.loaders.baseModels.load(await fullRow(model, ctx.catalog)),
+    derivatives: (model, args, ctx) => modelDerivatives(model, args, ctx.catalog),
+    sameAs: (model, _args, ctx) => ctx.catalog.loaders.sameAs.load(model.id),
+    hubData: async (model, _args, ctx) => (await fullRow(model, ctx.catalog)).hubData,
     // schema/deployment.graphql
     baseModelRelation: column('baseModelRelation'),
     deployment: (model, _args, ctx) => withRow(model, ctx, deploymentOf),
