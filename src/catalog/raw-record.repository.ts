@@ -15,6 +15,14 @@ export interface StoredRecord {
   readonly detail: ModelTexts | null;
 }
 
+/** What enrichment stored beside a raw record (`raw_records.detail`). */
+export interface StoredDetails extends ModelTexts {
+  /** The revision the details were fetched at (null for a hub without revisions). */
+  readonly sha?: string | null;
+  /** The hub's full record of the model at that revision. */
+  readonly info?: Record<string, unknown> | null;
+}
+
 /** A listed model whose details are worth fetching. */
 export interface StaleDetails {
   readonly id: string;
@@ -73,6 +81,19 @@ export class RawRecordRepository {
       [modelIds, thresholds.minDownloads, thresholds.minLikes],
     );
     return rows;
+  }
+
+  /**
+   * The details enrichment stored for each of `modelIds` that has them: the revision they were
+   * fetched at (`sha`), the hub's full record (`info`) and the texts.
+   */
+  async storedDetails(modelIds: readonly string[]): Promise<Map<string, StoredDetails>> {
+    if (modelIds.length === 0) return new Map();
+    const { rows } = await this.pool.query<{ model_id: string; detail: StoredDetails }>(
+      'SELECT model_id, detail FROM raw_records WHERE model_id = ANY($1::text[]) AND detail IS NOT NULL',
+      [modelIds],
+    );
+    return new Map(rows.map((row) => [row.model_id, row.detail]));
   }
 
   /** The stored listing record of a model; null when there is none. */

@@ -168,10 +168,30 @@ export class CrawlService {
     }
     const models: CatalogModel[] = [];
     const quarantined: { reason: string; payload: unknown }[] = [];
+    const listed: { record: unknown; model: CatalogModel }[] = [];
     for (const record of records) {
       const built = adapter.buildModel(record);
-      if (built.ok) models.push(built.model);
+      if (built.ok) listed.push({ record, model: built.model });
       else quarantined.push({ reason: built.reason, payload: quarantinePayload(record) });
+    }
+    // Details enrichment fetched at the revision the listing still shows stay part of the model:
+    // built from the listing alone, an enriched model would lose what its README and LICENSE said
+    // (a license pinned by its LICENSE file would flip back, with a change row each way), and as
+    // its revision has not moved it would not be enriched again. The listing's fresher fields win.
+    const stored = await this.records.storedDetails(listed.map(({ model }) => model.id));
+    for (const { record, model } of listed) {
+      const details = stored.get(model.id);
+      if (details && (details.sha ?? null) === model.sha && isObject(record)) {
+        const rebuilt = adapter.buildModel(
+          { ...(details.info ?? {}), ...record },
+          { readme: details.readme ?? null, licenseText: details.licenseText ?? null },
+        );
+        if (rebuilt.ok) {
+          models.push(rebuilt.model);
+          continue;
+        }
+      }
+      models.push(model);
     }
     // Incremental: newest first; once a page reaches below the watermark, the rest is known.
     if (
@@ -334,4 +354,8 @@ function quarantinePayload(record: unknown): unknown {
     text = JSON.stringify(String(record));
   }
   return text.length <= 16_384 ? (JSON.parse(text) as unknown) : { truncated: text.slice(0, 16_384) };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

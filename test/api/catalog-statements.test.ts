@@ -19,7 +19,12 @@ let spy: MockInstance | undefined;
 beforeAll(async () => {
   // Statement counts, not cost: the nested base-model page below costs more than the default
   // GRAPHQL_MAX_COST (lists without pagination are charged at 10 entries each).
-  api = await startApi({ db: catalog.db, redisUrl: inject('redisUrl'), env: { GRAPHQL_MAX_COST: '100000' } });
+  // The change stream's idle poll would be counted too if it fell inside a request: poll rarely.
+  api = await startApi({
+    db: catalog.db,
+    redisUrl: inject('redisUrl'),
+    env: { GRAPHQL_MAX_COST: '100000', CHANGE_STREAM_POLL_MS: '600000' },
+  });
 });
 afterEach(() => spy?.mockRestore());
 afterAll(() => api.stop());

@@ -271,9 +271,16 @@ describe('crawl', () => {
       (c) => c.kind,
     );
     expect(kinds).toEqual(['CREATED', 'LICENSE_CHANGED']);
-    // Enriched once per sha: crawling again fetches no details.
+    // Enriched once per sha: crawling again fetches no details, and keeps what they said — the
+    // listing alone would read `license: other` again and flip the license back and forth.
     hub.resetCounters();
     await crawlOnce(harness.crawl, full);
     expect(hub.counters().byRoute['info'] ?? 0).toBe(0);
+    const again = await db.prisma.model.findUniqueOrThrow({ where: { id: model.id } });
+    expect(again.licenseId).toBe('Apache-2.0');
+    const kindsAfter = (
+      await db.prisma.modelChange.findMany({ where: { modelId: model.id }, orderBy: { id: 'asc' } })
+    ).map((c) => c.kind);
+    expect(kindsAfter).toEqual(['CREATED', 'LICENSE_CHANGED']);
   });
 });
