@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
-import { HUBS } from './hubs.js';
+import { HUB_IDS, HUBS } from './hubs.js';
 
 const problemsOf = (env: Record<string, string>): readonly string[] => {
   try {
@@ -19,7 +19,7 @@ describe('loadConfig', () => {
       database: { url: 'postgresql://postgres@127.0.0.1:5432/catalog', poolSize: 10 },
       redis: { url: 'redis://127.0.0.1:6379', queuePrefix: 'catalog' },
       http: { host: '0.0.0.0', port: 4000 },
-      hubs: {
+      hubs: expect.objectContaining({
         huggingface: {
           spec: HUBS.huggingface,
           endpoint: 'https://huggingface.co',
@@ -28,7 +28,7 @@ describe('loadConfig', () => {
           budget: { kind: 'headers', reserve: 0 },
           schedule: { incrementalEveryMs: 300_000, fullCron: '0 3 * * *' },
         },
-      },
+      }) as unknown,
       logLevel: 'info',
       shutdownTimeoutMs: 8000,
       worker: { concurrency: 4, lockMs: 30_000, stalledCheckMs: 15_000 },
@@ -73,6 +73,25 @@ describe('loadConfig', () => {
       maxRetries: 0,
       retryBaseMs: 50,
     });
+  });
+
+  it('gives every hub its public endpoint, default page size and budget, and the global schedule', () => {
+    const { hubs } = loadConfig({});
+    expect(Object.keys(hubs).sort()).toEqual([...HUB_IDS].sort());
+    for (const id of HUB_IDS) {
+      const spec = HUBS[id];
+      expect(hubs[id]).toEqual({
+        spec,
+        endpoint: spec.defaultEndpoint,
+        token: undefined,
+        pageSize: spec.pageSize.default,
+        budget:
+          spec.requestsPerMinute === 'headers'
+            ? { kind: 'headers', reserve: 0 }
+            : { kind: 'fixed', requestsPerMinute: spec.requestsPerMinute },
+        schedule: { incrementalEveryMs: 300_000, fullCron: '0 3 * * *' },
+      });
+    }
   });
 
   it('reads the settings of each hub: page size, a configured budget instead of the headers, its own schedule', () => {
@@ -224,7 +243,9 @@ describe('loadConfig', () => {
       database: { url: 'postgres://u:p@db:5432/x', poolSize: 3 },
       redis: { url: 'rediss://cache:6380', queuePrefix: 'ci-1' },
       http: { host: '127.0.0.1', port: 8080 },
-      hubs: { huggingface: expect.objectContaining({ endpoint: 'http://127.0.0.1:9999', token: 'hf_abc' }) as unknown },
+      hubs: expect.objectContaining({
+        huggingface: expect.objectContaining({ endpoint: 'http://127.0.0.1:9999', token: 'hf_abc' }) as unknown,
+      }) as unknown,
       logLevel: 'debug',
       shutdownTimeoutMs: 5000,
       worker: { concurrency: 2, lockMs: 30_000, stalledCheckMs: 15_000 },

@@ -1,8 +1,7 @@
 /**
  * The hubs this build crawls, and what configuration each takes (docs/hubs.md). A hub is added
- * here and in the two registries that must name every hub — src/catalog/hub-records.registry.ts
- * (its record builder) and src/crawl/adapters.ts (its fetching adapter) — which the compiler
- * checks: a hub in this table without a builder or an adapter does not type-check.
+ * here and in src/crawl/adapters.ts (its adapter, which carries its record builder), a record over
+ * these ids: a hub in this table without an adapter does not type-check.
  *
  * Each hub reads `<PREFIX>_ENDPOINT` (its origin: a mirror, or a fake hub in tests), `<PREFIX>_TOKEN`,
  * `<PREFIX>_PAGE_SIZE`, `<PREFIX>_REQUESTS_PER_MINUTE` and `<PREFIX>_RATE_LIMIT_RESERVE`, and may
@@ -10,7 +9,7 @@
  * global CRAWL_INCREMENTAL_EVERY_MS and CRAWL_FULL_CRON).
  */
 
-export const HUB_IDS = ['huggingface'] as const;
+export const HUB_IDS = ['huggingface', 'openrouter', 'modelscope', 'civitai'] as const;
 export type HubId = (typeof HUB_IDS)[number];
 
 export interface HubSpec {
@@ -39,6 +38,39 @@ export const HUBS: Readonly<Record<HubId, HubSpec>> = {
     defaultEndpoint: 'https://huggingface.co',
     pageSize: { default: 1_000, max: 1_000 },
     requestsPerMinute: 'headers',
+  },
+  // One unauthenticated listing (docs/hubs.md, "OpenRouter"): pages of 500 as the hub's own
+  // `links.next` example; no limit is documented for it, so 20/min, its free-model limit.
+  openrouter: {
+    id: 'openrouter',
+    name: 'OpenRouter',
+    kind: 'API_PROVIDER',
+    envPrefix: 'OPENROUTER',
+    defaultEndpoint: 'https://openrouter.ai',
+    pageSize: { default: 500, max: 500 },
+    requestsPerMinute: 20,
+  },
+  // Page-number OpenAPI with no documented limits (docs/hubs.md, "ModelScope"): pages of 100 (its
+  // site pages by 30–100; a hub that caps lower fails the crawl loudly), one request a second.
+  modelscope: {
+    id: 'modelscope',
+    name: 'ModelScope',
+    kind: 'MODEL_HUB',
+    envPrefix: 'MODELSCOPE',
+    defaultEndpoint: 'https://www.modelscope.cn',
+    pageSize: { default: 100, max: 100 },
+    requestsPerMinute: 60,
+  },
+  // Cursor listing of at most 100 models a page (docs/hubs.md, "Civitai"); no published rate
+  // limit (CDN-cached reads, abuse throttling with 429 + Retry-After), so one request a second.
+  civitai: {
+    id: 'civitai',
+    name: 'Civitai',
+    kind: 'MODEL_HUB',
+    envPrefix: 'CIVITAI',
+    defaultEndpoint: 'https://civitai.com',
+    pageSize: { default: 100, max: 100 },
+    requestsPerMinute: 60,
   },
 };
 

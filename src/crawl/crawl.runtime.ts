@@ -43,7 +43,7 @@ export function createCrawlRuntime(deps: {
           maxRetries: config.crawl.maxRetries,
           backoffBaseMs: config.crawl.retryBaseMs,
         });
-      return [hubId, ADAPTERS[hubId]({ settings, createClient })];
+      return [hubId, ADAPTERS[hubId]({ settings, createClient, logger })];
     }),
   );
   const publisher = new RedisChangePublisher(redis, config.redis.queuePrefix, logger);

@@ -2,7 +2,8 @@
  * The statement of a bulk export (`GET /export/models.csv|jsonl|json`): every model a `models`
  * filter matches, one row each, in id order (stable across exports, served by the primary key),
  * with the stable column set `EXPORT_COLUMNS` the README documents. Read through a cursor
- * (ExportRepository), never all at once.
+ * (ExportRepository), never all at once, and planned as one: for its first rows, a walk of
+ * models_pkey with its hub and license looked up row by row in that order, no sort.
  */
 import { filterConditions, Params, type SqlStatement } from './models.sql.js';
 import type { ModelsFilter } from './models.filter.js';

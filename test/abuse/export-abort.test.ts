@@ -10,6 +10,7 @@ import { HubRepository, knownHubs } from '../../src/catalog/hub.repository.js';
 import { IngestRepository } from '../../src/catalog/ingest.repository.js';
 import { generateHfRecords } from '../../src/catalog/seed/demo/record-generator.js';
 import { loadConfig } from '../../src/config/config.js';
+import { EXPORT_CURSOR } from '../../src/read-model/export.repository.js';
 import { startApi, type RunningApi } from '../helpers/api.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { expectEventually } from '../helpers/eventually.js';
@@ -38,10 +39,18 @@ async function seed(): Promise<void> {
   if (page.length > 0) await ingest.ingestPage(page);
 }
 
-/** Read an export until `bytes` have arrived, then hang up; resolves with what was read. */
+/**
+ * Read an export until `bytes` have arrived, then hang up; resolves with what was read. Refuses
+ * anything but a 200: an export refused because an earlier one left its connection dirty is a leak.
+ */
 function readThenHangUp(url: string, bytes: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(url, (res) => {
+      if (res.statusCode !== 200) {
+        req.destroy();
+        reject(new Error(`GET ${url} answered ${res.statusCode}`));
+        return;
+      }
       let received = 0;
       res.on('data', (chunk: Buffer) => {
         received += chunk.length;
@@ -59,12 +68,16 @@ function readThenHangUp(url: string, bytes: number): Promise<number> {
   });
 }
 
-/** Sessions of this database running the export statement. */
+/**
+ * Sessions of this database with an export's cursor open: running its statement or a FETCH from
+ * it, or idle in its transaction between two FETCHes.
+ */
 async function exportQueriesRunning(): Promise<number> {
   const { rows } = await db.pool.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM pg_stat_activity
-     WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%LEFT JOIN licenses lic%'
+     WHERE datname = current_database() AND pid <> pg_backend_pid() AND position($1 in query) > 0
        AND state <> 'idle'`,
+    [EXPORT_CURSOR],
   );
   return rows[0]?.n ?? 0;
 }

@@ -3,6 +3,7 @@ import { inject } from 'vitest';
 import { HubRepository, knownHubs } from '../../src/catalog/hub.repository.js';
 import { createDatabase } from '../../src/db/database.js';
 import { loadConfig } from '../../src/config/config.js';
+import { HUB_IDS, HUBS } from '../../src/config/hubs.js';
 import { graphql, startApi, type RunningApi } from '../helpers/api.js';
 import { dropDatabase, scratchDatabaseUrl, silentLogger, useTestDatabase } from '../helpers/database.js';
 import { expectEventually } from '../helpers/eventually.js';
@@ -121,14 +122,16 @@ describe('/graphql', () => {
       '{ hubs { id name kind url modelCount } missing: hub(id: "nope") { id } }',
     );
     expect(status).toBe(200);
-    expect(body).toEqual({
-      data: {
-        hubs: [
-          { id: 'huggingface', name: 'Hugging Face', kind: 'MODEL_HUB', url: 'http://127.0.0.1:9', modelCount: 0 },
-        ],
-        missing: null,
-      },
-    });
+    // Every hub of this build, by id, at its configured endpoint (Hugging Face's set above).
+    const expected = [...HUB_IDS].sort().map((id) => ({
+      id,
+      name: HUBS[id].name,
+      kind: HUBS[id].kind,
+      url: id === 'huggingface' ? 'http://127.0.0.1:9' : HUBS[id].defaultEndpoint,
+      modelCount: 0,
+    }));
+    expect(expected.map((hub) => hub.name)).toContain('Hugging Face');
+    expect(body).toEqual({ data: { hubs: expected, missing: null } });
   });
 
   it('answers a malformed query with an error code', async () => {

@@ -25,6 +25,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { EXPORT_FORMATS, type ExportFormat } from '../../src/api/exports/export-response.js';
 import { loadConfigOrExit } from '../../src/config/config.js';
 import { createProgress, type Progress } from '../../src/lib/progress.js';
+import { EXPORT_CURSOR } from '../../src/read-model/export.repository.js';
 import { integerAtLeast } from './options.js';
 import { readProcCpuSeconds, readProcMemory, type ProcStatusMemory } from './process-memory.js';
 import { openScratchCatalog, SEED_PAGE, startApiChild } from './scratch-catalog.js';
@@ -37,8 +38,6 @@ const SAMPLE_MS = 100;
 const SLOW_BYTES_PER_SECOND = MB;
 /** Fractions of the rows at which the RSS is reported. */
 const FRACTIONS = [0.1, 0.25, 0.5, 0.75, 1] as const;
-/** Something only the models export's statement holds (export.sql.ts), to find its Postgres session. */
-const EXPORT_SQL_MARK = 'm.hub_id AS hub';
 
 const NEWLINE = 0x0a;
 const QUOTE = 0x22;
@@ -237,7 +236,7 @@ async function openExportSession(scratch: ScratchDatabase): Promise<ExportSessio
   const { rows } = await scratch.db.pool.query<ExportSession>(
     `SELECT pid, concat_ws(', ', state, wait_event) AS state FROM pg_stat_activity
      WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle' AND position($1 in query) > 0`,
-    [EXPORT_SQL_MARK],
+    [EXPORT_CURSOR],
   );
   return rows[0] ?? null;
 }
@@ -262,7 +261,7 @@ async function slowRead(url: string, seconds: number, pid: number, scratch: Scra
   let session: ExportSession | null;
   try {
     const response = await openExport(url);
-    // The pace, and the bar, from the headers on (they go out with the first rows, after Postgres's sort).
+    // The pace, and the bar, from the headers on (they go out with the first rows).
     progress = createProgress({ label: 'bench export: slow reader', total: target, unit: 'bytes' });
     const bar = progress;
     const started = performance.now();

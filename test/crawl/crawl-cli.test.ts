@@ -1,7 +1,12 @@
 /** `catalog crawl --once` as a user runs it, pointed at a fake hub through HF_ENDPOINT. */
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { civitaiRecords } from '../fake-hub/civitai/civitai-records.js';
+import { CivitaiFakeHub } from '../fake-hub/civitai/civitai-fake.js';
 import { FakeHub, MemoryModelStore } from '../fake-hub/fake-hub.js';
+import { FakeModelScope, generateModelScopeRecords } from '../fake-hub/modelscope/fake-modelscope.js';
+import { FakeOpenRouter } from '../fake-hub/openrouter/fake-openrouter.js';
+import { generateOpenRouterRecords } from '../fake-hub/openrouter/records.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { runProcess } from '../helpers/processes.js';
 
@@ -54,11 +59,59 @@ describe('catalog crawl --once', () => {
     expect(second.stdout).toContain('models seen 150: created 0, updated 0, unchanged 150, removed 0');
   });
 
+  it.each([
+    {
+      hub: 'civitai',
+      start: () => CivitaiFakeHub.start({ records: civitaiRecords(230) }),
+      listed: 230,
+    },
+    {
+      hub: 'modelscope',
+      start: () => FakeModelScope.start({ records: generateModelScopeRecords(230) }),
+      listed: 230,
+    },
+    {
+      hub: 'openrouter',
+      start: () => FakeOpenRouter.start({ records: generateOpenRouterRecords(230) }),
+      listed: 230,
+    },
+  ])(
+    'crawl --hub $hub --once --full fills the catalog from its <PREFIX>_ENDPOINT',
+    async ({ hub: hubId, start, listed }) => {
+      const fake = await start();
+      try {
+        const prefix = { civitai: 'CIVITAI', modelscope: 'MODELSCOPE', openrouter: 'OPENROUTER' }[hubId];
+        const env = {
+          DATABASE_URL: inject('databaseUrl'),
+          REDIS_URL: inject('redisUrl'),
+          QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
+          [`${prefix}_ENDPOINT`]: fake.url,
+          [`${prefix}_REQUESTS_PER_MINUTE`]: '100000',
+          ENRICH_MIN_DOWNLOADS: '100000000',
+          ENRICH_MIN_LIKES: '100000000',
+          LOG_LEVEL: 'warn',
+        };
+        const run = await runProcess('src/cli/main.ts', env, ['crawl', '--hub', hubId, '--once', '--full']);
+        expect(run.code, run.stderr).toBe(0);
+        expect(run.stdout).toMatch(new RegExp(`^Crawl run \\d+ \\(${hubId}, full\\): COMPLETED$`, 'm'));
+        const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM models WHERE hub_id = $1', [
+          hubId,
+        ]);
+        expect(rows[0]?.n).toBe(listed);
+        // The hub row names the endpoint crawled, and `stats` counts the hub.
+        const hubRow = await db.pool.query<{ base_url: string }>('SELECT base_url FROM hubs WHERE id = $1', [hubId]);
+        expect(hubRow.rows[0]?.base_url).toBe(fake.url);
+      } finally {
+        await fake.stop();
+      }
+    },
+  );
+
   it('rejects an unknown hub and a bad --limit with a usage error', async () => {
     const env = { DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), LOG_LEVEL: 'warn' };
-    const unknown = await runProcess('src/cli/main.ts', env, ['crawl', '--hub', 'civitai', '--once']);
+    const unknown = await runProcess('src/cli/main.ts', env, ['crawl', '--hub', 'kaggle', '--once']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('unknown hub "civitai"');
+    expect(unknown.stderr).toContain('unknown hub "kaggle" (known: huggingface, openrouter, modelscope, civitai)');
     const bad = await runProcess('src/cli/main.ts', env, ['crawl', '--once', '--limit', '-3']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('must be a positive integer');

@@ -55,6 +55,7 @@ export async function crawlHarness(
   const settings = { ...loadConfig({}).hubs[hubId], endpoint: hubUrl, pageSize: options.pageSize ?? 100 };
   const adapter = ADAPTERS[hubId]({
     settings,
+    logger: silentLogger,
     createClient: () =>
       new HubClient({
         limiter,

@@ -9,6 +9,7 @@ import { heartbeatKey } from '../../src/queue/contracts.js';
 import { dropDatabase, scratchDatabaseUrl } from '../helpers/database.js';
 import { expectEventually } from '../helpers/eventually.js';
 import { runProcess, startNpmScript, startProcess, type RunningProcess } from '../helpers/processes.js';
+import { HUB_IDS } from '../../src/config/hubs.js';
 
 const running: RunningProcess[] = [];
 afterEach(async () => {
@@ -207,7 +208,11 @@ describe('CLI (src/cli/main.ts)', () => {
       for (let i = 0; i < 2; i++) {
         const seed = await runProcess('src/cli/main.ts', env({ DATABASE_URL: url }), ['seed']);
         expect(seed.code).toBe(0);
-        expect(seed.stdout).toContain('Seeded 1 hub(s): huggingface');
+        expect(seed.stdout).toContain(`Seeded ${HUB_IDS.length} hub(s): ${HUB_IDS.join(', ')}`);
+        // Every hub's hand-written records; the second run finds them all in place.
+        for (const hub of HUB_IDS)
+          expect(seed.stdout).toMatch(new RegExp(`^Seed snapshot, ${hub}: [1-9]\\d* hand-written`, 'm'));
+        if (i === 1) expect(seed.stdout).not.toMatch(/\([1-9]\d* new\)/);
       }
     } finally {
       await dropDatabase(url);

@@ -9,7 +9,6 @@
  * over 500 characters, no `.svg`, bad percent-encoding) get the neutral grey badge with 404; a
  * refused rate limit gets it with 429; a database outage with 503 (logged, `no-store`).
  */
-import { createHash } from 'node:crypto';
 import { makeBadge } from 'badge-maker';
 import cors from 'cors';
 import { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
@@ -19,7 +18,7 @@ import { unusableTextReason } from '../../lib/text.js';
 import { LEVEL_COLOURS, LEVEL_TEXT, LICENSE_TEXT, NEUTRAL_COLOUR } from '../../openness/display.js';
 import type { CatalogReadRepository, ModelBadgeRow } from '../../read-model/catalog-read.repository.js';
 import { requestIdOf, unexpectedHttpError } from '../errors.js';
-import { matchesEtag } from '../exports/export-response.js';
+import { answeredNotModified, etagOf } from '../http-responses.js';
 import { corsOptions } from '../limits/cors.js';
 import { rateLimitHeaders, type FixedWindowRateLimiter } from '../limits/client-rate-limit.js';
 
@@ -128,12 +127,10 @@ function badgeHandler(deps: BadgeDeps): RequestHandler {
       return;
     }
     const svg = makeBadge({ label: LABEL, ...badgeText(row), style: badgeStyle(req.query['style']) });
-    const etag = `"${createHash('sha1').update(svg).digest('base64url')}"`;
-    res.set('ETag', etag);
-    if (matchesEtag(req.get('if-none-match'), etag)) {
-      res.status(304).set('Cache-Control', CACHE_CONTROL).end();
-      return;
-    }
+    const etag = etagOf(svg, 'strong');
+    // On a 304 too.
+    res.set({ ETag: etag, 'Cache-Control': CACHE_CONTROL });
+    if (answeredNotModified(req, res, etag)) return;
     sendSvg(res, 200, svg, CACHE_CONTROL);
   };
 }

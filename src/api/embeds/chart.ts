@@ -18,7 +18,7 @@ import { CatalogError } from '../../lib/errors.js';
 import { escapeHtml } from '../../lib/text.js';
 import { LEVEL_COLOURS } from '../../openness/display.js';
 import { OPENNESS_LEVELS } from '../../openness/types.js';
-import { sendBadInput } from '../exports/export-response.js';
+import { parsedOrRefused } from '../http-responses.js';
 import { inputFromQuery, listParam } from '../query-params.js';
 
 /** The facets of `/api/stats` a chart can show, and its time series. */
@@ -191,14 +191,8 @@ export function chartEmbedHandler(deps: {
   readonly frameAncestors: readonly string[] | '*';
 }): RequestHandler {
   return (req: Request, res: Response) => {
-    let config;
-    try {
-      config = pageConfig(req.query, deps.filterType);
-    } catch (error) {
-      if (!(error instanceof CatalogError)) throw error;
-      sendBadInput(res, error);
-      return;
-    }
+    const config = parsedOrRefused(res, () => pageConfig(req.query, deps.filterType));
+    if (config === undefined) return;
     const nonce = randomBytes(16).toString('base64');
     res
       .set({

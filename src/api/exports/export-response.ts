@@ -1,19 +1,19 @@
 /**
  * The shared half of the bulk exports (`/export/models.*`, `/export/changes.*`): three formats
  * over one row stream, versioned by the newest change-log row. Rows stream from a database cursor
- * to the socket with backpressure (ExportRepository), so memory stays flat however large the
- * export; `ETag` and `Last-Modified` let a dashboard poll with a conditional request and get 304
- * until the catalog changes.
+ * planned for its first rows to the socket with backpressure (ExportRepository), so the first
+ * bytes go out at once and memory stays flat however large the export; `ETag` and `Last-Modified`
+ * let a dashboard poll with a conditional request and get 304 until the catalog changes
+ * (http-responses.ts).
  */
-import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import type { Request, Response } from 'express';
-import { CatalogError, clientErrorBody, toGraphQLError, type ClientErrorCode } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { ExportRepository } from '../../read-model/export.repository.js';
 import type { SqlStatement } from '../../read-model/models.sql.js';
+import { answeredNotModified, etagOf, parsedOrRefused } from '../http-responses.js';
 
 export const EXPORT_FORMATS = {
   csv: 'text/csv; charset=utf-8; header=present',
@@ -68,26 +68,6 @@ function formatter(format: ExportFormat, columns: readonly string[]): Transform 
   }
 }
 
-/** A weak comparison of If-None-Match with the current ETag (RFC 9110 §13.1.2). */
-export function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  const weak = (tag: string) => tag.trim().replace(/^W\//, '');
-  return header.split(',').some((tag) => tag.trim() === '*' || weak(tag) === weak(etag));
-}
-
-/**
- * A refusal of bad parameters, as GraphQL reports the same mistake: 400, its code (BAD_USER_INPUT,
- * or QUERY_TOO_COMPLEX for parameters that make a query too costly) and the parameter.
- */
-export function sendBadInput(res: Response, error: CatalogError): void {
-  const { message, extensions } = toGraphQLError(error);
-  const { code, ...details } = extensions as { code: ClientErrorCode } & Record<string, unknown>;
-  res
-    .status(400)
-    .set('Cache-Control', 'no-store')
-    .json(clientErrorBody(code, message, details));
-}
-
 /** One export: its file name, columns, and the statement its query parameters select. */
 export interface ExportDefinition {
   /** `models` → `models.csv`. */
@@ -103,34 +83,23 @@ export function exportHandler(
   format: ExportFormat,
 ) {
   return async (req: Request, res: Response): Promise<void> => {
-    let selected;
-    try {
-      selected = definition.select(req.query);
-    } catch (error) {
-      if (!(error instanceof CatalogError)) throw error;
-      sendBadInput(res, error);
-      return;
-    }
+    const selected = parsedOrRefused(res, () => definition.select(req.query));
+    if (selected === undefined) return;
     const latest = await deps.exports.latestChange();
     // The same rows while no change is committed: the newest change id, the export, the parameters.
-    const version = createHash('sha1')
-      .update(`${latest?.id ?? '0'}|${definition.name}.${format}|${selected.key}`)
-      .digest('base64url');
-    const etag = `W/"${version}"`;
+    const etag = etagOf(`${latest?.id ?? '0'}|${definition.name}.${format}|${selected.key}`);
     res.set({
       ETag: etag,
       'Cache-Control': 'no-cache',
       ...(latest ? { 'Last-Modified': latest.at.toUTCString() } : {}),
     });
-    if (matchesEtag(req.get('if-none-match'), etag)) {
-      res.status(304).end();
-      return;
-    }
+    if (answeredNotModified(req, res, etag)) return;
+    // The cursor first: a failure to open it is answered as an error, not as an empty attachment.
+    const rows = await deps.exports.stream(selected.statement);
     res.set({
       'Content-Type': EXPORT_FORMATS[format],
       'Content-Disposition': `attachment; filename="${definition.name}.${format}"`,
     });
-    const rows = await deps.exports.stream(selected.statement);
     try {
       await pipeline(rows, formatter(format, definition.columns), res);
     } catch (error) {

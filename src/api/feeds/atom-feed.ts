@@ -11,7 +11,6 @@
  * which any client can forge: such a feed is marked `private, no-store` and `Vary: Host`, so a
  * forged Host can only ever reach the client that sent it, never a shared cache.
  */
-import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { GraphQLInputObjectType } from 'graphql';
 import { Feed } from 'feed';
@@ -19,7 +18,7 @@ import { CatalogError } from '../../lib/errors.js';
 import { parseChangeFilter } from '../../events/change-filter.js';
 import type { ChangeLog, LoggedChange } from '../../events/change-log.repository.js';
 import { inputFromQuery } from '../query-params.js';
-import { matchesEtag, sendBadInput } from '../exports/export-response.js';
+import { answeredNotModified, etagOf, parsedOrRefused } from '../http-responses.js';
 import { escapeHtml } from '../../lib/text.js';
 import type { CatalogReadRepository } from '../../read-model/catalog-read.repository.js';
 
@@ -111,29 +110,15 @@ export function atomFeedHandler(deps: {
   const cacheHeaders =
     deps.publicUrl !== null ? { 'Cache-Control': 'public, max-age=60' } : { 'Cache-Control': 'private, no-store' };
   return async (req: Request, res: Response): Promise<void> => {
-    let query;
-    try {
-      query = parseFeedQuery(req.query, deps.filterType);
-    } catch (error) {
-      if (!(error instanceof CatalogError)) throw error;
-      sendBadInput(res, error);
-      return;
-    }
+    const query = parsedOrRefused(res, () => parseFeedQuery(req.query, deps.filterType));
+    if (query === undefined) return;
     const changes = await deps.log.latest(query.filter, query.limit);
     const self = selfUrl(req, deps.publicUrl);
     // Over the self URL: two feeds that differ in their `<id>` never share an ETag.
-    const etag = `W/"${createHash('sha1')
-      .update(`${changes[0]?.id ?? '0'}|${changes.length}|${self}`)
-      .digest('base64url')}"`;
+    const etag = etagOf(`${changes[0]?.id ?? '0'}|${changes.length}|${self}`);
     res.set({ ETag: etag, ...cacheHeaders });
     if (deps.publicUrl === null) res.vary('Host');
-    // Not `req.fresh`: it treats a request's `Cache-Control: no-cache` as "never fresh", but that
-    // directive is for caches; an origin server evaluates If-None-Match regardless (RFC 9110
-    // §13.1.2), and fetch() adds no-cache to every conditional request it sends.
-    if (matchesEtag(req.get('if-none-match'), etag)) {
-      res.status(304).end();
-      return;
-    }
+    if (answeredNotModified(req, res, etag)) return;
     const rows = await deps.catalog.modelLinksByIds([...new Set(changes.map((change) => change.modelId))]);
     const links = new Map(rows.map((row) => [row.id, row]));
     const feed = new Feed({

@@ -14,7 +14,6 @@
  * buckets, a `facetLimit` out of range, bounds the wrong way round). Any other error is thrown to
  * the Express error handler (500, or 503 when a dependency is down).
  */
-import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import {
   execute,
@@ -36,7 +35,7 @@ import { CatalogError, toGraphQLError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { ApiContext } from '../context.js';
 import { requestIdOf } from '../errors.js';
-import { matchesEtag, sendBadInput } from '../exports/export-response.js';
+import { answeredNotModified, etagOf, parsedOrRefused, sendBadInput } from '../http-responses.js';
 import { QueryLimitsMemo, queryLimitError, type QueryLimits } from '../limits/query-limits.js';
 import { principalOf } from '../limits/request-guards.js';
 import { inputFromQuery } from '../query-params.js';
@@ -223,14 +222,8 @@ export function statsJsonHandler({ schema, limits, context }: StatsJsonDeps) {
   };
 
   return async (req: Request, res: Response): Promise<void> => {
-    let variables;
-    try {
-      variables = variablesOf(req.query);
-    } catch (error) {
-      if (!(error instanceof CatalogError)) throw error;
-      sendBadInput(res, error);
-      return;
-    }
+    const variables = parsedOrRefused(res, () => variablesOf(req.query));
+    if (variables === undefined) return;
     // The limits `/graphql` applies: a facetLimit that makes the query too costly is refused the same way.
     const { violation } = memo.check({ schema, document: STATS_DOCUMENT, operation, variables });
     const refused = violation && queryLimitError(violation).originalError;
@@ -254,12 +247,9 @@ export function statsJsonHandler({ schema, limits, context }: StatsJsonDeps) {
       throw firstError.originalError ?? firstError;
     }
     const body = JSON.stringify(statsJson(result.data as unknown as StatsData, String(variables['interval'])));
-    const etag = `W/"${createHash('sha1').update(body).digest('base64url')}"`;
+    const etag = etagOf(body);
     res.set({ ETag: etag, 'Cache-Control': 'no-cache' });
-    if (matchesEtag(req.get('if-none-match'), etag)) {
-      res.status(304).end();
-      return;
-    }
+    if (answeredNotModified(req, res, etag)) return;
     res.type('application/json; charset=utf-8').send(body);
   };
 }

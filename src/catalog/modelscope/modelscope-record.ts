@@ -1,0 +1,243 @@
+/**
+ * The boundary between the ModelScope OpenAPI and the catalog: every listing (and detail) record
+ * is validated here with zod before anything else reads it.
+ *
+ * No real captured ModelScope answer exists (docs/hubs.md, "ModelScope"): the fields are the
+ * documented ones (`id`, `owner`, `name`, `license`, `tasks`, `tags`, `downloads`, `likes`,
+ * `created_at`, `last_modified`, `params`, `file_size`), and each is read in every shape a hub of
+ * this kind is known to send: `id` as `owner/name` or `owner` + `name` apart; times as unix
+ * seconds, milliseconds or ISO text; `tasks` and `tags` as a list or one string; numbers as text.
+ *
+ * Only a record that is not an object, or names no owner and model name, is rejected (quarantined by
+ * the caller, with the reason). Any other bad field is dropped or cut and reported as a problem
+ * (evidence on the model), and the model is still ingested.
+ *
+ * The validated record is what the catalog stores (`raw`) and rebuilds from (reclassification), so
+ * validating it again gives it back unchanged.
+ */
+import { z } from 'zod';
+import { inspectText, TEXT_LIMITS } from '../../lib/text.js';
+
+const MAX_ARRAY = 10_000;
+const MAX_DEPTH = 12;
+
+/** One segment of a repository path: ModelScope owners and model names (`Qwen`, `Qwen2.5-7B-Instruct`). */
+const SEGMENT = /^[A-Za-z0-9_][\w.-]*$/;
+const MAX_SEGMENT = 128;
+
+export interface FieldProblem {
+  readonly field: string;
+  readonly issue: 'wrong-type' | 'truncated' | 'binary' | 'too-deep';
+  readonly detail: string;
+}
+
+/** Unix seconds below this are read as seconds, above as milliseconds (this is 2286 in seconds). */
+const MILLISECONDS_FROM = 10_000_000_000;
+const EARLIEST = Date.UTC(2000, 0, 1);
+const LATEST = Date.UTC(2100, 0, 1);
+/** `2024-09-19 10:30:00` or `2024-09-19T10:30:00` with no zone: read as UTC, never the host's zone. */
+const ZONELESS = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+
+/**
+ * A ModelScope time: unix seconds or milliseconds (a number or digits), or ISO-8601 text. Null when
+ * it is none of those or falls outside 2000–2100 (a zero, a sentinel, a typo).
+ */
+export function parseHubTime(value: unknown): Date | null {
+  let time: number;
+  if (typeof value === 'number' || (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()))) {
+    const number = Number(value);
+    if (!Number.isFinite(number)) return null;
+    time = number >= MILLISECONDS_FROM ? number : number * 1000;
+  } else if (typeof value === 'string') {
+    const text = value.trim();
+    time = Date.parse(ZONELESS.test(text) ? `${text.replace(' ', 'T')}Z` : text);
+  } else {
+    return null;
+  }
+  if (Number.isNaN(time) || time < EARLIEST || time >= LATEST) return null;
+  return new Date(Math.round(time));
+}
+
+const time = z.union([z.number(), z.string()]).refine((value) => parseHubTime(value) !== null, 'not a time');
+/** A count: a non-negative integer, or its digits as text (normalized to a number). */
+const count = z
+  .union([z.number(), z.string().regex(/^\s*\d+\s*$/)])
+  .transform(Number)
+  .pipe(z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER));
+/** A size or parameter count: non-negative, possibly fractional (`7.6` billions), or its text. */
+const quantity = z
+  .union([z.number(), z.string().regex(/^\s*\d+(\.\d+)?\s*$/)])
+  .transform(Number)
+  .pipe(z.number().nonnegative().max(Number.MAX_SAFE_INTEGER));
+
+/** Names from a list of names, of `{name}` / `{Name}` objects, or one string (`"a,b"` split); null is none. */
+function namesOf(value: unknown): string[] | null {
+  if (value === null) return [];
+  const items = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? (value as unknown[]) : null;
+  if (items === null) return null;
+  const names: string[] = [];
+  for (const item of items) {
+    const name =
+      typeof item === 'string'
+        ? item
+        : typeof item === 'object' && item !== null
+          ? ((item as { name?: unknown }).name ?? (item as { Name?: unknown }).Name)
+          : undefined;
+    if (typeof name !== 'string') continue;
+    const trimmed = name.trim();
+    if (trimmed !== '' && trimmed.length <= TEXT_LIMITS.key && !names.includes(trimmed)) names.push(trimmed);
+  }
+  return names;
+}
+
+const names = z.unknown().transform((value, context) => {
+  const list = namesOf(value);
+  if (list === null) {
+    context.addIssue({ code: 'custom', message: 'not a list of names or a string' });
+    return z.NEVER;
+  }
+  return list;
+});
+
+/** A repository file list: paths, or `{Path, Size}` objects of the files API (directories left out). */
+const files = z.array(z.unknown()).transform((items) => {
+  const paths: string[] = [];
+  for (const item of items) {
+    if (typeof item === 'string') {
+      if (item !== '') paths.push(item);
+      continue;
+    }
+    if (typeof item !== 'object' || item === null) continue;
+    const entry = item as { Path?: unknown; path?: unknown; Type?: unknown };
+    if (entry.Type === 'tree') continue;
+    const path = typeof entry.Path === 'string' ? entry.Path : entry.path;
+    if (typeof path === 'string' && path !== '') paths.push(path);
+  }
+  return paths;
+});
+
+/** The fields the catalog reads, each validated on its own so one bad field drops only itself. */
+const FIELD_SCHEMAS = {
+  owner: z.string(),
+  name: z.string(),
+  chinese_name: z.string(),
+  // Free text or null, and any other type is handed to the license resolver as it is: the resolver
+  // reports an unreadable value as evidence (`license.invalid-type`) rather than as "no license".
+  license: z.unknown(),
+  tasks: names,
+  tags: names,
+  library: z.string(),
+  downloads: count,
+  likes: count,
+  created_at: time,
+  last_modified: time,
+  params: quantity,
+  file_size: quantity,
+  private: z.boolean(),
+  gated: z.union([z.boolean(), z.literal('auto'), z.literal('manual'), z.literal('none')]),
+  files,
+} satisfies Record<string, z.ZodType>;
+
+export type ModelScopeRecord = {
+  -readonly [K in keyof typeof FIELD_SCHEMAS]?: z.output<(typeof FIELD_SCHEMAS)[K]>;
+} & {
+  /** `owner/name`, however the hub wrote it. */
+  id: string;
+};
+
+export type ValidationResult =
+  | { readonly ok: true; readonly record: ModelScopeRecord; readonly problems: readonly FieldProblem[] }
+  | { readonly ok: false; readonly reason: string };
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+/**
+ * Bound a value: strings cut and stripped of binary (src/lib/text.ts with `controls`), keys too,
+ * arrays and depth limited; each change reported.
+ */
+function sanitize(value: unknown, path: string, problems: FieldProblem[], depth = 0): unknown {
+  if (typeof value === 'string') {
+    const { text, binary, truncated } = inspectText(value, { maxLength: TEXT_LIMITS.field, controls: true });
+    if (binary)
+      problems.push({ field: path, issue: 'binary', detail: `removed binary characters from ${value.length}` });
+    if (truncated)
+      problems.push({
+        field: path,
+        issue: 'truncated',
+        detail: `${value.length} chars truncated to ${TEXT_LIMITS.field}`,
+      });
+    return text;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DEPTH) {
+    problems.push({ field: path, issue: 'too-deep', detail: `nested deeper than ${MAX_DEPTH} levels; dropped` });
+    return undefined;
+  }
+  if (Array.isArray(value)) {
+    if (value.length > MAX_ARRAY)
+      problems.push({ field: path, issue: 'truncated', detail: `${value.length} items truncated to ${MAX_ARRAY}` });
+    return value.slice(0, MAX_ARRAY).map((item, index) => sanitize(item, `${path}[${index}]`, problems, depth + 1));
+  }
+  const out: Record<string, unknown> = {};
+  for (const [rawKey, item] of Object.entries(value)) {
+    const key = inspectText(rawKey, { maxLength: TEXT_LIMITS.key, controls: true }).text;
+    const clean = sanitize(item, `${path}.${key}`, problems, depth + 1);
+    if (clean !== undefined) out[key] = clean;
+  }
+  return out;
+}
+
+function segment(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const trimmed = value.trim();
+  return SEGMENT.test(trimmed) && trimmed.length <= MAX_SEGMENT ? trimmed : null;
+}
+
+/**
+ * The repository id: `id` when it is `owner/name`; else `owner` + `name` (or `owner` + an `id`
+ * without a slash). Null, with why, when the record names no usable owner and name.
+ */
+export function repoIdOf(raw: Record<string, unknown>): { repoId: string } | { reason: string } {
+  const id = typeof raw['id'] === 'string' ? raw['id'].trim() : null;
+  if (id !== null && id.includes('/')) {
+    const [owner, name, ...rest] = id.split('/');
+    if (rest.length === 0 && segment(owner) !== null && segment(name) !== null) return { repoId: id };
+    return { reason: `unusable id ${JSON.stringify(id.slice(0, 80))}` };
+  }
+  const owner = segment(raw['owner']);
+  const name = segment(raw['name']) ?? (id !== null && id !== '' ? segment(id) : null);
+  if (owner !== null && name !== null) return { repoId: `${owner}/${name}` };
+  return {
+    reason: `no owner/name (id is ${describe(raw['id'])}, owner is ${describe(raw['owner'])}, name is ${describe(raw['name'])})`,
+  };
+}
+
+export function validateModelScopeRecord(input: unknown): ValidationResult {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, reason: `record is ${describe(input)}, not an object` };
+  }
+  const raw = input as Record<string, unknown>;
+  const id = repoIdOf(raw);
+  if ('reason' in id) return { ok: false, reason: id.reason };
+
+  const problems: FieldProblem[] = [];
+  const record: Record<string, unknown> = { id: id.repoId };
+  for (const [field, schema] of Object.entries(FIELD_SCHEMAS)) {
+    if (!(field in raw) || raw[field] === undefined) continue;
+    const value = sanitize(raw[field], field, problems);
+    if (value === undefined) continue;
+    const parsed = (schema as z.ZodType).safeParse(value);
+    if (parsed.success) record[field] = parsed.data;
+    else
+      problems.push({
+        field,
+        issue: 'wrong-type',
+        detail: `${describe(raw[field])} rejected: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+      });
+  }
+  return { ok: true, record: record as ModelScopeRecord, problems };
+}

@@ -1,0 +1,120 @@
+/**
+ * ModelScope records → catalog models: boundary validation (./modelscope-record.ts), then normalize
+ * and classify (src/openness/modelscope-input.ts). Pure.
+ *
+ * The mapping (docs/hubs.md, "ModelScope"): id `modelscope:<owner>/<name>`, author the owner, task
+ * the first of `tasks`, the license from `license` (free text), the parameter count from `params`.
+ * ModelScope reports one download count, which the catalog reads as both the recent and the
+ * all-time count. `tasks` (all of them) and `file_size` have no column: they go to `hubData`,
+ * outside the snapshot like the counters, so they never make a change row.
+ */
+import { inspectText } from '../../lib/text.js';
+import { classifyModelScope } from '../../openness/modelscope-input.js';
+import type { Evidence, OpennessResult } from '../../openness/types.js';
+import type { CatalogModel } from '../catalog-model.js';
+import type { BuildResult, HubRecords, ModelTexts } from '../hub-records.js';
+import {
+  parseHubTime,
+  validateModelScopeRecord,
+  type FieldProblem,
+  type ModelScopeRecord,
+} from './modelscope-record.js';
+
+export const HUB_ID = 'modelscope';
+
+/** The longest README or LICENSE text kept (256 KiB), as for Hugging Face. */
+export const MAX_TEXT = 256 * 1024;
+
+const MAX_INT = 2_147_483_647;
+
+function gatingOf(gated: ModelScopeRecord['gated']): CatalogModel['gating'] {
+  if (gated === undefined) return null;
+  if (gated === false || gated === 'none') return 'NONE';
+  return gated === 'manual' ? 'MANUAL' : 'AUTO';
+}
+
+function problemEvidence(problems: readonly FieldProblem[]): Evidence[] {
+  return problems.slice(0, 20).map((problem) => ({
+    dimension: 'input',
+    status: problem.issue === 'wrong-type' || problem.issue === 'too-deep' ? 'DROPPED' : 'TRUNCATED',
+    source: problem.field,
+    value: problem.detail.slice(0, 200),
+    rule: `input.${problem.issue}`,
+  }));
+}
+
+function hubDataOf(record: ModelScopeRecord): CatalogModel['hubData'] {
+  const data: Record<string, string | number | readonly string[]> = {};
+  if (record.tasks && record.tasks.length > 0) data['tasks'] = record.tasks;
+  if (record.file_size !== undefined) data['fileSize'] = record.file_size;
+  if (record.chinese_name !== undefined && record.chinese_name.trim() !== '') data['chineseName'] = record.chinese_name;
+  return Object.keys(data).length > 0 ? data : null;
+}
+
+export function normalizeModelScopeRecord(
+  record: ModelScopeRecord,
+  problems: readonly FieldProblem[],
+  details: ModelTexts = {},
+): CatalogModel {
+  const repoId = record.id;
+  const slash = repoId.indexOf('/');
+  const classified = classifyModelScope(record, details);
+  const openness: OpennessResult =
+    problems.length > 0
+      ? { ...classified, evidence: [...classified.evidence, ...problemEvidence(problems)] }
+      : classified;
+  const downloads = Math.min(record.downloads ?? 0, MAX_INT);
+  return {
+    id: `${HUB_ID}:${repoId}`,
+    hubId: HUB_ID,
+    repoId,
+    author: repoId.slice(0, slash),
+    name: repoId.slice(slash + 1),
+    task: record.tasks?.[0] ?? null,
+    library: record.library?.trim() || null,
+    tags: [...new Set(record.tags ?? [])].sort(),
+    baseModels: [],
+    sha: null,
+    gating: gatingOf(record.gated),
+    license: openness.license,
+    parameterCount: openness.weights.parameterCount,
+    downloads,
+    downloadsAllTime: record.downloads === undefined ? null : downloads,
+    likes: Math.min(record.likes ?? 0, MAX_INT),
+    createdAt: parseHubTime(record.created_at),
+    lastModified: parseHubTime(record.last_modified),
+    openness,
+    formats: openness.weights.formats,
+    quantizations: [],
+    localApps: [],
+    inferenceProviders: [],
+    spaces: null,
+    baseModelRelation: null,
+    hubData: hubDataOf(record),
+    raw: record,
+  };
+}
+
+function buildModel(record: unknown, details: ModelTexts = {}): BuildResult {
+  const validated = validateModelScopeRecord(record);
+  if (!validated.ok) return { ok: false, reason: validated.reason };
+  // README and LICENSE text are hub strings too: cleaned like the record's, the cleaning recorded.
+  const problems = [...validated.problems];
+  const text = (value: string | null | undefined, field: string) => {
+    if (typeof value !== 'string') return value;
+    const cleaned = inspectText(value, { maxLength: MAX_TEXT });
+    if (cleaned.binary)
+      problems.push({ field, issue: 'binary', detail: `removed NUL or lone surrogates from ${value.length} chars` });
+    return cleaned.text;
+  };
+  const cleaned = { readme: text(details.readme, 'README.md'), licenseText: text(details.licenseText, 'LICENSE') };
+  return { ok: true, model: normalizeModelScopeRecord(validated.record, problems, cleaned) };
+}
+
+/** `last_modified` of a raw record (seconds, milliseconds or ISO), for incremental crawls. */
+function lastModifiedOf(record: unknown): Date | null {
+  if (typeof record !== 'object' || record === null) return null;
+  return parseHubTime((record as { last_modified?: unknown }).last_modified);
+}
+
+export const modelScopeRecords: HubRecords = { hubId: HUB_ID, buildModel, lastModifiedOf };

@@ -1,0 +1,440 @@
+/**
+ * The Civitai crawl against the fake Civitai (test/fake-hub/civitai/), which speaks the real API
+ * (cursor pages, the NSFW and archived filters, the page-number and search rules, a cursor that
+ * can skip models, faults), into the real Postgres with the real Redis budget.
+ */
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { crawlOnce } from '../../src/cli/commands/crawl.command.js';
+import { civitaiRecords as civitaiHubRecords } from '../../src/catalog/civitai/civitai.records.js';
+import { IngestRepository } from '../../src/catalog/ingest.repository.js';
+import { silentPublisher } from '../../src/catalog/change-publisher.js';
+import { readSeedRecords, seedCatalog } from '../../src/catalog/seed/seed.service.js';
+import type { CivitaiAdapter } from '../../src/crawl/civitai/civitai.adapter.js';
+import { SEED_DIR } from '../../src/lib/project-root.js';
+import { CivitaiFakeHub, civitaiRecords, civitaiSeedRecords, lastVersionAt } from '../fake-hub/civitai/civitai-fake.js';
+import { crawlHarness, type CrawlHarness } from '../helpers/crawl.js';
+import { useTestDatabase } from '../helpers/database.js';
+
+const db = useTestDatabase();
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()?.();
+});
+
+const PAGE = 25;
+
+async function setup(
+  generated = 150,
+  options: Parameters<typeof crawlHarness>[2] = {},
+): Promise<{ hub: CivitaiFakeHub; harness: CrawlHarness; adapter: CivitaiAdapter }> {
+  const hub = await CivitaiFakeHub.start({ records: [...civitaiSeedRecords(), ...civitaiRecords(generated)] });
+  const harness = await crawlHarness(db, hub.url, { hub: 'civitai', pageSize: PAGE, ...options });
+  cleanups.push(
+    () => hub.stop(),
+    () => harness.close(),
+  );
+  return { hub, harness, adapter: harness.crawl.adapter('civitai') as CivitaiAdapter };
+}
+
+const full = { hubId: 'civitai', mode: 'FULL', limit: null } as const;
+const incremental = { hubId: 'civitai', mode: 'INCREMENTAL', limit: null } as const;
+const countRows = async (sql: string, params: unknown[] = []) =>
+  (await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, params)).rows[0]?.n ?? 0;
+const lastRun = () => db.prisma.crawlRun.findFirstOrThrow({ orderBy: { id: 'desc' } });
+const model = (id: number) =>
+  db.prisma.model.findUniqueOrThrow({ where: { id: `civitai:${id}` }, include: { license: true } });
+
+describe('civitai crawl', () => {
+  it('a full crawl lists everything, NSFW and archived included and flagged, one CREATED change per model', async () => {
+    const { hub, harness, adapter } = await setup();
+    const expected = hub.listable().length;
+
+    await crawlOnce(harness.crawl, full);
+
+    expect(await countRows(`models WHERE hub_id = 'civitai'`)).toBe(expected);
+    expect(await countRows(`model_changes WHERE kind = 'CREATED'`)).toBe(expected);
+    const run = await lastRun();
+    expect(run).toMatchObject({
+      status: 'COMPLETED',
+      modelsSeen: expected,
+      modelsCreated: expected,
+      modelsQuarantined: 0,
+    });
+    expect(run.pages).toBe(Math.ceil(expected / PAGE));
+    expect(run.requests).toBe(run.pages);
+    const first = new URL(hub.requestsTo('list')[0]!.url, hub.url);
+    expect(Object.fromEntries(first.searchParams)).toEqual({
+      limit: String(PAGE),
+      sort: 'Oldest',
+      nsfw: 'true',
+      archived: 'true',
+    });
+    // Every later page is a cursor page, never a page number.
+    expect(
+      hub
+        .requestsTo('list')
+        .slice(1)
+        .every((entry) => /[?&]cursor=/.test(entry.url) && !/[?&]page=/.test(entry.url)),
+    ).toBe(true);
+
+    const nsfw = hub.listable().filter((record) => record.nsfw);
+    expect(nsfw.length).toBeGreaterThan(10);
+    expect(await countRows(`models WHERE hub_id = 'civitai' AND 'nsfw' = ANY(tags)`)).toBe(nsfw.length);
+    const { rows } = await db.pool.query<{ hub_data: Record<string, unknown> }>(
+      `SELECT hub_data FROM models WHERE id = 'civitai:4120077'`,
+    );
+    expect(rows[0]?.hub_data).toMatchObject({ nsfw: true, nsfwLevel: 28, type: 'LORA', baseModel: 'Pony' });
+    expect(await countRows(`models WHERE hub_id = 'civitai' AND weights_availability = 'REMOVED'`)).toBe(
+      hub.listable().filter((record) => record.mode === 'Archived' || record.mode === 'TakenDown').length,
+    );
+    expect(adapter.cursorChecks).toEqual({ checked: run.pages - 1, gaps: 0, vanished: 0 });
+  });
+
+  it('commercial use and weights availability follow the permission flags and the files', async () => {
+    const { harness } = await setup(0);
+    await crawlOnce(harness.crawl, full);
+
+    const rows = await Promise.all(
+      [4402187, 3890412, 4120077, 1187330, 4500921, 2950066].map(async (id) => {
+        const m = await model(id);
+        return [
+          id,
+          m.licenseId,
+          m.license?.category,
+          m.license?.commercialUse,
+          m.weightsAvailability,
+          m.opennessLevel,
+          m.gating,
+          m.task,
+        ];
+      }),
+    );
+    expect(rows).toEqual([
+      [
+        4402187,
+        'LicenseRef-civitai-image.rentcivit.rent.sell-deriv-relicense-credit',
+        'OPEN_RAIL',
+        'ALLOWED',
+        'OPEN',
+        'OPEN_WEIGHTS_CONDITIONAL',
+        'NONE',
+        'text-to-image',
+      ],
+      [
+        3890412,
+        'LicenseRef-civitai-image-deriv-samelicense-nocredit',
+        'OPEN_RAIL',
+        'CONDITIONAL',
+        'OPEN',
+        'OPEN_WEIGHTS_CONDITIONAL',
+        'NONE',
+        'text-to-image',
+      ],
+      [
+        4120077,
+        'LicenseRef-civitai-none-deriv-samelicense-credit',
+        'NON_COMMERCIAL',
+        'PROHIBITED',
+        'OPEN',
+        'WEIGHTS_RESTRICTED',
+        'NONE',
+        'text-to-image',
+      ],
+      // The older string form, and an archived model: published once, no longer downloadable.
+      [
+        1187330,
+        'LicenseRef-civitai-image.rent.sell-deriv-relicense-nocredit',
+        'OPEN_RAIL',
+        'ALLOWED',
+        'REMOVED',
+        'CLOSED',
+        'NONE',
+        'text-to-image',
+      ],
+      [
+        4500921,
+        'LicenseRef-civitai-image.rentcivit-noderiv-samelicense-nocredit',
+        'NO_DERIVATIVES',
+        'CONDITIONAL',
+        'GATED_MANUAL',
+        'WEIGHTS_RESTRICTED',
+        'MANUAL',
+        'text-to-video',
+      ],
+      // Legacy `Sell` is the whole scale; a workflow has no model file.
+      [
+        2950066,
+        'LicenseRef-civitai-image.rentcivit.rent.sell-deriv-relicense-nocredit',
+        'OPEN_RAIL',
+        'ALLOWED',
+        'UNRELEASED',
+        'CLOSED',
+        'NONE',
+        null,
+      ],
+    ]);
+    const velvet = await model(4120077);
+    expect([velvet.downloads, velvet.downloadsAllTime, velvet.likes]).toEqual([0, null, 0]);
+    expect((await model(1187330)).likes).toBe(3_120);
+    const paper = await db.prisma.opennessAssessment.findUniqueOrThrow({ where: { modelId: 'civitai:3890412' } });
+    expect([paper.dataTraining, paper.codeTraining]).toEqual(['PARTIAL', 'OPEN']);
+    const evidence = JSON.stringify(
+      (await db.prisma.opennessAssessment.findUniqueOrThrow({ where: { modelId: 'civitai:1187330' } })).evidence,
+    );
+    expect(evidence).toContain('license.civitai-commercial-use-legacy');
+    expect(evidence).toContain('weights.civitai-archived');
+    const license = await db.prisma.license.findUniqueOrThrow({
+      where: { id: 'LicenseRef-civitai-none-deriv-samelicense-credit' },
+    });
+    expect([license.category, license.commercialUse, license.name]).toEqual([
+      'NON_COMMERCIAL',
+      'PROHIBITED',
+      'Civitai permissions (no commercial use; derivatives allowed; derivatives keep these permissions; credit required)',
+    ]);
+  });
+
+  it('quarantines records without a usable id, keeps records with bad fields, and counts both', async () => {
+    const { hub, harness } = await setup(40);
+    const [noId, wrong] = civitaiRecords(2, 9_000);
+    const { id: _id, ...withoutId } = noId!;
+    hub.injectMalformed([42, null, withoutId, { ...wrong!, stats: 'many', nsfw: 'perhaps', tags: 5 }], {
+      position: 'start',
+    });
+
+    await crawlOnce(harness.crawl, full);
+
+    const run = await lastRun();
+    expect(run.modelsQuarantined).toBe(3);
+    const quarantined = await db.prisma.quarantinedRecord.findMany({
+      where: { crawlRunId: run.id },
+      orderBy: { id: 'asc' },
+    });
+    expect(quarantined.map((q) => q.reason)).toEqual([
+      'record is number, not an object',
+      'record is null, not an object',
+      'no numeric id (id is undefined)',
+    ]);
+    expect(quarantined[2]?.payload).toMatchObject({ name: noId!.name });
+    const assessment = await db.prisma.opennessAssessment.findUniqueOrThrow({
+      where: { modelId: `civitai:${wrong!.id}` },
+    });
+    expect(JSON.stringify(assessment.evidence)).toMatch(/input\.wrong-type/);
+    expect(await countRows(`models WHERE hub_id = 'civitai'`)).toBe(run.modelsSeen - run.modelsQuarantined);
+  });
+
+  describe('cursor gaps', () => {
+    it('detects the models a buggy cursor skips, counts and logs each gap, and recovers the model', async () => {
+      const { hub, harness, adapter } = await setup();
+      const expected = hub.listable().length;
+      hub.skipCursorItems(3);
+
+      await crawlOnce(harness.crawl, full);
+
+      expect(hub.cursorItemsSkipped).toBe(3);
+      expect(adapter.cursorChecks).toMatchObject({ gaps: 3, vanished: 0 });
+      expect(adapter.recentGaps).toHaveLength(3);
+      const recovered = adapter.recentGaps.map((gap) => gap.expectedId);
+      for (const gap of adapter.recentGaps) {
+        expect(gap.cursor.endsWith(`|${gap.expectedId}`)).toBe(true);
+        expect(gap.firstId).not.toBe(gap.expectedId);
+      }
+      expect(hub.requestsTo('model').map((entry) => Number(entry.path.split('/').pop()))).toEqual(recovered);
+      // Nothing is missing from the catalog, so a completed sweep marks nothing removed.
+      expect(await countRows(`models WHERE hub_id = 'civitai'`)).toBe(expected);
+      expect(await countRows(`models WHERE id = ANY($1::text[])`, [recovered.map((id) => `civitai:${id}`)])).toBe(3);
+      const run = await lastRun();
+      expect([run.modelsSeen, run.modelsRemoved]).toEqual([expected, 0]);
+
+      // A second sweep with a sound cursor finds no gap and changes nothing.
+      await crawlOnce(harness.crawl, full);
+      expect(adapter.cursorChecks.gaps).toBe(3);
+      expect([(await lastRun()).modelsRemoved, await countRows('model_changes')]).toEqual([0, expected]);
+    });
+
+    it('a model gone between two pages is no gap', async () => {
+      const { hub, harness, adapter } = await setup(60);
+      const { run } = await harness.crawl.startRun({ hubId: 'civitai', mode: 'FULL', trigger: 'CLI' });
+      await harness.crawl.processPage(run.id.toString(), 0);
+      const cursor = new URL((await harness.crawl.runState(run.id.toString()))!.cursor!).searchParams.get('cursor')!;
+      const named = Number(cursor.split('|').pop());
+      hub.remove(named);
+
+      await crawlOnce(harness.crawl, full);
+
+      expect(adapter.cursorChecks).toMatchObject({ gaps: 0, vanished: 1 });
+      expect(await countRows(`models WHERE hub_id = 'civitai'`)).toBe(hub.listable().length);
+    });
+
+    it('a gap check that fails at first is retried with the page', async () => {
+      const { hub, harness, adapter } = await setup(60);
+      hub.skipCursorItems(1);
+      hub.failNext(2, 503, { route: 'model' });
+
+      await crawlOnce(harness.crawl, full);
+
+      expect(adapter.cursorChecks.gaps).toBe(1);
+      expect(await countRows(`models WHERE hub_id = 'civitai'`)).toBe(hub.listable().length);
+    });
+  });
+
+  it.each([
+    ['5xx answers', (hub: CivitaiFakeHub) => hub.failNext(2, 503, { route: 'list' })],
+    ['a hung request', (hub: CivitaiFakeHub) => hub.hangNext(1, { route: 'list' })],
+    ['a truncated JSON body', (hub: CivitaiFakeHub) => hub.truncateNext(1, { route: 'list' })],
+    ['429 with Retry-After', (hub: CivitaiFakeHub) => hub.rateLimitBurst(2, 1, { route: 'list' })],
+    ['a reset connection', (hub: CivitaiFakeHub) => hub.resetNext(1, { route: 'list' })],
+  ])('recovers from %s by retrying, with the full catalog and no duplicate change rows', async (name, fault) => {
+    const { hub, harness } = await setup(100, { timeoutMs: 500 });
+    const expected = hub.listable().length;
+    fault(hub);
+
+    await crawlOnce(harness.crawl, full);
+
+    const run = await lastRun();
+    expect(run.status).toBe('COMPLETED');
+    expect(run.errors).toBeGreaterThanOrEqual(1);
+    if (name.startsWith('429')) expect(run.throttled).toBe(2);
+    expect(await countRows(`models WHERE hub_id = 'civitai'`)).toBe(expected);
+    expect(await countRows('model_changes')).toBe(expected);
+    expect(await countRows('(SELECT model_id FROM model_changes GROUP BY model_id HAVING count(*) > 1) d')).toBe(0);
+  });
+
+  it('re-crawling writes no change rows, even when counters, images and NSFW levels moved', async () => {
+    const { hub, harness } = await setup();
+    await crawlOnce(harness.crawl, full);
+    const before = await countRows('model_changes');
+
+    await crawlOnce(harness.crawl, full);
+    expect(await countRows('model_changes')).toBe(before);
+    const run = await lastRun();
+    expect([run.modelsCreated, run.modelsUpdated, run.modelsUnchanged]).toEqual([0, 0, run.modelsSeen]);
+
+    const volatile = hub.listable().slice(0, 40);
+    for (const record of volatile) {
+      hub.setStats(record.id, { downloadCount: 1_000_000 + record.id, thumbsUpCount: 77, thumbsDownCount: 1 });
+      hub.setImages(
+        record.id,
+        [{ id: record.id, url: `https://image.civitai.com/new/${record.id}.jpeg`, nsfwLevel: 2 }],
+        2,
+      );
+    }
+    await crawlOnce(harness.crawl, full);
+
+    expect(await countRows('model_changes')).toBe(before);
+    const moved = await model(volatile[0]!.id);
+    expect([moved.downloads, moved.likes]).toEqual([1_000_000 + volatile[0]!.id, 77]);
+    const { rows } = await db.pool.query<{ hub_data: Record<string, unknown> }>(
+      `SELECT hub_data FROM models WHERE id = $1`,
+      [`civitai:${volatile[0]!.id}`],
+    );
+    expect(rows[0]?.hub_data['nsfwLevel']).toBe(2);
+  });
+
+  it('an incremental crawl reads newest first down to the watermark; permission changes without a version wait for a full sweep', async () => {
+    const { hub, harness } = await setup(120);
+    await crawlOnce(harness.crawl, full);
+    // Two of the oldest models: the first page of `Newest` does not reach them.
+    const [quiet, republished] = hub
+      .listable()
+      .filter((record) => !record.mode && record.modelVersions[0]?.availability === 'Public')
+      .sort((a, b) => lastVersionAt(a) - lastVersionAt(b) || a.id - b.id);
+    hub.publishVersion(republished!.id);
+    hub.update(republished!.id, (record) => {
+      record['allowCommercialUse'] = [];
+    });
+    hub.update(quiet!.id, (record) => {
+      record['allowDerivatives'] = false;
+    });
+
+    await crawlOnce(harness.crawl, incremental);
+
+    const run = await lastRun();
+    expect(run).toMatchObject({ mode: 'INCREMENTAL', status: 'COMPLETED', pages: 1 });
+    expect(new URL(hub.requestsTo('list').at(-1)!.url, hub.url).searchParams.get('sort')).toBe('Newest');
+    const changes = async (runId: bigint) =>
+      (
+        await db.pool.query<{ model_id: string; kind: string }>(
+          `SELECT model_id, kind FROM model_changes WHERE crawl_run_id = $1 ORDER BY model_id`,
+          [runId],
+        )
+      ).rows;
+    expect(await changes(run.id)).toEqual([{ model_id: `civitai:${republished!.id}`, kind: 'LICENSE_CHANGED' }]);
+
+    await crawlOnce(harness.crawl, full);
+    expect(await changes((await lastRun()).id)).toEqual([
+      { model_id: `civitai:${quiet!.id}`, kind: 'LICENSE_CHANGED' },
+    ]);
+  });
+
+  it('a model republished during a full sweep is still seen (sort=Oldest moves it ahead of the sweep; Newest would move it behind)', async () => {
+    const { hub, harness } = await setup(120);
+    await crawlOnce(harness.crawl, full);
+    const { run } = await harness.crawl.startRun({ hubId: 'civitai', mode: 'FULL', trigger: 'CLI' });
+    await harness.crawl.processPage(run.id.toString(), 0);
+    // A model in the middle of the catalog, not read yet (in either order), gets a new version:
+    // under `Oldest` it moves to the end, still ahead of the sweep; under `Newest` it would jump to
+    // the head, behind the sweep, be missed, and be marked removed.
+    const order = [...hub.listable()].sort((a, b) => lastVersionAt(a) - lastVersionAt(b) || a.id - b.id);
+    const middle = order[Math.floor(order.length / 2)]!;
+    hub.publishVersion(middle.id);
+
+    await crawlOnce(harness.crawl, full);
+
+    expect((await lastRun()).modelsRemoved).toBe(0);
+    expect(await countRows(`models WHERE hub_id = 'civitai' AND removed_at IS NOT NULL`)).toBe(0);
+    expect((await model(middle.id)).lastModified?.getTime()).toBe(lastVersionAt(hub.get(middle.id)));
+  });
+
+  it('enrichment reads /api/v1/models/{id}, which builds the same model as the listing: no change row', async () => {
+    const { hub, harness } = await setup(60, { enrich: true, minDownloads: 1_000 });
+    const popular = hub
+      .listable()
+      .filter(
+        (record) => (record.stats?.['downloadCount'] ?? 0) >= 1_000 || (record.stats?.['thumbsUpCount'] ?? 0) >= 1e6,
+      );
+
+    expect(popular.length).toBeGreaterThan(5);
+    const summary = await crawlOnce(harness.crawl, full);
+
+    expect(summary).toMatch(new RegExp(`enriched ${popular.length}\\b`));
+    expect(hub.requestsTo('model')).toHaveLength(popular.length);
+    expect(await countRows('model_changes')).toBe(hub.listable().length);
+    const { rows } = await db.pool.query<{ detail: { info: Record<string, unknown> } }>(
+      `SELECT detail FROM raw_records WHERE model_id = 'civitai:4402187'`,
+    );
+    expect(rows[0]?.detail.info).toMatchObject({ id: 4402187, name: 'Harbor Light XL' });
+    expect(JSON.stringify(rows[0]?.detail)).not.toMatch(/"images"/);
+
+    // Listing again builds what the details built; and a model is enriched again only with a new version.
+    hub.resetLog();
+    await crawlOnce(harness.crawl, full);
+    expect(await countRows('model_changes')).toBe(hub.listable().length);
+    expect(hub.requestsTo('model')).toHaveLength(0);
+  });
+
+  it('the seed records are accepted by the record builder and seed idempotently', async () => {
+    const records = await readSeedRecords(join(SEED_DIR, 'civitai'));
+    expect(records.length).toBeGreaterThanOrEqual(3);
+    expect(records.length).toBeLessThanOrEqual(6);
+    for (const record of records) {
+      const built = civitaiHubRecords.buildModel(record);
+      expect(built.ok, built.ok ? '' : built.reason).toBe(true);
+    }
+    const deps = {
+      pool: db.pool,
+      ingest: new IngestRepository(db.pool),
+      adapter: civitaiHubRecords,
+      publisher: silentPublisher,
+      demo: 0,
+      ifEmpty: false,
+    };
+    await db.pool.query(
+      `INSERT INTO hubs (id, name, kind, base_url) VALUES ('civitai', 'Civitai', 'MODEL_HUB', 'https://civitai.com') ON CONFLICT DO NOTHING`,
+    );
+    expect((await seedCatalog(deps)).created).toBe(records.length);
+    const changes = await countRows('model_changes');
+    expect((await seedCatalog(deps)).created).toBe(0);
+    expect(await countRows('model_changes')).toBe(changes);
+  });
+});
