@@ -27,6 +27,11 @@ export interface HubSpec {
    * budget in `RateLimit` headers on every response (src/outbound/request-budget.ts).
    */
   readonly requestsPerMinute: number | 'headers';
+  /**
+   * Which copy stands for a model and its mirrors (`collapseMirrors`), lowest first: the hub the
+   * weights come from before the hubs that copy or serve them.
+   */
+  readonly mirrorRank: number;
 }
 
 export const HUBS: Readonly<Record<HubId, HubSpec>> = {
@@ -38,6 +43,7 @@ export const HUBS: Readonly<Record<HubId, HubSpec>> = {
     defaultEndpoint: 'https://huggingface.co',
     pageSize: { default: 1_000, max: 1_000 },
     requestsPerMinute: 'headers',
+    mirrorRank: 1,
   },
   // One unauthenticated listing (docs/hubs.md, "OpenRouter"): pages of 500 as the hub's own
   // `links.next` example; no limit is documented for it, so 20/min, its free-model limit.
@@ -49,6 +55,7 @@ export const HUBS: Readonly<Record<HubId, HubSpec>> = {
     defaultEndpoint: 'https://openrouter.ai',
     pageSize: { default: 500, max: 500 },
     requestsPerMinute: 20,
+    mirrorRank: 4,
   },
   // Page-number OpenAPI with no documented limits (docs/hubs.md, "ModelScope"): pages of 100 (its
   // site pages by 30–100; a hub that caps lower fails the crawl loudly), one request a second.
@@ -60,6 +67,7 @@ export const HUBS: Readonly<Record<HubId, HubSpec>> = {
     defaultEndpoint: 'https://www.modelscope.cn',
     pageSize: { default: 100, max: 100 },
     requestsPerMinute: 60,
+    mirrorRank: 2,
   },
   // Cursor listing of at most 100 models a page (docs/hubs.md, "Civitai"); no published rate
   // limit (CDN-cached reads, abuse throttling with 429 + Retry-After), so one request a second.
@@ -71,6 +79,7 @@ export const HUBS: Readonly<Record<HubId, HubSpec>> = {
     defaultEndpoint: 'https://civitai.com',
     pageSize: { default: 100, max: 100 },
     requestsPerMinute: 60,
+    mirrorRank: 3,
   },
 };
 

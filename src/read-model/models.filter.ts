@@ -44,6 +44,8 @@ export interface ModelsFilter {
   readonly createdSince: Date | null;
   readonly updatedSince: Date | null;
   readonly includeRemoved: boolean;
+  /** Leave out a model when a `sameAs` model is listed on a hub of higher `mirrorRank` (config/hubs.ts). */
+  readonly collapseMirrors: boolean;
   /** Estimated memory at `memoryPrecision` at most this (GB); see deployment.view.ts. */
   readonly maxMemoryGb: number | null;
   readonly memoryPrecision: Precision;
@@ -141,6 +143,10 @@ const filterSchema = z
     createdSince: optional(z.date()),
     updatedSince: optional(z.date()),
     includeRemoved: z
+      .boolean()
+      .nullish()
+      .transform((value) => value ?? false),
+    collapseMirrors: z
       .boolean()
       .nullish()
       .transform((value) => value ?? false),

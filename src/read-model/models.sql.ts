@@ -18,6 +18,7 @@
  *   (total, model_id) index joined to `models`, its keyless segment (models without derivatives)
  *   is read like a null segment, placed where 0 sorts.
  */
+import { HUB_IDS, HUBS } from '../config/hubs.js';
 import type { Cursor } from './cursor.js';
 import { maxParametersForMemory, PRECISION_BITS } from './deployment.view.js';
 import type { ModelsFilter, ModelsQuery } from './models.filter.js';
@@ -119,12 +120,34 @@ export function filterConditions(filter: ModelsFilter, params: Params, tsquery: 
     where.push(`m.parameter_count <= ${params.add(bound.toString())}::bigint`);
   }
   if (filter.formats.length > 0) where.push(`m.formats && ${params.add(filter.formats)}::text[]`);
+  if (filter.collapseMirrors) where.push(...mirrorConditions(params));
   if (filter.minDerivatives !== null && filter.minDerivatives > 0) {
     where.push(
       `m.id IN (SELECT lcf.model_id FROM model_lineage_counts lcf WHERE lcf.total >= ${params.add(filter.minDerivatives)}::integer)`,
     );
   }
   return where;
+}
+
+/**
+ * `collapseMirrors`: leave `m` out when a model it is the same as (`Model.sameAs`: a declared link
+ * either way, or its unambiguous mirror) is listed on a hub of lower `mirrorRank`. Three NOT EXISTS,
+ * one per kind of link, each an index lookup per row (primary key, the GIN index on
+ * `same_as_declared`, the (mirror_key, hub_id) index), as in CatalogReadRepository.sameAsByIds.
+ */
+function mirrorConditions(params: Params): string[] {
+  const order = params.add([...HUB_IDS].sort((a, b) => HUBS[a].mirrorRank - HUBS[b].mirrorRank));
+  const before = (other: string) =>
+    `array_position(${order}::text[], ${other}.hub_id) < array_position(${order}::text[], m.hub_id)`;
+  const listed = (alias: string) => `${alias}.removed_at IS NULL`;
+  return [
+    `NOT EXISTS (SELECT 1 FROM models o WHERE o.id = ANY(m.same_as_declared) AND ${listed('o')} AND ${before('o')})`,
+    `NOT EXISTS (SELECT 1 FROM models o WHERE o.same_as_declared @> ARRAY[m.id] AND ${listed('o')} AND ${before('o')})`,
+    `(m.mirror_key IS NULL OR NOT EXISTS (
+      SELECT 1 FROM models o WHERE o.mirror_key = m.mirror_key AND o.hub_id <> m.hub_id AND ${listed('o')} AND ${before('o')}
+        AND NOT EXISTS (SELECT 1 FROM models d WHERE d.mirror_key = m.mirror_key AND d.hub_id = o.hub_id AND d.id <> o.id AND ${listed('d')})
+        AND NOT EXISTS (SELECT 1 FROM models d WHERE d.mirror_key = m.mirror_key AND d.hub_id = m.hub_id AND d.id <> m.id AND ${listed('d')})))`,
+  ];
 }
 
 const flip = (direction: OrderDirection): OrderDirection => (direction === 'ASC' ? 'DESC' : 'ASC');

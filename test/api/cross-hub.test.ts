@@ -107,6 +107,53 @@ describe('Model.sameAs', () => {
   });
 });
 
+describe('collapseMirrors', () => {
+  it('keeps one entry per model and its mirrors — the one on the first hub — in the page, the count, stats and exports', async () => {
+    await write(buildCatalogModel('meta-llama/Llama-3.1-8B'), buildCatalogModel('solo/Only-Here'));
+    await write(
+      on('modelscope', 'meta-llama/llama-3.1-8b'),
+      on('modelscope', 'qwen/only-on-modelscope'),
+      on('openrouter', 'meta-llama/llama-3.1-8b', {
+        author: 'meta-llama',
+        name: 'llama-3.1-8b served',
+        hubData: { sameAs: ['huggingface:meta-llama/Llama-3.1-8B'] },
+      }),
+      // Served by OpenRouter, copied on ModelScope, not on Hugging Face: the ModelScope copy stands.
+      on('openrouter', 'qwen/only-on-modelscope-served', {
+        author: 'qwen',
+        name: 'served',
+        hubData: { sameAs: ['modelscope:qwen/only-on-modelscope'] },
+      }),
+    );
+    const query = `query ($collapse: Boolean) {
+      models(first: 50, filter: { collapseMirrors: $collapse }, orderBy: { field: CREATED_AT, direction: ASC }) {
+        totalCount nodes { id }
+      }
+      stats(filter: { collapseMirrors: $collapse }) { totalCount byHub { value count } }
+    }`;
+    type Answer = {
+      models: { totalCount: number; nodes: { id: string }[] };
+      stats: { totalCount: number; byHub: { value: string; count: number }[] };
+    };
+    const all = (await graphql<Answer>(api.url, query, { collapse: false })).body.data!;
+    const collapsed = (await graphql<Answer>(api.url, query, { collapse: true })).body.data!;
+    expect(all.models.totalCount).toBe(6);
+    expect(collapsed.models.nodes.map((node) => node.id).sort()).toEqual([
+      'huggingface:meta-llama/Llama-3.1-8B',
+      'huggingface:solo/Only-Here',
+      'modelscope:qwen/only-on-modelscope',
+    ]);
+    expect(collapsed.models.totalCount).toBe(3);
+    expect(collapsed.stats.totalCount).toBe(3);
+    expect(Object.fromEntries(collapsed.stats.byHub.map((row) => [row.value, row.count]))).toEqual({
+      huggingface: 2,
+      modelscope: 1,
+    });
+    const csv = await (await fetch(`${api.url}/export/models.csv?collapseMirrors=true`)).text();
+    expect(csv.trim().split('\n').length - 1).toBe(3);
+  });
+});
+
 describe('Model.derivatives and Model.hubData', () => {
   it('lists the derivatives of the same hub, most downloaded first, at most `first`', async () => {
     await write(

@@ -229,6 +229,18 @@ describe('the dashboard in Chromium', () => {
     await afterReload(page, () => page.fill('input[name="search"]', term));
     expect(await tableIds(page)).toEqual((await expected({ search: term })).firstPage);
     expect(await page.textContent('#total-count')).toBe(listedCount({ search: term }).toLocaleString('en'));
+
+    // One entry per model: the seed's copies on the second hub are hidden, and the export says so too.
+    await afterReload(page, () => page.click('button[type="reset"]'));
+    await afterReload(page, () => page.check('input[name="collapseMirrors"]'));
+    const collapsed = await graphql<{ stats: { totalCount: number } }>(
+      api.url,
+      '{ stats(filter: { collapseMirrors: true }) { totalCount } }',
+    );
+    const total = collapsed.body.data!.stats.totalCount;
+    expect(total).toBeLessThan(listedCount({}));
+    expect(await page.textContent('#total-count')).toBe(total.toLocaleString('en'));
+    expect(await page.getAttribute('#export-csv', 'href')).toBe('/export/models.csv?collapseMirrors=true');
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -271,6 +283,10 @@ describe('the dashboard in Chromium', () => {
     expect(await page.textContent('#model-detail .badge code')).toContain(
       `/badge/huggingface/${referenced.repoId}.svg`,
     );
+    // The seed copies this model to a second hub under the same name: its mirror, linked.
+    expect(await page.$$eval('#model-detail .same-as a', (links) => links.map((link) => link.textContent))).toEqual([
+      `modelscope:${referenced.repoId}`,
+    ]);
     await page.waitForFunction(() => {
       const image = document.querySelector<HTMLImageElement>('#model-detail .badge img');
       return image?.complete && image.naturalWidth > 0;

@@ -673,6 +673,14 @@ export type ModelEdge = {
 export type ModelFilter = {
   /** Exactly as `Model.author` returns them (case matters). */
   authors?: InputMaybe<Array<Scalars['String']['input']>>;
+  /**
+   * One entry per model and its mirrors: a model is left out when one of its `sameAs` models (declared
+   * or mirror) is listed on a hub that stands before its own — Hugging Face, then ModelScope, Civitai,
+   * OpenRouter — so a model published on Hugging Face and copied to ModelScope and served by
+   * OpenRouter is counted once, as its Hugging Face entry. Its other entries stay reachable through
+   * `sameAs`.
+   */
+  collapseMirrors?: InputMaybe<Scalars['Boolean']['input']>;
   commercialUse?: InputMaybe<Array<CommercialUse>>;
   /** Created on the hub at or after this instant (models with an unknown creation time do not match). */
   createdSince?: InputMaybe<Scalars['DateTime']['input']>;

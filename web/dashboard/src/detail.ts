@@ -132,6 +132,28 @@ function references(openness: Openness): HTMLElement {
   );
 }
 
+/** What the model's hub says beyond the catalog's fields (Civitai's NSFW flag, OpenRouter's prices). */
+function hubData(model: ModelDetail): HTMLElement | null {
+  const entries = Object.entries(model.hubData ?? {}).filter(([name]) => name !== 'sameAs');
+  if (entries.length === 0) return null;
+  const text = (value: unknown): string =>
+    Array.isArray(value)
+      ? value.map(text).join(', ')
+      : typeof value === 'object' && value !== null
+        ? JSON.stringify(value)
+        : String(value);
+  return el(
+    'section',
+    { class: 'hub-data' },
+    el('h3', {}, `From ${model.hub}`),
+    el(
+      'dl',
+      { class: 'facts' },
+      entries.flatMap(([name, value]) => [el('dt', {}, name), el('dd', {}, text(value))]),
+    ),
+  );
+}
+
 /** The Markdown a model's publisher pastes into a README for its badge. */
 function badgeSnippet(model: ModelDetail): HTMLElement {
   const origin = window.location.origin;
@@ -188,6 +210,18 @@ export function renderDetail(
         ['Updated', date(model.lastModified)],
         ['Formats', openness && openness.weights.formats.length > 0 ? openness.weights.formats.join(', ') : null],
         [
+          'Also on',
+          model.sameAs.length > 0
+            ? el(
+                'span',
+                { class: 'same-as' },
+                model.sameAs.map((other) =>
+                  el('a', { href: linkTo(other.id), class: 'model-link', 'data-model-id': other.id }, other.id),
+                ),
+              )
+            : null,
+        ],
+        [
           'Base models',
           model.baseModels.length > 0
             ? el(
@@ -203,6 +237,7 @@ export function renderDetail(
       openness ? components(openness) : el('p', {}, 'Not assessed yet.'),
     ),
     openness ? el('div', { class: 'side-by-side' }, evidence(openness), references(openness)) : null,
+    hubData(model),
     el(
       'section',
       { class: 'history' },

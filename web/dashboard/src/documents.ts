@@ -187,6 +187,8 @@ export interface ModelDetail {
     }[];
   } | null;
   readonly baseModels: readonly { readonly id: string }[];
+  readonly sameAs: readonly { readonly id: string; readonly hub: string; readonly url: string }[];
+  readonly hubData: Record<string, unknown> | null;
   readonly history: {
     readonly nodes: readonly {
       readonly id: string;
@@ -268,6 +270,12 @@ export const MODEL_QUERY = /* GraphQL */ `
       baseModels {
         id
       }
+      sameAs {
+        id
+        hub
+        url
+      }
+      hubData
       history(first: 10) {
         nodes {
           id

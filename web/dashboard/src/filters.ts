@@ -82,6 +82,7 @@ export function readForm(form: HTMLFormElement, state: DashboardState): Dashboar
     tasks: task ? [task] : [],
     minParameters: toCount(field(form, 'minParameters').value),
     maxParameters: toCount(field(form, 'maxParameters').value),
+    collapseMirrors: (field(form, 'collapseMirrors') as HTMLInputElement).checked,
   };
 }
 
@@ -101,4 +102,5 @@ export function writeForm(form: HTMLFormElement, state: DashboardState): void {
   task.value = wanted;
   field(form, 'minParameters').value = toBillions(state.minParameters);
   field(form, 'maxParameters').value = toBillions(state.maxParameters);
+  (field(form, 'collapseMirrors') as HTMLInputElement).checked = state.collapseMirrors;
 }

@@ -3,7 +3,7 @@ import { changeFilter, filterParams, modelFilter, sameFilter, stateFromUrl, urlF
 
 const SHARED =
   '?search=llama+3&licenseCategories=PERMISSIVE,COPYLEFT&commercialUse=ALLOWED&minOpennessLevel=OPEN_WEIGHTS' +
-  '&hubs=huggingface&tasks=text-generation&minParameters=1000000000&maxParameters=70000000000' +
+  '&hubs=huggingface&tasks=text-generation&minParameters=1000000000&maxParameters=70000000000&collapseMirrors=true' +
   '&order=LIKES&interval=WEEK&model=huggingface%3Ameta-llama%2FLlama-3.1-8B';
 
 describe('the dashboard state in the URL', () => {
@@ -18,6 +18,7 @@ describe('the dashboard state in the URL', () => {
       tasks: ['text-generation'],
       minParameters: '1000000000',
       maxParameters: '70000000000',
+      collapseMirrors: true,
       order: 'LIKES',
       interval: 'WEEK',
       model: 'huggingface:meta-llama/Llama-3.1-8B',
@@ -43,6 +44,7 @@ describe('the dashboard state in the URL', () => {
       tasks: ['text-generation'],
       minParameters: '1000000000',
       maxParameters: '70000000000',
+      collapseMirrors: true,
     });
     expect(changeFilter(state)).toEqual({
       hubs: ['huggingface'],

@@ -14,6 +14,8 @@ export interface DashboardState {
   /** Parameter bounds as the API takes them (a count, not billions); empty for none. */
   readonly minParameters: string;
   readonly maxParameters: string;
+  /** One entry per model and its mirrors on other hubs (`collapseMirrors`). */
+  readonly collapseMirrors: boolean;
   readonly order: string;
   readonly interval: string;
   /** The model whose detail is open, or empty. */
@@ -32,6 +34,7 @@ const FILTER_FIELDS = [
   'tasks',
   'minParameters',
   'maxParameters',
+  'collapseMirrors',
 ] as const;
 
 export const DEFAULT_ORDER = 'DOWNLOADS';
@@ -53,6 +56,7 @@ export function stateFromUrl(search: string): DashboardState {
     tasks: list('tasks'),
     minParameters: params.get('minParameters') ?? '',
     maxParameters: params.get('maxParameters') ?? '',
+    collapseMirrors: params.get('collapseMirrors') === 'true',
     order: params.get('order') ?? DEFAULT_ORDER,
     interval: params.get('interval') ?? DEFAULT_INTERVAL,
     model: params.get('model') ?? '',
@@ -64,7 +68,8 @@ export function filterParams(state: DashboardState): URLSearchParams {
   const params = new URLSearchParams();
   for (const field of FILTER_FIELDS) {
     const value = state[field];
-    const text = typeof value === 'string' ? value.trim() : value.join(',');
+    const text =
+      typeof value === 'boolean' ? (value ? 'true' : '') : typeof value === 'string' ? value.trim() : value.join(',');
     if (text) params.set(field, text);
   }
   return params;
@@ -89,6 +94,7 @@ export function modelFilter(state: DashboardState): Record<string, unknown> {
     // BigInt bounds travel as strings: exact beyond 2^53, and the API's own error if not a number.
     filter[field] = value;
   }
+  if (state.collapseMirrors) filter.collapseMirrors = true;
   return filter;
 }
 
