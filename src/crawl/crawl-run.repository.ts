@@ -21,6 +21,8 @@ export interface PageCheckpoint {
   readonly counts: IngestCounts;
   readonly quarantined: readonly { reason: string; payload: unknown }[];
   readonly http: HubClientCounters;
+  /** Models the hub's cursor skipped and the adapter recovered on this page. */
+  readonly cursorGaps?: number;
 }
 
 export class CrawlRunRepository {
@@ -67,7 +69,7 @@ export class CrawlRunRepository {
          models_created = models_created + $5, models_updated = models_updated + $6 + $7,
          models_unchanged = models_unchanged + $8, models_quarantined = models_quarantined + $9,
          requests = requests + $10, throttled = throttled + $11, rate_limit_wait_ms = rate_limit_wait_ms + $12,
-         errors = errors + $13, heartbeat_at = now()
+         errors = errors + $13, cursor_gaps = cursor_gaps + $14, heartbeat_at = now()
        WHERE id = $1 AND pages = $2 AND status = 'RUNNING'`,
       [
         c.runId,
@@ -83,6 +85,7 @@ export class CrawlRunRepository {
         c.http.throttled,
         Math.round(c.http.rateLimitWaitMs),
         c.http.errors,
+        c.cursorGaps ?? 0,
       ],
     );
     if (rowCount !== 1) return false;

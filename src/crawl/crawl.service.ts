@@ -214,6 +214,7 @@ export class CrawlService {
           counts,
           quarantined,
           http: fetched.counters,
+          cursorGaps: fetched.cursorGaps ?? 0,
         }),
     });
     if (!result) return { kind: 'stale' };

@@ -13,6 +13,11 @@ export interface HubPage {
   /** Opaque cursor of the next page; null on the last page. */
   readonly nextCursor: string | null;
   readonly counters: HubClientCounters;
+  /**
+   * Models the hub's cursor skipped on the way to this page, found and put back on it by the
+   * adapter (Civitai); counted on the run (`crawl_runs.cursor_gaps`).
+   */
+  readonly cursorGaps?: number;
 }
 
 export interface ModelDetails {

@@ -229,7 +229,8 @@ describe('civitai crawl', () => {
       const expected = hub.listable().length;
       hub.skipCursorItems(3);
 
-      await crawlOnce(harness.crawl, full);
+      const summary = await crawlOnce(harness.crawl, full);
+      expect(summary).toContain('cursor gaps 3 (recovered)');
 
       expect(hub.cursorItemsSkipped).toBe(3);
       expect(adapter.cursorChecks).toMatchObject({ gaps: 3, vanished: 0 });
@@ -244,11 +245,13 @@ describe('civitai crawl', () => {
       expect(await countRows(`models WHERE hub_id = 'civitai'`)).toBe(expected);
       expect(await countRows(`models WHERE id = ANY($1::text[])`, [recovered.map((id) => `civitai:${id}`)])).toBe(3);
       const run = await lastRun();
-      expect([run.modelsSeen, run.modelsRemoved]).toEqual([expected, 0]);
+      expect([run.modelsSeen, run.modelsRemoved, run.cursorGaps]).toEqual([expected, 0, 3]);
 
       // A second sweep with a sound cursor finds no gap and changes nothing.
-      await crawlOnce(harness.crawl, full);
+      const second = await crawlOnce(harness.crawl, full);
+      expect(second).not.toContain('cursor gaps');
       expect(adapter.cursorChecks.gaps).toBe(3);
+      expect((await lastRun()).cursorGaps).toBe(0);
       expect([(await lastRun()).modelsRemoved, await countRows('model_changes')]).toEqual([0, expected]);
     });
 

@@ -217,6 +217,11 @@ export type CrawlMode =
 /** One crawl of a hub: its progress checkpoint and counters, as `crawl_runs` records them. */
 export type CrawlRun = {
   __typename?: 'CrawlRun';
+  /**
+   * Models the hub's cursor skipped on the way to a page, found and read anyway (Civitai's cursors
+   * are known to skip; docs/hubs.md). Always 0 for hubs whose pagination cannot skip this way.
+   */
+  cursorGaps: Scalars['Int']['output'];
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
   hub: Scalars['String']['output'];
   /** The run's number (as `catalog crawl` prints it). */
@@ -1834,6 +1839,7 @@ export type CommercialUseFacetCountResolvers<ContextType = ApiContext, ParentTyp
 };
 
 export type CrawlRunResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['CrawlRun'] = ResolversParentTypes['CrawlRun']> = {
+  cursorGaps?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   hub?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

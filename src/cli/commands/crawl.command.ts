@@ -135,7 +135,7 @@ export async function crawlOnce(
   return [
     `Crawl run ${runId} (${run.hubId}, ${run.mode.toLowerCase()}${resumed ? ', resumed' : ''}): ${run.status}`,
     `  pages ${run.pages}, models seen ${run.modelsSeen}: created ${run.modelsCreated}, updated ${run.modelsUpdated}, unchanged ${run.modelsUnchanged}, removed ${run.modelsRemoved}, quarantined ${run.modelsQuarantined}`,
-    `  enriched ${run.modelsEnriched}, enrichment failed ${run.enrichFailed} (kept as listed); requests ${run.requests}, throttled (429) ${run.throttled}, waited on rate limits ${(Number(run.rateLimitWaitMs) / 1000).toFixed(1)}s, errors ${run.errors}; ${seconds.toFixed(1)}s`,
+    `  enriched ${run.modelsEnriched}, enrichment failed ${run.enrichFailed} (kept as listed); requests ${run.requests}, throttled (429) ${run.throttled}, waited on rate limits ${(Number(run.rateLimitWaitMs) / 1000).toFixed(1)}s, errors ${run.errors}${run.cursorGaps > 0 ? `, cursor gaps ${run.cursorGaps} (recovered)` : ''}; ${seconds.toFixed(1)}s`,
   ].join('\n');
 }
 

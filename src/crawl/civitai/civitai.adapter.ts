@@ -124,7 +124,12 @@ export class CivitaiAdapter implements HubAdapter {
       throw new HubRequestError(`the next cursor of ${url} is the same page`, url, response.status, false);
     }
     const skipped = await this.checkCursor(url, items, client, init);
-    return { records: skipped === null ? items : [skipped, ...items], nextCursor: nextUrl, counters: client.counters };
+    return {
+      records: skipped === null ? items : [skipped, ...items],
+      nextCursor: nextUrl,
+      counters: client.counters,
+      cursorGaps: skipped === null ? 0 : 1,
+    };
   }
 
   async fetchDetails(repoId: string, signal?: AbortSignal): Promise<ModelDetails | null> {
