@@ -14,8 +14,9 @@ export interface HubDefinition {
 /** The hubs this build can crawl (src/config/hubs.ts), at the endpoints configured. */
 export function knownHubs(config: Pick<Config, 'hubs'>): HubDefinition[] {
   return HUB_IDS.map((id) => {
+    // The base of the hub's model pages: a model's page (`Model.url`) is `<baseUrl>/<repoId>`.
     const { spec, endpoint } = config.hubs[id];
-    return { id, name: spec.name, kind: spec.kind, baseUrl: endpoint };
+    return { id, name: spec.name, kind: spec.kind, baseUrl: `${endpoint}${spec.modelPagesPath}` };
   });
 }
 

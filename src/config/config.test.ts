@@ -27,6 +27,7 @@ describe('loadConfig', () => {
           pageSize: 1000,
           budget: { kind: 'headers', reserve: 0 },
           schedule: { incrementalEveryMs: 300_000, fullCron: '0 3 * * *' },
+          enrich: { enabled: true, minDownloads: 1000, minLikes: 25 },
         },
       }) as unknown,
       logLevel: 'info',
@@ -90,8 +91,14 @@ describe('loadConfig', () => {
             ? { kind: 'headers', reserve: 0 }
             : { kind: 'fixed', requestsPerMinute: spec.requestsPerMinute },
         schedule: { incrementalEveryMs: 300_000, fullCron: '0 3 * * *' },
+        enrich: { enabled: spec.enrich, minDownloads: 1000, minLikes: 25 },
       });
     }
+    // A hub's own switch and thresholds; ENRICH=off turns every hub's off.
+    const own = loadConfig({ CIVITAI_ENRICH: 'on', MODELSCOPE_ENRICH_MIN_DOWNLOADS: '50000' }).hubs;
+    expect(own.civitai.enrich.enabled).toBe(true);
+    expect(own.modelscope.enrich).toEqual({ enabled: true, minDownloads: 50_000, minLikes: 25 });
+    expect(loadConfig({ ENRICH: 'off', HF_ENRICH: 'on' }).hubs.huggingface.enrich.enabled).toBe(false);
   });
 
   it('reads the settings of each hub: page size, a configured budget instead of the headers, its own schedule', () => {

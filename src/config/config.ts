@@ -126,6 +126,9 @@ function hubSchema(spec: HubSpec) {
     [name('REQUESTS_PER_MINUTE')]: optionalString.pipe(integer(1, 1_000_000).optional()),
     [name('RATE_LIMIT_RESERVE')]: withDefault(integer(0, 100_000), '0'),
     [name('CRAWL_EVERY_MS')]: optionalString.pipe(integer(10_000, 86_400_000).optional()),
+    [name('ENRICH')]: withDefault(onOff, spec.enrich ? 'on' : 'off'),
+    [name('ENRICH_MIN_DOWNLOADS')]: optionalString.pipe(integer(0, 2_000_000_000).optional()),
+    [name('ENRICH_MIN_LIKES')]: optionalString.pipe(integer(0, 2_000_000_000).optional()),
     [name('CRAWL_FULL_CRON')]: optionalString.pipe(cron.optional()),
   });
 }
@@ -224,6 +227,8 @@ export interface HubSettings {
     | { readonly kind: 'headers'; readonly reserve: number }
     | { readonly kind: 'fixed'; readonly requestsPerMinute: number };
   readonly schedule: { readonly incrementalEveryMs: number; readonly fullCron: string };
+  /** Enrichment of this hub's models (on only while ENRICH is on too), and who qualifies. */
+  readonly enrich: { readonly enabled: boolean; readonly minDownloads: number; readonly minLikes: number };
 }
 
 /** Webhook dispatch and delivery (src/webhooks, jobs/webhook.jobs.ts). */
@@ -325,6 +330,11 @@ export function loadConfig(env: Env = process.env): Config {
       schedule: {
         incrementalEveryMs: value<number | undefined>('CRAWL_EVERY_MS') ?? e.CRAWL_INCREMENTAL_EVERY_MS,
         fullCron: value<string | undefined>('CRAWL_FULL_CRON') ?? e.CRAWL_FULL_CRON,
+      },
+      enrich: {
+        enabled: e.ENRICH === 'on' && value<string>('ENRICH') === 'on',
+        minDownloads: value<number | undefined>('ENRICH_MIN_DOWNLOADS') ?? e.ENRICH_MIN_DOWNLOADS,
+        minLikes: value<number | undefined>('ENRICH_MIN_LIKES') ?? e.ENRICH_MIN_LIKES,
       },
     };
   };

@@ -4,7 +4,8 @@
  * these ids: a hub in this table without an adapter does not type-check.
  *
  * Each hub reads `<PREFIX>_ENDPOINT` (its origin: a mirror, or a fake hub in tests), `<PREFIX>_TOKEN`,
- * `<PREFIX>_PAGE_SIZE`, `<PREFIX>_REQUESTS_PER_MINUTE` and `<PREFIX>_RATE_LIMIT_RESERVE`, and may
+ * `<PREFIX>_PAGE_SIZE`, `<PREFIX>_REQUESTS_PER_MINUTE`, `<PREFIX>_RATE_LIMIT_RESERVE`, `<PREFIX>_ENRICH` and
+ * `<PREFIX>_ENRICH_MIN_DOWNLOADS` / `_MIN_LIKES` (else the global ENRICH_MIN_*), and may
  * have its own crawl schedule (`<PREFIX>_CRAWL_EVERY_MS`, `<PREFIX>_CRAWL_FULL_CRON`, else the
  * global CRAWL_INCREMENTAL_EVERY_MS and CRAWL_FULL_CRON).
  */
@@ -20,6 +21,8 @@ export interface HubSpec {
   /** The environment variables' prefix (`HF` → `HF_ENDPOINT`). */
   readonly envPrefix: string;
   readonly defaultEndpoint: string;
+  /** Where the hub's model pages live under its endpoint: a model's page is `<endpoint><path>/<repoId>`. */
+  readonly modelPagesPath: string;
   /** Records per listing page: the default, and the hub's own maximum. */
   readonly pageSize: { readonly default: number; readonly max: number };
   /**
@@ -32,6 +35,12 @@ export interface HubSpec {
    * weights come from before the hubs that copy or serve them.
    */
   readonly mirrorRank: number;
+  /**
+   * Whether models that matter get their details fetched by default (`<PREFIX>_ENRICH`): worth it
+   * where details say more than the listing (Hugging Face's README and LICENSE, ModelScope's file
+   * list), not where the listing is the whole record (Civitai, OpenRouter).
+   */
+  readonly enrich: boolean;
 }
 
 export const HUBS: Readonly<Record<HubId, HubSpec>> = {
@@ -41,9 +50,11 @@ export const HUBS: Readonly<Record<HubId, HubSpec>> = {
     kind: 'MODEL_HUB',
     envPrefix: 'HF',
     defaultEndpoint: 'https://huggingface.co',
+    modelPagesPath: '',
     pageSize: { default: 1_000, max: 1_000 },
     requestsPerMinute: 'headers',
     mirrorRank: 1,
+    enrich: true,
   },
   // One unauthenticated listing (docs/hubs.md, "OpenRouter"): pages of 500 as the hub's own
   // `links.next` example; no limit is documented for it, so 20/min, its free-model limit.
@@ -53,9 +64,11 @@ export const HUBS: Readonly<Record<HubId, HubSpec>> = {
     kind: 'API_PROVIDER',
     envPrefix: 'OPENROUTER',
     defaultEndpoint: 'https://openrouter.ai',
+    modelPagesPath: '',
     pageSize: { default: 500, max: 500 },
     requestsPerMinute: 20,
     mirrorRank: 4,
+    enrich: false,
   },
   // Page-number OpenAPI with no documented limits (docs/hubs.md, "ModelScope"): pages of 100 (its
   // site pages by 30–100; a hub that caps lower fails the crawl loudly), one request a second.
@@ -65,9 +78,11 @@ export const HUBS: Readonly<Record<HubId, HubSpec>> = {
     kind: 'MODEL_HUB',
     envPrefix: 'MODELSCOPE',
     defaultEndpoint: 'https://www.modelscope.cn',
+    modelPagesPath: '/models',
     pageSize: { default: 100, max: 100 },
     requestsPerMinute: 60,
     mirrorRank: 2,
+    enrich: true,
   },
   // Cursor listing of at most 100 models a page (docs/hubs.md, "Civitai"); no published rate
   // limit (CDN-cached reads, abuse throttling with 429 + Retry-After), so one request a second.
@@ -77,9 +92,11 @@ export const HUBS: Readonly<Record<HubId, HubSpec>> = {
     kind: 'MODEL_HUB',
     envPrefix: 'CIVITAI',
     defaultEndpoint: 'https://civitai.com',
+    modelPagesPath: '/models',
     pageSize: { default: 100, max: 100 },
     requestsPerMinute: 60,
     mirrorRank: 3,
+    enrich: false,
   },
 };
 

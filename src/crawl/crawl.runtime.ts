@@ -56,6 +56,12 @@ export function createCrawlRuntime(deps: {
     adapters,
     publisher,
     enrichment: { ...config.crawl.enrich, enabled: (deps.enrich ?? true) && config.crawl.enrich.enabled },
+    enrichmentByHub: new Map(
+      HUB_IDS.map((hubId) => {
+        const { enrich } = config.hubs[hubId];
+        return [hubId, { ...enrich, enabled: (deps.enrich ?? true) && enrich.enabled }];
+      }),
+    ),
     logger,
   });
   const reclassify = new ReclassifyService({ pool: db.pool, ingest, adapters, publisher, logger });

@@ -70,7 +70,9 @@ export interface CrawlServiceDeps {
   readonly runs: CrawlRunRepository;
   readonly adapters: ReadonlyMap<string, HubAdapter>;
   readonly publisher: ChangePublisher;
+  /** The default policy, and each hub's own where it has one. */
   readonly enrichment: EnrichmentPolicy;
+  readonly enrichmentByHub?: ReadonlyMap<string, EnrichmentPolicy>;
   readonly logger: Logger;
 }
 
@@ -233,8 +235,13 @@ export class CrawlService {
       },
       changes: result.changes.length,
       nextCursor,
-      enrich: this.deps.enrichment.enabled
-        ? (await this.enrichTargets(models.map((model) => model.id))).map((target) => ({ ...target, runId }))
+      enrich: this.enrichmentOf(run.hubId).enabled
+        ? (
+            await this.enrichTargets(
+              models.map((model) => model.id),
+              run.hubId,
+            )
+          ).map((target) => ({ ...target, runId }))
         : [],
     };
   }
@@ -269,9 +276,14 @@ export class CrawlService {
   }
 
   /** Models of a page that matter (downloads or likes) and whose details are missing or stale (sha). */
-  async enrichTargets(modelIds: readonly string[]): Promise<EnrichTarget[]> {
+  private enrichmentOf(hubId: string): EnrichmentPolicy {
+    return this.deps.enrichmentByHub?.get(hubId) ?? this.deps.enrichment;
+  }
+
+  async enrichTargets(modelIds: readonly string[], hubId?: string): Promise<EnrichTarget[]> {
     if (modelIds.length === 0) return [];
-    const rows = await this.records.staleDetails(modelIds, this.deps.enrichment);
+    const policy = hubId === undefined ? this.deps.enrichment : this.enrichmentOf(hubId);
+    const rows = await this.records.staleDetails(modelIds, policy);
     return rows.map((row) => ({ modelId: row.id, repoId: row.repo_id, sha: row.sha }));
   }
 

@@ -76,7 +76,7 @@ async function seed(db: Database): Promise<SeededModel[]> {
   await new HubRepository(db.prisma).upsertAll(knownHubs(loadConfig({ HF_ENDPOINT: 'https://huggingface.co' })));
   await db.pool.query(
     `INSERT INTO hubs (id, name, kind, base_url) VALUES ($1, 'ModelScope', 'MODEL_HUB', 'https://modelscope.cn/models/')
-     ON CONFLICT (id) DO NOTHING`,
+     ON CONFLICT (id) DO UPDATE SET base_url = EXCLUDED.base_url`,
     [OTHER_HUB],
   );
   const logger = pino({ level: 'silent' });

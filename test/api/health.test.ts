@@ -127,7 +127,7 @@ describe('/graphql', () => {
       id,
       name: HUBS[id].name,
       kind: HUBS[id].kind,
-      url: id === 'huggingface' ? 'http://127.0.0.1:9' : HUBS[id].defaultEndpoint,
+      url: id === 'huggingface' ? 'http://127.0.0.1:9' : `${HUBS[id].defaultEndpoint}${HUBS[id].modelPagesPath}`,
       modelCount: 0,
     }));
     expect(expected.map((hub) => hub.name)).toContain('Hugging Face');

@@ -7,6 +7,7 @@ import { FakeHub, MemoryModelStore } from '../fake-hub/fake-hub.js';
 import { FakeModelScope, generateModelScopeRecords } from '../fake-hub/modelscope/fake-modelscope.js';
 import { FakeOpenRouter } from '../fake-hub/openrouter/fake-openrouter.js';
 import { generateOpenRouterRecords } from '../fake-hub/openrouter/records.js';
+import { HUBS, type HubId } from '../../src/config/hubs.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { runProcess } from '../helpers/processes.js';
 
@@ -100,7 +101,7 @@ describe('catalog crawl --once', () => {
         expect(rows[0]?.n).toBe(listed);
         // The hub row names the endpoint crawled, and `stats` counts the hub.
         const hubRow = await db.pool.query<{ base_url: string }>('SELECT base_url FROM hubs WHERE id = $1', [hubId]);
-        expect(hubRow.rows[0]?.base_url).toBe(fake.url);
+        expect(hubRow.rows[0]?.base_url).toBe(`${fake.url}${HUBS[hubId as HubId].modelPagesPath}`);
       } finally {
         await fake.stop();
       }

@@ -40,7 +40,7 @@ export async function crawlHarness(
   const spec = HUBS[hubId];
   await db.pool.query(
     `INSERT INTO hubs (id, name, kind, base_url) VALUES ($1, $2, $3::"HubKind", $4) ON CONFLICT (id) DO NOTHING`,
-    [hubId, spec.name, spec.kind, hubUrl],
+    [hubId, spec.name, spec.kind, `${hubUrl}${spec.modelPagesPath}`],
   );
   const redis = new Redis(inject('redisUrl'));
   const prefix = `test-${randomBytes(4).toString('hex')}`;

@@ -389,7 +389,10 @@ export type Hub = {
   /** How many catalog models (removed ones excluded) come from this hub. */
   modelCount: Scalars['Int']['output'];
   name: Scalars['String']['output'];
-  /** The hub's base URL as the catalog reaches it (a mirror when so configured). */
+  /**
+   * Where the hub's model pages live, as the catalog reaches the hub (a mirror when so configured):
+   * a model's page (`Model.url`) is this URL, `/`, and its repo id.
+   */
   url: Scalars['String']['output'];
 };
 
