@@ -153,8 +153,8 @@ describe('requestCrawl', () => {
 
   it('returns a typed error for a hub the catalog does not know, and queues nothing', async () => {
     const key = await newKey(['crawl']);
-    const payload = (await post<RequestCrawlData>(REQUEST_CRAWL, { key, variables: { input: { hub: 'civitai' } } }))
-      .body.data!.requestCrawl;
+    const payload = (await post<RequestCrawlData>(REQUEST_CRAWL, { key, variables: { input: { hub: 'kaggle' } } })).body
+      .data!.requestCrawl;
     expect(payload).toEqual({
       run: null,
       joined: false,
