@@ -43,10 +43,10 @@ describe('classifyModelScope: free-text licenses', () => {
     // Declared as none.
     ['', 'NONE', 'UNSPECIFIED', 'UNKNOWN', 'license.none'],
     [null, 'NONE', 'UNSPECIFIED', 'UNKNOWN', 'license.none'],
-    // The resolver has no Chinese names: these stay UNKNOWN, all under one id (reported as aliases to add).
-    ['通义千问许可协议', 'LicenseRef-unresolved', 'UNKNOWN', 'UNKNOWN', 'license.unresolved'],
-    ['非商业许可', 'LicenseRef-unresolved', 'UNKNOWN', 'UNKNOWN', 'license.unresolved'],
-    ['Baichuan2 模型社区许可协议', 'LicenseRef-baichuan2', 'UNKNOWN', 'UNKNOWN', 'license.unresolved'],
+    // The resolver has no Chinese license names yet: these stay UNKNOWN, each under an id of its own.
+    ['通义千问许可协议', 'LicenseRef-ucadbda4d', 'UNKNOWN', 'UNKNOWN', 'license.unresolved'],
+    ['非商业许可', 'LicenseRef-u28fd6700', 'UNKNOWN', 'UNKNOWN', 'license.unresolved'],
+    ['Baichuan2 模型社区许可协议', 'LicenseRef-baichuan2-ue41efbe2', 'UNKNOWN', 'UNKNOWN', 'license.unresolved'],
     ['InternLM License', 'LicenseRef-internlm-license', 'UNKNOWN', 'UNKNOWN', 'license.unresolved'],
   ])('%j → %s (%s, commercial use %s)', (license, id, category, commercialUse, rule) => {
     expect(licenseOf(license)).toEqual([id, category, commercialUse, 'license', rule]);

@@ -63,6 +63,29 @@ export function sanitizeRefName(value: string): string {
     .replace(/[-.]+$/, '');
 }
 
+/**
+ * The id of a license known only by its name. A name whose letters are not all ASCII (a Chinese
+ * license title, say) keeps a hash of the whole name beside whatever ASCII it has, so that two
+ * different licenses never share one id (and one row of the licenses table): without it, every
+ * unresolved Chinese name was `LicenseRef-unresolved`.
+ */
 export function licenseRef(name: string): string {
-  return `LicenseRef-${sanitizeRefName(name) || 'unresolved'}`;
+  const ascii = sanitizeRefName(name);
+  // eslint-disable-next-line no-control-regex -- the test is exactly "outside ASCII"
+  if (!/[^\u0000-\u007f]/.test(name)) return `LicenseRef-${ascii || 'unresolved'}`;
+  return `LicenseRef-${ascii ? `${ascii}-` : ''}u${nameHash(name.normalize('NFC').trim().toLowerCase())}`;
+}
+
+/**
+ * FNV-1a (32 bits) of a string's UTF-16 code units, as 8 hex digits: stable and pure. Written here
+ * because src/openness does no I/O and imports no platform module (docs/architecture.md); any
+ * stable hash would do, the id only has to tell names apart.
+ */
+function nameHash(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
 }

@@ -190,7 +190,10 @@ const MESSY_STRINGS: readonly MessyRow[] = [
   ['Unknown (Apache-2.0?)', 'LicenseRef-unknown', 'UNKNOWN', 'license.alias'],
   ['Purposely left ambiguous', 'LicenseRef-unknown', 'UNKNOWN', 'license.alias'],
   ['Upstage Solar License', 'LicenseRef-upstage-solar-license', 'UNKNOWN', 'license.unresolved'],
-  ['许可证', 'LicenseRef-unresolved', 'UNKNOWN', 'license.unresolved'],
+  // A name known only in another script keeps an id of its own (a hash of the name), never a shared one.
+  ['许可证', 'LicenseRef-u1c742bbb', 'UNKNOWN', 'license.unresolved'],
+  ['通义千问许可协议', 'LicenseRef-ucadbda4d', 'UNKNOWN', 'license.unresolved'],
+  ['Baichuan2 模型社区许可协议', 'LicenseRef-baichuan2-ue41efbe2', 'UNKNOWN', 'license.unresolved'],
 ];
 
 describe('resolveLicenseText: messy strings', () => {
