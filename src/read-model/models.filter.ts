@@ -64,6 +64,8 @@ export interface ModelsQuery {
 export interface ModelsArgs extends PageArgs {
   readonly filter?: Partial<Record<keyof ModelsFilter, unknown>> | null;
   readonly orderBy?: { readonly field: OrderField; readonly direction?: OrderDirection | null } | null;
+  /** `models(collapseMirrors: true)`: the same as `filter.collapseMirrors` (either one turns it on). */
+  readonly collapseMirrors?: boolean | null;
 }
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -183,7 +185,8 @@ function orderOf(orderBy: ModelsArgs['orderBy'], search: SearchQuery | null): Mo
 
 export function parseModelsArgs(args: ModelsArgs): ModelsQuery {
   const page = pageRequest(args, DEFAULT_PAGE_SIZE);
-  const filter = parseFilter(args.filter);
+  const parsed = parseFilter(args.filter);
+  const filter = args.collapseMirrors ? { ...parsed, collapseMirrors: true } : parsed;
   const order = orderOf(args.orderBy, filter.search);
   let cursor: Cursor | null = null;
   if (page.cursor !== null) {

@@ -149,6 +149,12 @@ describe('collapseMirrors', () => {
       huggingface: 2,
       modelscope: 1,
     });
+    // The same as an argument of `models`.
+    const argument = await graphql<{ models: { totalCount: number } }>(
+      api.url,
+      '{ models(collapseMirrors: true) { totalCount } }',
+    );
+    expect(argument.body.data!.models.totalCount).toBe(3);
     const csv = await (await fetch(`${api.url}/export/models.csv?collapseMirrors=true`)).text();
     expect(csv.trim().split('\n').length - 1).toBe(3);
   });

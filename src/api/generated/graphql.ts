@@ -1216,6 +1216,7 @@ export type QueryModelArgs = {
 export type QueryModelsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
+  collapseMirrors?: InputMaybe<Scalars['Boolean']['input']>;
   filter?: InputMaybe<ModelFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
@@ -2121,7 +2122,7 @@ export type QueryResolvers<ContextType = ApiContext, ParentType extends Resolver
   license?: Resolver<Maybe<ResolversTypes['License']>, ParentType, ContextType, RequireFields<QueryLicenseArgs, 'id'>>;
   licenses?: Resolver<Array<ResolversTypes['License']>, ParentType, ContextType, Partial<QueryLicensesArgs>>;
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<QueryModelArgs, 'id'>>;
-  models?: Resolver<ResolversTypes['ModelConnection'], ParentType, ContextType, Partial<QueryModelsArgs>>;
+  models?: Resolver<ResolversTypes['ModelConnection'], ParentType, ContextType, RequireFields<QueryModelsArgs, 'collapseMirrors'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
   stats?: Resolver<ResolversTypes['CatalogStats'], ParentType, ContextType, Partial<QueryStatsArgs>>;
