@@ -7,6 +7,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { crawlOnce } from '../../src/cli/commands/crawl.command.js';
 import type { HubId } from '../../src/config/hubs.js';
+import { CivitaiFakeHub } from '../fake-hub/civitai/civitai-fake.js';
+import { civitaiRecords } from '../fake-hub/civitai/civitai-records.js';
 import { FakeHub, MemoryModelStore } from '../fake-hub/fake-hub.js';
 import { FakeModelScope, generateModelScopeRecord } from '../fake-hub/modelscope/fake-modelscope.js';
 import { FakeOpenRouter } from '../fake-hub/openrouter/fake-openrouter.js';
@@ -82,5 +84,79 @@ describe('links made by crawls', () => {
     await crawl('modelscope', modelScope.url);
     expect(await sameAs('huggingface:openai-community/gpt2')).toEqual(['modelscope:openai-community/gpt2']);
     expect(await sameAs('modelscope:openai-community/gpt2')).toEqual(['huggingface:openai-community/gpt2']);
+  });
+});
+
+describe('one catalog of four hubs', () => {
+  it('stats by hub shows all four, and the filters (hubs, license category, level) work across them', async () => {
+    const { hf, openRouter } = await hubs();
+    const modelScope = await FakeModelScope.start({
+      records: [generateModelScopeRecord(0), generateModelScopeRecord(1)],
+    });
+    const civitai = await CivitaiFakeHub.start({ records: civitaiRecords(12) });
+    cleanups.push(
+      () => modelScope.stop(),
+      () => civitai.stop(),
+    );
+    await crawl('huggingface', hf.url);
+    await crawl('openrouter', openRouter.url);
+    await crawl('modelscope', modelScope.url);
+    await crawl('civitai', civitai.url);
+
+    // What each hub holds, read from the tables ingest wrote (not through the API under test).
+    const { rows } = await db.pool.query<{ hub_id: string; n: number; category: string; level: string }>(
+      `SELECT m.hub_id, l.category, m.openness_level AS level, count(*)::int AS n
+         FROM models m JOIN licenses l ON l.id = m.license_id WHERE m.removed_at IS NULL
+        GROUP BY 1, 2, 3`,
+    );
+    const count = (where: (row: (typeof rows)[number]) => boolean) =>
+      rows.filter(where).reduce((sum, row) => sum + row.n, 0);
+
+    const response = await graphql<{
+      stats: { byHub: { value: string; count: number }[] };
+      nonCommercialCivitai: { totalCount: number; nodes: { id: string }[] };
+      openWeights: { totalCount: number };
+      apiOnly: { totalCount: number };
+    }>(
+      api.url,
+      `
+        {
+          stats {
+            byHub {
+              value
+              count
+            }
+          }
+          nonCommercialCivitai: models(first: 100, filter: { hubs: ["civitai"], licenseCategories: [NON_COMMERCIAL] }) {
+            totalCount
+            nodes {
+              id
+            }
+          }
+          openWeights: models(filter: { minOpennessLevel: OPEN_WEIGHTS }) {
+            totalCount
+          }
+          apiOnly: models(filter: { hubs: ["openrouter"], opennessLevels: [CLOSED] }) {
+            totalCount
+          }
+        }
+      `,
+    );
+    expect(response.body.errors).toBeUndefined();
+    const data = response.body.data!;
+    const byHub = Object.fromEntries(data.stats.byHub.map((row) => [row.value, row.count]));
+    expect(Object.keys(byHub).sort()).toEqual(['civitai', 'huggingface', 'modelscope', 'openrouter']);
+    for (const hub of Object.keys(byHub)) expect(byHub[hub]).toBe(count((row) => row.hub_id === hub));
+    expect(data.nonCommercialCivitai.totalCount).toBe(
+      count((row) => row.hub_id === 'civitai' && row.category === 'NON_COMMERCIAL'),
+    );
+    expect(data.nonCommercialCivitai.totalCount).toBeGreaterThan(0);
+    expect(data.nonCommercialCivitai.totalCount).toBeLessThan(byHub['civitai']!);
+    expect(data.nonCommercialCivitai.nodes.every((node) => node.id.startsWith('civitai:'))).toBe(true);
+    const open = ['OPEN_WEIGHTS', 'OPEN_TOOLING', 'OPEN_SCIENCE'];
+    expect(data.openWeights.totalCount).toBe(count((row) => open.includes(row.level)));
+    expect(data.openWeights.totalCount).toBeGreaterThan(0);
+    // Every OpenRouter model is API-only, hence CLOSED.
+    expect(data.apiOnly.totalCount).toBe(byHub['openrouter']);
   });
 });
