@@ -9,6 +9,7 @@
  * to do. A duplicated or retried page job finds the run already past its page and writes nothing.
  */
 import { RawRecordRepository } from '../catalog/raw-record.repository.js';
+import { isJsonObject } from '../catalog/record-problems.js';
 import type pg from 'pg';
 import type { CrawlRun, PrismaClient } from '../generated/prisma/client.js';
 import type { CatalogModel } from '../catalog/catalog-model.js';
@@ -183,7 +184,7 @@ export class CrawlService {
     const stored = await this.records.storedDetails(listed.map(({ model }) => model.id));
     for (const { record, model } of listed) {
       const details = stored.get(model.id);
-      if (details && (details.sha ?? null) === model.sha && isObject(record)) {
+      if (details && (details.sha ?? null) === model.sha && isJsonObject(record)) {
         const rebuilt = adapter.buildModel(
           { ...(details.info ?? {}), ...record },
           { readme: details.readme ?? null, licenseText: details.licenseText ?? null },
@@ -367,8 +368,4 @@ function quarantinePayload(record: unknown): unknown {
     text = JSON.stringify(String(record));
   }
   return text.length <= 16_384 ? (JSON.parse(text) as unknown) : { truncated: text.slice(0, 16_384) };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

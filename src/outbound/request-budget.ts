@@ -11,6 +11,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
+import { hitFixedWindow } from '../lib/fixed-window.js';
 import type { RateLimitObservation } from './rate-limit-headers.js';
 
 export interface RequestBudget {
@@ -135,21 +136,6 @@ export class RedisRequestBudget implements RequestBudget {
   }
 }
 
-// KEYS[1] counter prefix, KEYS[2] "blocked until" key. ARGV: now(ms), quota, windowMs.
-// Returns 0 to go, else ms to wait.
-const FIXED_ACQUIRE = `
-local now = tonumber(ARGV[1])
-local blocked = tonumber(redis.call('GET', KEYS[2]) or '0')
-if blocked > now then return blocked - now end
-local windowMs = tonumber(ARGV[3])
-local window = math.floor(now / windowMs)
-local key = KEYS[1] .. ':' .. window
-local used = redis.call('INCR', key)
-if used == 1 then redis.call('PEXPIRE', key, windowMs * 2) end
-if used <= tonumber(ARGV[2]) then return 0 end
-return math.max(1, (window + 1) * windowMs - now)
-`;
-
 /**
  * A budget from configuration, for hubs that announce none (`<PREFIX>_REQUESTS_PER_MINUTE`,
  * src/config/hubs.ts): at most `requestsPerMinute` requests in each minute of the clock, counted in
@@ -176,21 +162,20 @@ export class FixedWindowRequestBudget implements RequestBudget {
     let waited = 0;
     for (;;) {
       signal?.throwIfAborted();
-      const wait = Number(
-        await this.redis.eval(
-          FIXED_ACQUIRE,
-          2,
-          `${this.key}:window`,
-          `${this.key}:blocked`,
-          Date.now(),
-          this.quota,
-          this.windowMs,
-        ),
-      );
+      const wait = await this.waitMs();
       if (wait <= 0) return waited;
       await sleep(wait, undefined, signal ? { signal } : undefined);
       waited += wait;
     }
+  }
+
+  /** 0 to go now (the request is counted), else how long to wait: a 429's pause, or the window's end. */
+  private async waitMs(): Promise<number> {
+    const blockedUntil = Number((await this.redis.get(`${this.key}:blocked`)) ?? 0);
+    const now = Date.now();
+    if (blockedUntil > now) return blockedUntil - now;
+    const [count, msLeft] = await hitFixedWindow(this.redis, `${this.key}:window`, this.windowMs);
+    return count <= this.quota ? 0 : Math.max(1, msLeft);
   }
 
   /** The hub's headers do not drive this budget. */

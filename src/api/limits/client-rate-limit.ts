@@ -7,6 +7,7 @@
  * Past the quota the answer is 429 with `Retry-After`.
  */
 import type { Redis } from 'ioredis';
+import { hitFixedWindow } from '../../lib/fixed-window.js';
 
 export interface RateLimitPolicy {
   /** Requests per window. */
@@ -23,39 +24,16 @@ export interface RateLimitDecision {
   readonly windowSeconds: number;
 }
 
-// KEYS[1] the client's counter base key. ARGV[1] window (ms). Returns {count, ms until reset}.
-// The window comes from Redis's clock, not the caller's, so every instance agrees on its bounds.
-const HIT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local windowMs = tonumber(ARGV[1])
-local window = math.floor(now / windowMs)
-local key = KEYS[1] .. ':' .. window
-local count = redis.call('INCR', key)
-if count == 1 then redis.call('PEXPIRE', key, windowMs + 1000) end
-return {count, (window + 1) * windowMs - now}
-`;
-
 /** The client a request is counted against. */
 export type RateLimitClient =
   { readonly kind: 'key'; readonly id: string } | { readonly kind: 'ip'; readonly ip: string };
 
-/** The connection with HIT defined as a command (ioredis sends EVALSHA, and the script once). */
-type RateLimitRedis = Redis & {
-  catalogRateLimitHit(key: string, windowMs: number): Promise<[number, number]>;
-};
-
 export class FixedWindowRateLimiter {
-  private readonly redis: RateLimitRedis;
-
   constructor(
-    redis: Redis,
+    private readonly redis: Redis,
     private readonly prefix: string,
     readonly policy: RateLimitPolicy,
-  ) {
-    if (!('catalogRateLimitHit' in redis)) redis.defineCommand('catalogRateLimitHit', { numberOfKeys: 1, lua: HIT });
-    this.redis = redis as RateLimitRedis;
-  }
+  ) {}
 
   /** Count one request of `client` and say whether it is within the quota. */
   async hit(client: RateLimitClient): Promise<RateLimitDecision> {
@@ -63,7 +41,7 @@ export class FixedWindowRateLimiter {
     if (this.redis.status === 'wait' || this.redis.status === 'connecting' || this.redis.status === 'connect')
       await readyWithin(this.redis, 1_000);
     const id = client.kind === 'key' ? `key:${client.id}` : `ip:${client.ip}`;
-    const [count, msLeft] = await this.redis.catalogRateLimitHit(`${this.prefix}:api-rate:${id}`, this.policy.windowMs);
+    const [count, msLeft] = await hitFixedWindow(this.redis, `${this.prefix}:api-rate:${id}`, this.policy.windowMs);
     return decide(this.policy, count, msLeft);
   }
 }

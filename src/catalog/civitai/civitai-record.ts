@@ -15,6 +15,7 @@
  * problem: Civitai descriptions are long pages, and a prefix is what the classifier reads.
  */
 import { z } from 'zod';
+import { isJsonObject, jsonTypeOf, type FieldProblem } from '../record-problems.js';
 import { inspectText, TEXT_LIMITS } from '../../lib/text.js';
 
 /** A hub string beyond this is cut (the stored-JSON cap of src/lib/text.ts). */
@@ -22,12 +23,6 @@ export const MAX_STRING = TEXT_LIMITS.field;
 /** How much of a description's HTML is read at all (they rarely exceed 50 KB). */
 const MAX_DESCRIPTION_HTML = 200_000;
 const MAX_ITEMS = 1_000;
-
-export interface FieldProblem {
-  readonly field: string;
-  readonly issue: 'wrong-type' | 'truncated' | 'binary';
-  readonly detail: string;
-}
 
 const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'not a date');
 const count = z.number().int().nonnegative();
@@ -137,16 +132,6 @@ export type ValidationResult =
   | { readonly ok: true; readonly record: CivitaiRecord; readonly problems: readonly FieldProblem[] }
   | { readonly ok: false; readonly reason: string };
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Strings cut and stripped of binary (src/lib/text.ts with `controls`), each change a problem. */
 function cleanString(value: string, field: string, problems: FieldProblem[], maxLength = MAX_STRING): string {
   const { text, binary, truncated } = inspectText(value, { maxLength, controls: true });
@@ -166,7 +151,7 @@ function cleanValue(value: unknown, field: string, problems: FieldProblem[]): un
     }
     return value.slice(0, MAX_ITEMS).map((item, index) => cleanValue(item, `${field}[${index}]`, problems));
   }
-  if (!isObject(value)) return value;
+  if (!isJsonObject(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) out[key] = cleanValue(item, `${field}.${key}`, problems);
   return out;
@@ -190,7 +175,7 @@ function parseFields(
       problems.push({
         field: where,
         issue: 'wrong-type',
-        detail: `${describe(value)} rejected: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+        detail: `${jsonTypeOf(value)} rejected: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
       });
   }
 }
@@ -221,7 +206,7 @@ export function descriptionText(html: string): string {
 function parseDescription(value: unknown, problems: FieldProblem[]): string | null | undefined {
   if (value === null) return null;
   if (typeof value !== 'string') {
-    problems.push({ field: 'description', issue: 'wrong-type', detail: `${describe(value)} rejected: not a string` });
+    problems.push({ field: 'description', issue: 'wrong-type', detail: `${jsonTypeOf(value)} rejected: not a string` });
     return undefined;
   }
   const cleaned = inspectText(value, { maxLength: MAX_DESCRIPTION_HTML, controls: true });
@@ -231,8 +216,8 @@ function parseDescription(value: unknown, problems: FieldProblem[]): string | nu
 
 function parseStats(value: unknown, problems: FieldProblem[]): CivitaiStats | null | undefined {
   if (value === null) return null;
-  if (!isObject(value)) {
-    problems.push({ field: 'stats', issue: 'wrong-type', detail: `${describe(value)} rejected: not an object` });
+  if (!isJsonObject(value)) {
+    problems.push({ field: 'stats', issue: 'wrong-type', detail: `${jsonTypeOf(value)} rejected: not an object` });
     return undefined;
   }
   const stats: CivitaiStats = {};
@@ -242,7 +227,7 @@ function parseStats(value: unknown, problems: FieldProblem[]): CivitaiStats | nu
     if (counter === null || (typeof counter === 'number' && Number.isFinite(counter) && counter >= 0)) {
       stats[field] = counter;
     } else {
-      problems.push({ field: `stats.${field}`, issue: 'wrong-type', detail: `${describe(counter)} rejected` });
+      problems.push({ field: `stats.${field}`, issue: 'wrong-type', detail: `${jsonTypeOf(counter)} rejected` });
     }
   }
   return stats;
@@ -255,7 +240,7 @@ function parseList<T>(
   item: (raw: Record<string, unknown>, path: string) => T,
 ): T[] | undefined {
   if (!Array.isArray(value)) {
-    problems.push({ field, issue: 'wrong-type', detail: `${describe(value)} rejected: not an array` });
+    problems.push({ field, issue: 'wrong-type', detail: `${jsonTypeOf(value)} rejected: not an array` });
     return undefined;
   }
   if (value.length > MAX_ITEMS) {
@@ -263,8 +248,8 @@ function parseList<T>(
   }
   const out: T[] = [];
   value.slice(0, MAX_ITEMS).forEach((entry, index) => {
-    if (isObject(entry)) out.push(item(entry, `${field}[${index}]`));
-    else problems.push({ field: `${field}[${index}]`, issue: 'wrong-type', detail: `${describe(entry)} dropped` });
+    if (isJsonObject(entry)) out.push(item(entry, `${field}[${index}]`));
+    else problems.push({ field: `${field}[${index}]`, issue: 'wrong-type', detail: `${jsonTypeOf(entry)} dropped` });
   });
   return out;
 }
@@ -294,15 +279,15 @@ function modelId(value: unknown): number | null {
 }
 
 export function validateCivitaiRecord(input: unknown): ValidationResult {
-  if (!isObject(input)) return { ok: false, reason: `record is ${describe(input)}, not an object` };
+  if (!isJsonObject(input)) return { ok: false, reason: `record is ${jsonTypeOf(input)}, not an object` };
   const rawId = input['id'];
-  if (rawId === undefined || rawId === null) return { ok: false, reason: `no numeric id (id is ${describe(rawId)})` };
+  if (rawId === undefined || rawId === null) return { ok: false, reason: `no numeric id (id is ${jsonTypeOf(rawId)})` };
   const id = modelId(rawId);
   if (id === null) {
     const shown =
       typeof rawId === 'string' || typeof rawId === 'number' || typeof rawId === 'boolean'
         ? String(rawId)
-        : (JSON.stringify(rawId) ?? describe(rawId));
+        : (JSON.stringify(rawId) ?? jsonTypeOf(rawId));
     return { ok: false, reason: `unusable id ${JSON.stringify(shown.slice(0, 80))}` };
   }
 
@@ -325,3 +310,5 @@ export function validateCivitaiRecord(input: unknown): ValidationResult {
   }
   return { ok: true, record: record as CivitaiRecord, problems };
 }
+
+export type { FieldProblem } from '../record-problems.js';

@@ -27,8 +27,8 @@
  * them change writes no change row.
  */
 import type { CatalogModel, Gating } from '../catalog-model.js';
+import { problemEvidence } from '../record-problems.js';
 import { classifyCivitai, readCommercialUse } from '../../openness/civitai-input.js';
-import type { Evidence } from '../../openness/types.js';
 import { ggufQuantTypes } from '../huggingface/deployment-facts.js';
 import type { CivitaiRecord, CivitaiVersion, FieldProblem } from './civitai-record.js';
 
@@ -111,16 +111,6 @@ function firstVersionTime(record: CivitaiRecord): number | null {
 function primaryFile(version: CivitaiVersion | undefined) {
   const files = version?.files ?? [];
   return files.find((file) => file.primary === true) ?? files.find((file) => file.type === 'Model') ?? files[0];
-}
-
-function problemEvidence(problems: readonly FieldProblem[]): Evidence[] {
-  return problems.slice(0, 20).map((problem) => ({
-    dimension: 'input',
-    status: problem.issue === 'wrong-type' ? 'DROPPED' : 'TRUNCATED',
-    source: problem.field,
-    value: problem.detail.slice(0, 200),
-    rule: `input.${problem.issue}`,
-  }));
 }
 
 function quantizationsOf(versions: readonly CivitaiVersion[]): string[] {

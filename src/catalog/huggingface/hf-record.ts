@@ -8,6 +8,7 @@
  * one bad field never stops a crawl.
  */
 import { z } from 'zod';
+import { jsonTypeOf, type FieldProblem } from '../record-problems.js';
 import { inspectText, TEXT_LIMITS } from '../../lib/text.js';
 
 /** A hub string beyond this is cut (the stored-JSON cap of src/lib/text.ts). */
@@ -17,12 +18,6 @@ const MAX_DEPTH = 12;
 
 /** A repo id as the hub allows it: `name` or `owner/name`, no spaces or control characters. */
 const REPO_ID = /^[A-Za-z0-9][\w.-]*(\/[\w.-]+)?$/;
-
-export interface FieldProblem {
-  readonly field: string;
-  readonly issue: 'wrong-type' | 'truncated' | 'binary' | 'too-deep';
-  readonly detail: string;
-}
 
 const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'not a date');
 const count = z.number().int().nonnegative();
@@ -123,21 +118,15 @@ export function boundForStorage(value: unknown): unknown {
   return sanitize(value, '', []);
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
-}
-
 export function validateHfRecord(input: unknown): ValidationResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { ok: false, reason: `record is ${describe(input)}, not an object` };
+    return { ok: false, reason: `record is ${jsonTypeOf(input)}, not an object` };
   }
   const raw = input as Record<string, unknown>;
   // Listing records carry the repo id in `id` (and `modelId`); `_id` is the Mongo id, never a repo id.
   const idSource =
     typeof raw['id'] === 'string' ? raw['id'] : typeof raw['modelId'] === 'string' ? raw['modelId'] : null;
-  if (idSource === null) return { ok: false, reason: `no string id (id is ${describe(raw['id'])})` };
+  if (idSource === null) return { ok: false, reason: `no string id (id is ${jsonTypeOf(raw['id'])})` };
   const id = idSource.trim();
   if (!REPO_ID.test(id) || id.length > 256) {
     return { ok: false, reason: `unusable id ${JSON.stringify(id.slice(0, 80))}` };
@@ -154,8 +143,10 @@ export function validateHfRecord(input: unknown): ValidationResult {
       problems.push({
         field,
         issue: 'wrong-type',
-        detail: `${describe(raw[field])} rejected: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+        detail: `${jsonTypeOf(raw[field])} rejected: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
       });
   }
   return { ok: true, record: record as HfRecord, problems };
 }
+
+export type { FieldProblem } from '../record-problems.js';

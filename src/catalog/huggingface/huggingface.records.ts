@@ -1,6 +1,6 @@
 /** Hugging Face records → catalog models: boundary validation, then normalize and classify (pure). */
-import { inspectText } from '../../lib/text.js';
 import type { BuildResult, HubRecords, ModelTexts } from '../hub-records.js';
+import { cleanDetailTexts } from '../record-problems.js';
 import { validateHfRecord } from './hf-record.js';
 import { HUB_ID, normalizeHfRecord } from './normalize.js';
 
@@ -10,16 +10,8 @@ export const MAX_TEXT = 256 * 1024;
 function buildModel(record: unknown, details: ModelTexts = {}): BuildResult {
   const validated = validateHfRecord(record);
   if (!validated.ok) return { ok: false, reason: validated.reason };
-  // README and LICENSE text are hub strings too: cleaned like the record's, the cleaning recorded.
   const problems = [...validated.problems];
-  const text = (value: string | null | undefined, field: string) => {
-    if (typeof value !== 'string') return value;
-    const cleaned = inspectText(value, { maxLength: MAX_TEXT });
-    if (cleaned.binary)
-      problems.push({ field, issue: 'binary', detail: `removed NUL or lone surrogates from ${value.length} chars` });
-    return cleaned.text;
-  };
-  const cleaned = { readme: text(details.readme, 'README.md'), licenseText: text(details.licenseText, 'LICENSE') };
+  const cleaned = cleanDetailTexts(details, problems, MAX_TEXT);
   return { ok: true, model: normalizeHfRecord(validated.record, problems, cleaned) };
 }
 

@@ -1,7 +1,8 @@
 /** Hugging Face record → catalog model: pure, after boundary validation. */
 import type { CatalogModel, Gating } from '../catalog-model.js';
+import { problemEvidence } from '../record-problems.js';
 import { classifyHuggingFace } from '../../openness/classify.js';
-import type { Evidence, OpennessResult } from '../../openness/types.js';
+import type { OpennessResult } from '../../openness/types.js';
 import {
   baseModelRelationOf,
   inferenceProvidersOf,
@@ -41,16 +42,6 @@ function baseModelsOf(record: HfRecord): string[] {
     if (typeof value === 'string' && value.trim()) found.add(value.trim());
   }
   return [...found].sort();
-}
-
-function problemEvidence(problems: readonly FieldProblem[]): Evidence[] {
-  return problems.slice(0, 20).map((problem) => ({
-    dimension: 'input',
-    status: problem.issue === 'wrong-type' || problem.issue === 'too-deep' ? 'DROPPED' : 'TRUNCATED',
-    source: problem.field,
-    value: problem.detail.slice(0, 200),
-    rule: `input.${problem.issue}`,
-  }));
 }
 
 export function normalizeHfRecord(

@@ -16,6 +16,7 @@
  * validating it again gives it back unchanged.
  */
 import { z } from 'zod';
+import { jsonTypeOf, type FieldProblem } from '../record-problems.js';
 import { inspectText, TEXT_LIMITS } from '../../lib/text.js';
 
 const MAX_ARRAY = 10_000;
@@ -24,12 +25,6 @@ const MAX_DEPTH = 12;
 /** One segment of a repository path: ModelScope owners and model names (`Qwen`, `Qwen2.5-7B-Instruct`). */
 const SEGMENT = /^[A-Za-z0-9_][\w.-]*$/;
 const MAX_SEGMENT = 128;
-
-export interface FieldProblem {
-  readonly field: string;
-  readonly issue: 'wrong-type' | 'truncated' | 'binary' | 'too-deep';
-  readonly detail: string;
-}
 
 /** Unix seconds below this are read as seconds, above as milliseconds (this is 2286 in seconds). */
 const MILLISECONDS_FROM = 10_000_000_000;
@@ -149,12 +144,6 @@ export type ValidationResult =
   | { readonly ok: true; readonly record: ModelScopeRecord; readonly problems: readonly FieldProblem[] }
   | { readonly ok: false; readonly reason: string };
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
-}
-
 /**
  * Bound a value: strings cut and stripped of binary (src/lib/text.ts with `controls`), keys too,
  * arrays and depth limited; each change reported.
@@ -212,13 +201,13 @@ export function repoIdOf(raw: Record<string, unknown>): { repoId: string } | { r
   const name = segment(raw['name']) ?? (id !== null && id !== '' ? segment(id) : null);
   if (owner !== null && name !== null) return { repoId: `${owner}/${name}` };
   return {
-    reason: `no owner/name (id is ${describe(raw['id'])}, owner is ${describe(raw['owner'])}, name is ${describe(raw['name'])})`,
+    reason: `no owner/name (id is ${jsonTypeOf(raw['id'])}, owner is ${jsonTypeOf(raw['owner'])}, name is ${jsonTypeOf(raw['name'])})`,
   };
 }
 
 export function validateModelScopeRecord(input: unknown): ValidationResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { ok: false, reason: `record is ${describe(input)}, not an object` };
+    return { ok: false, reason: `record is ${jsonTypeOf(input)}, not an object` };
   }
   const raw = input as Record<string, unknown>;
   const id = repoIdOf(raw);
@@ -236,8 +225,10 @@ export function validateModelScopeRecord(input: unknown): ValidationResult {
       problems.push({
         field,
         issue: 'wrong-type',
-        detail: `${describe(raw[field])} rejected: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+        detail: `${jsonTypeOf(raw[field])} rejected: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
       });
   }
   return { ok: true, record: record as ModelScopeRecord, problems };
 }
+
+export type { FieldProblem } from '../record-problems.js';

@@ -8,11 +8,12 @@
  * all-time count. `tasks` (all of them) and `file_size` have no column: they go to `hubData`,
  * outside the snapshot like the counters, so they never make a change row.
  */
-import { inspectText } from '../../lib/text.js';
 import { classifyModelScope } from '../../openness/modelscope-input.js';
-import type { Evidence, OpennessResult } from '../../openness/types.js';
+import { problemEvidence } from '../record-problems.js';
+import type { OpennessResult } from '../../openness/types.js';
 import type { CatalogModel } from '../catalog-model.js';
 import type { BuildResult, HubRecords, ModelTexts } from '../hub-records.js';
+import { cleanDetailTexts } from '../record-problems.js';
 import {
   parseHubTime,
   validateModelScopeRecord,
@@ -31,16 +32,6 @@ function gatingOf(gated: ModelScopeRecord['gated']): CatalogModel['gating'] {
   if (gated === undefined) return null;
   if (gated === false || gated === 'none') return 'NONE';
   return gated === 'manual' ? 'MANUAL' : 'AUTO';
-}
-
-function problemEvidence(problems: readonly FieldProblem[]): Evidence[] {
-  return problems.slice(0, 20).map((problem) => ({
-    dimension: 'input',
-    status: problem.issue === 'wrong-type' || problem.issue === 'too-deep' ? 'DROPPED' : 'TRUNCATED',
-    source: problem.field,
-    value: problem.detail.slice(0, 200),
-    rule: `input.${problem.issue}`,
-  }));
 }
 
 function hubDataOf(record: ModelScopeRecord): CatalogModel['hubData'] {
@@ -98,16 +89,8 @@ export function normalizeModelScopeRecord(
 function buildModel(record: unknown, details: ModelTexts = {}): BuildResult {
   const validated = validateModelScopeRecord(record);
   if (!validated.ok) return { ok: false, reason: validated.reason };
-  // README and LICENSE text are hub strings too: cleaned like the record's, the cleaning recorded.
   const problems = [...validated.problems];
-  const text = (value: string | null | undefined, field: string) => {
-    if (typeof value !== 'string') return value;
-    const cleaned = inspectText(value, { maxLength: MAX_TEXT });
-    if (cleaned.binary)
-      problems.push({ field, issue: 'binary', detail: `removed NUL or lone surrogates from ${value.length} chars` });
-    return cleaned.text;
-  };
-  const cleaned = { readme: text(details.readme, 'README.md'), licenseText: text(details.licenseText, 'LICENSE') };
+  const cleaned = cleanDetailTexts(details, problems, MAX_TEXT);
   return { ok: true, model: normalizeModelScopeRecord(validated.record, problems, cleaned) };
 }
 

@@ -8,8 +8,8 @@
  * `hubData`, refreshed in place on every sighting and never a change row.
  */
 import type { CatalogModel } from '../catalog-model.js';
+import { problemEvidence } from '../record-problems.js';
 import { classifyOpenRouter } from '../../openness/openrouter-input.js';
-import type { Evidence } from '../../openness/types.js';
 import type { FieldProblem, OpenRouterRecord } from './openrouter-record.js';
 
 export const HUB_ID = 'openrouter';
@@ -119,23 +119,14 @@ function hubDataOf(record: OpenRouterRecord, inputs: string[], outputs: string[]
   };
 }
 
-function problemEvidence(problems: readonly FieldProblem[]): Evidence[] {
-  return problems.slice(0, 20).map((problem) => ({
-    dimension: 'input',
-    status: problem.issue === 'wrong-type' || problem.issue === 'invalid' ? 'DROPPED' : 'TRUNCATED',
-    source: problem.field.slice(0, 200),
-    value: problem.detail.slice(0, 200),
-    rule: `input.${problem.issue}`,
-  }));
-}
-
 export function normalizeOpenRouterRecord(record: OpenRouterRecord, problems: readonly FieldProblem[]): CatalogModel {
   const repoId = record.id;
   const slash = repoId.indexOf('/');
   const { inputs, outputs } = modalitiesOf(record);
   const openness = classifyOpenRouter(
     { id: repoId, huggingFaceId: huggingFaceIdOf(record) },
-    problemEvidence(problems),
+    // Field paths name the hub's own keys (`pricing.<key>`): cut, as evidence values are.
+    problemEvidence(problems.map((problem) => ({ ...problem, field: problem.field.slice(0, 200) }))),
   );
   return {
     id: `${HUB_ID}:${repoId}`,

@@ -11,6 +11,7 @@
  * reaches storage unvalidated.
  */
 import { z } from 'zod';
+import { isJsonObject, jsonTypeOf, type FieldProblem } from '../record-problems.js';
 import { cleanJson, inspectText, TEXT_LIMITS, type TextChange } from '../../lib/text.js';
 
 /** A hub string beyond this is cut (the stored-JSON cap of src/lib/text.ts, as for Hugging Face). */
@@ -35,12 +36,6 @@ const PRICE_KEY = /^[a-z][a-z0-9_]{0,63}$/;
 const PRICE = /^-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$/;
 /** Unix seconds up to the year 9999: beyond that `created` is not a time in seconds. */
 const MAX_UNIX_SECONDS = 253_402_300_799;
-
-export interface FieldProblem {
-  readonly field: string;
-  readonly issue: 'wrong-type' | 'invalid' | 'truncated' | 'binary';
-  readonly detail: string;
-}
 
 const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'not a date');
@@ -107,16 +102,6 @@ export type ValidationResult =
   | { readonly ok: true; readonly record: OpenRouterRecord; readonly problems: readonly FieldProblem[] }
   | { readonly ok: false; readonly reason: string };
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Strings cleaned of binary characters and cut to `MAX_STRING`, each change a problem. */
 function cleaned(value: unknown, path: string, problems: FieldProblem[]): unknown {
   const changes: TextChange[] = [];
@@ -143,7 +128,7 @@ function validateFields<S extends Record<string, z.ZodType>>(
       problems.push({
         field: path,
         issue: typeIssues(parsed.error.issues) ? 'wrong-type' : 'invalid',
-        detail: `${describe(value)} rejected: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+        detail: `${jsonTypeOf(value)} rejected: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
       });
   }
   return out as Fields<S>;
@@ -166,8 +151,8 @@ function nested<S extends Record<string, z.ZodType>>(
 ): Fields<S> | undefined {
   const value = raw[field];
   if (value === undefined || value === null) return undefined;
-  if (!isObject(value)) {
-    problems.push({ field, issue: 'wrong-type', detail: `${describe(value)} rejected: expected an object` });
+  if (!isJsonObject(value)) {
+    problems.push({ field, issue: 'wrong-type', detail: `${jsonTypeOf(value)} rejected: expected an object` });
     return undefined;
   }
   return validateFields(value, schemas, `${field}.`, problems);
@@ -177,8 +162,12 @@ function nested<S extends Record<string, z.ZodType>>(
 function pricingOf(raw: Record<string, unknown>, problems: FieldProblem[]): Record<string, string> | undefined {
   const value = raw['pricing'];
   if (value === undefined || value === null) return undefined;
-  if (!isObject(value)) {
-    problems.push({ field: 'pricing', issue: 'wrong-type', detail: `${describe(value)} rejected: expected an object` });
+  if (!isJsonObject(value)) {
+    problems.push({
+      field: 'pricing',
+      issue: 'wrong-type',
+      detail: `${jsonTypeOf(value)} rejected: expected an object`,
+    });
     return undefined;
   }
   const prices: Record<string, string> = {};
@@ -188,7 +177,7 @@ function pricingOf(raw: Record<string, unknown>, problems: FieldProblem[]): Reco
     if (!PRICE_KEY.test(key)) {
       problems.push({ field: 'pricing', issue: 'invalid', detail: `key ${JSON.stringify(key.slice(0, 64))} dropped` });
     } else if (typeof price !== 'string') {
-      problems.push({ field, issue: 'wrong-type', detail: `${describe(price)} rejected: expected a decimal string` });
+      problems.push({ field, issue: 'wrong-type', detail: `${jsonTypeOf(price)} rejected: expected a decimal string` });
     } else if (price.length > 64 || !PRICE.test(price.trim())) {
       problems.push({ field, issue: 'invalid', detail: `${JSON.stringify(price.slice(0, 64))} is not a price` });
     } else if (kept >= MAX_PRICES) {
@@ -202,9 +191,9 @@ function pricingOf(raw: Record<string, unknown>, problems: FieldProblem[]): Reco
 }
 
 export function validateOpenRouterRecord(input: unknown): ValidationResult {
-  if (!isObject(input)) return { ok: false, reason: `record is ${describe(input)}, not an object` };
+  if (!isJsonObject(input)) return { ok: false, reason: `record is ${jsonTypeOf(input)}, not an object` };
   const rawId = input['id'];
-  if (typeof rawId !== 'string') return { ok: false, reason: `no string id (id is ${describe(rawId)})` };
+  if (typeof rawId !== 'string') return { ok: false, reason: `no string id (id is ${jsonTypeOf(rawId)})` };
   const id = rawId.trim();
   if (id.length > MAX_KEY || !MODEL_ID.test(id)) {
     return { ok: false, reason: `unusable id ${JSON.stringify(id.slice(0, 80))}` };
@@ -224,3 +213,5 @@ export function validateOpenRouterRecord(input: unknown): ValidationResult {
   if (pricing !== undefined) record.pricing = pricing;
   return { ok: true, record, problems };
 }
+
+export type { FieldProblem } from '../record-problems.js';

@@ -12,6 +12,7 @@
  *   full sweep marks models the hub no longer lists as removed.
  */
 import { openRouterRecords } from '../../catalog/openrouter/openrouter.records.js';
+import { isJsonObject } from '../../catalog/record-problems.js';
 import { type HubClient, HubRequestError } from '../../outbound/hub-client.js';
 import type { CrawlMode, HubAdapter, HubPage, ModelDetails } from '../hub-adapter.js';
 
@@ -32,10 +33,6 @@ interface Listing {
   readonly data: readonly unknown[];
   readonly next: string | null;
   readonly totalCount: number | null;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export class OpenRouterAdapter implements HubAdapter {
@@ -74,8 +71,8 @@ export class OpenRouterAdapter implements HubAdapter {
     let url: string | null = this.firstCursor('FULL');
     while (url !== null) {
       const listing = await this.list(client, url, signal);
-      const record = listing.data.find((entry) => isObject(entry) && entry['id'] === repoId);
-      if (isObject(record)) return { record, readme: null, licenseText: null, counters: client.counters };
+      const record = listing.data.find((entry) => isJsonObject(entry) && entry['id'] === repoId);
+      if (isJsonObject(record)) return { record, readme: null, licenseText: null, counters: client.counters };
       url = this.nextCursor(url, listing);
     }
     return null;
@@ -87,11 +84,12 @@ export class OpenRouterAdapter implements HubAdapter {
       throw new HubRequestError(`${response.status} listing ${url}`, url, response.status, response.status >= 500);
     }
     // A body without its `data` array is a broken answer (a proxy's error page, a cut response): retried later.
-    if (!isObject(body) || !Array.isArray(body['data'])) {
+    if (!isJsonObject(body) || !Array.isArray(body['data'])) {
       throw new HubRequestError(`listing ${url} has no "data" array`, url, response.status, true);
     }
     const links = body['links'];
-    const next = isObject(links) && typeof links['next'] === 'string' && links['next'] !== '' ? links['next'] : null;
+    const next =
+      isJsonObject(links) && typeof links['next'] === 'string' && links['next'] !== '' ? links['next'] : null;
     const total = body['totalCount'];
     const totalCount = typeof total === 'number' && Number.isSafeInteger(total) && total >= 0 ? total : null;
     return { data: body['data'] as unknown[], next, totalCount };
@@ -139,7 +137,7 @@ export class OpenRouterAdapter implements HubAdapter {
 function uniqueById(records: readonly unknown[]): unknown[] {
   const seen = new Set<string>();
   return records.filter((record) => {
-    const id = isObject(record) && typeof record['id'] === 'string' ? record['id'].trim() : null;
+    const id = isJsonObject(record) && typeof record['id'] === 'string' ? record['id'].trim() : null;
     if (id === null) return true;
     if (seen.has(id)) return false;
     seen.add(id);
