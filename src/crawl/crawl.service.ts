@@ -177,14 +177,17 @@ export class CrawlService {
       if (built.ok) listed.push({ record, model: built.model });
       else quarantined.push({ reason: built.reason, payload: quarantinePayload(record) });
     }
-    // Details enrichment fetched at the revision the listing still shows stay part of the model:
-    // built from the listing alone, an enriched model would lose what its README and LICENSE said
-    // (a license pinned by its LICENSE file would flip back, with a change row each way), and as
-    // its revision has not moved it would not be enriched again. The listing's fresher fields win.
+    // Details enrichment fetched stay part of the model: built from the listing alone, an enriched
+    // model would lose what its README and LICENSE said (a license pinned by its LICENSE file would
+    // flip back, with a change row each way). At a new revision they are kept too, until enrichment
+    // (which finds them stale by their sha) replaces them: the model changes once, when the new
+    // details say something else, and never flips to the listing's view and back in between. The
+    // listing's fresher fields win. (The read is one indexed query per page; a hub whose enrichment
+    // is off still reads it, as details stored before it was turned off must not be dropped.)
     const stored = await this.records.storedDetails(listed.map(({ model }) => model.id));
     for (const { record, model } of listed) {
       const details = stored.get(model.id);
-      if (details && (details.sha ?? null) === model.sha && isJsonObject(record)) {
+      if (details && isJsonObject(record)) {
         const rebuilt = adapter.buildModel(
           { ...(details.info ?? {}), ...record },
           { readme: details.readme ?? null, licenseText: details.licenseText ?? null },
@@ -276,11 +279,11 @@ export class CrawlService {
     return completed;
   }
 
-  /** Models of a page that matter (downloads or likes) and whose details are missing or stale (sha). */
   private enrichmentOf(hubId: string): EnrichmentPolicy {
     return this.deps.enrichmentByHub?.get(hubId) ?? this.deps.enrichment;
   }
 
+  /** Models of a page that matter (downloads or likes) and whose details are missing or stale (sha). */
   async enrichTargets(modelIds: readonly string[], hubId?: string): Promise<EnrichTarget[]> {
     if (modelIds.length === 0) return [];
     const policy = hubId === undefined ? this.deps.enrichment : this.enrichmentOf(hubId);

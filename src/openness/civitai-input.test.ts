@@ -55,6 +55,10 @@ describe('readCommercialUse', () => {
     ['legacy Rent', 'Rent', ['Image', 'RentCivit', 'Rent'], 'ALLOWED'],
     ['legacy Image', 'Image', ['Image'], 'CONDITIONAL'],
     ['legacy None', 'None', [], 'PROHIBITED'],
+    // Once unknown values, so commercial use UNKNOWN.
+    ['the array passed on as a plain list', 'Image,Rent,Sell', ['Image', 'Rent', 'Sell'], 'ALLOWED'],
+    ['a legacy literal with spaced, quoted values', '{ "Image" , "RentCivit" }', ['Image', 'RentCivit'], 'CONDITIONAL'],
+    ['a legacy literal in any case', '{image,SELL}', ['Image', 'Sell'], 'ALLOWED'],
   ])('%s', (_name, value, granted, commercialUse) => {
     const reading = readCommercialUse(value);
     expect(reading.granted).toEqual(granted);
@@ -74,6 +78,26 @@ describe('readCommercialUse', () => {
   it('is missing for an absent or wrong-typed flag', () => {
     expect(readCommercialUse(undefined)).toMatchObject({ form: 'missing', commercialUse: 'UNKNOWN' });
     expect(readCommercialUse(42)).toMatchObject({ form: 'missing', commercialUse: 'UNKNOWN' });
+  });
+
+  it('a blank string says nothing: missing, not "no commercial use" (only `[]`, `{}` and None say none)', () => {
+    for (const blank of ['', '   ']) {
+      expect(readCommercialUse(blank)).toMatchObject({ form: 'missing', granted: [], commercialUse: 'UNKNOWN' });
+    }
+    expect(readCommercialUse('{}').commercialUse).toBe('PROHIBITED');
+  });
+
+  it('an array element that is not a string is a value it cannot read, never a silent "none"', () => {
+    expect(readCommercialUse([null])).toMatchObject({
+      granted: [],
+      unknown: ['invalidnull'],
+      commercialUse: 'UNKNOWN',
+    });
+    expect(readCommercialUse(['Image', 5])).toMatchObject({
+      granted: ['Image'],
+      unknown: ['invalidnumber'],
+      commercialUse: 'CONDITIONAL',
+    });
   });
 });
 
@@ -184,6 +208,20 @@ describe('civitaiLicense', () => {
       'ALLOWED',
     ],
     [
+      'a blank legacy string: unknown, not non-commercial',
+      { allowCommercialUse: '' },
+      'LicenseRef-civitai-unknown-deriv-relicense-nocredit',
+      'UNKNOWN',
+      'UNKNOWN',
+    ],
+    [
+      'an array of something other than strings: unknown, not non-commercial',
+      { allowCommercialUse: [null] as unknown as string[] },
+      'LicenseRef-civitai-invalidnull-deriv-relicense-nocredit',
+      'UNKNOWN',
+      'UNKNOWN',
+    ],
+    [
       'only an unknown value',
       { allowCommercialUse: ['Lease'] },
       'LicenseRef-civitai-lease-deriv-relicense-nocredit',
@@ -267,6 +305,44 @@ describe('civitaiWeights', () => {
       'weights.no-weight-files',
       [],
     ],
+    // The current API keeps `availability: Public` on a gated version; the gate is paidAccess.
+    [
+      'paid access with an end date',
+      {
+        ...LORA,
+        modelVersions: [{ ...version, paidAccess: { permanent: false, endsAt: '2026-08-23T20:55:59.248Z' } }],
+      },
+      'GATED_MANUAL',
+      'weights.civitai-early-access',
+      ['safetensors'],
+    ],
+    [
+      'permanent paid access',
+      { ...LORA, modelVersions: [{ ...version, paidAccess: { permanent: true, endsAt: null } }] },
+      'GATED_MANUAL',
+      'weights.civitai-early-access',
+      ['safetensors'],
+    ],
+    [
+      'an early-access deadline alone',
+      { ...LORA, modelVersions: [{ ...version, earlyAccessDeadline: '2026-08-23T20:55:59.248Z' }] },
+      'GATED_MANUAL',
+      'weights.civitai-early-access',
+      ['safetensors'],
+    ],
+    [
+      'a paid version beside a free one',
+      {
+        ...LORA,
+        modelVersions: [
+          { ...version, paidAccess: { permanent: true } },
+          { ...version, paidAccess: null },
+        ],
+      },
+      'OPEN',
+      'weights.civitai-public-file',
+      ['safetensors'],
+    ],
     ['no published version', { ...LORA, modelVersions: [] }, 'UNRELEASED', 'weights.no-weight-files', []],
     [
       'a file without a download URL',
@@ -279,6 +355,17 @@ describe('civitaiWeights', () => {
   ])('%s', (_name, input, availability, rule, formats) => {
     const weights = civitaiWeights(input);
     expect([weights.availability, weights.evidence.rule, weights.formats]).toEqual([availability, rule, formats]);
+  });
+
+  it('says which gate closes the weights, and its end date', () => {
+    const gated = (paidAccess: CivitaiInput['modelVersions']) => civitaiWeights({ ...LORA, modelVersions: paidAccess });
+    expect(gated([{ ...version, paidAccess: { permanent: true } }]).evidence.value).toMatch(
+      /^paidAccess: permanent; 1 model files/,
+    );
+    expect(gated([{ ...version, paidAccess: { permanent: false, endsAt: null } }]).evidence.value).toMatch(
+      /^paidAccess until no end date;/,
+    );
+    expect(gated([{ ...version, availability: 'EarlyAccess' }]).evidence.value).toMatch(/^EarlyAccess;/);
   });
 
   it.each<[string, Parameters<typeof civitaiFileFormat>[0], string | null]>([

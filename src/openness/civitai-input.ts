@@ -6,7 +6,8 @@
  * **License.** Civitai publishes no license id. What a record carries are the four permission
  * flags its creator set: `allowCommercialUse` (an array of `Image`, `RentCivit`, `Rent`, `Sell`,
  * `SellMerge`, or `None`; records of the older API give a string, either one enum value or a
- * Postgres array literal such as `{Image,Rent,Sell}`), `allowDerivatives`, `allowDifferentLicense`
+ * Postgres array literal such as `{Image,Rent,Sell}`, and clients have passed on the array as a
+ * plain list, `Image,Rent,Sell`), `allowDerivatives`, `allowDifferentLicense`
  * and `allowNoCredit`. They are an addendum to the license of the model's base model (CreativeML
  * OpenRAIL-M for Stable Diffusion 1.x, OpenRAIL++-M for SDXL, …), which carries use-based
  * restrictions of its own and which the API does not name. So each combination of flags is its own
@@ -17,7 +18,8 @@
  * - else derivatives forbidden → `NO_DERIVATIVES`;
  * - else → `OPEN_RAIL`: the most a Civitai grant can be, since the base model's terms still
  *   restrict use; never `PERMISSIVE`;
- * - a flag the record lacks, or only values we do not know, where it decides → `UNKNOWN`.
+ * - a flag the record lacks, or only values we do not know, where it decides → `UNKNOWN` (so is
+ *   a blank string, and an array element that is not a string: neither says "none").
  *
  * Commercial use follows the flags, not the category: `ALLOWED` when the model may be sold or
  * rented (`Sell`, `Rent`), `CONDITIONAL` when only part of it is (images, Civitai's own generator,
@@ -26,7 +28,10 @@
  *
  * **Weights.** A file of a published version with a `downloadUrl` (the API lists public files
  * only) that is a model file (`Model`, `Pruned Model`, `Negative`, `VAE`) makes the weights `OPEN`;
- * if only early-access versions have them, they are `GATED_MANUAL` (a purchase gate). `mode`
+ * if only early-access versions have them, they are `GATED_MANUAL` (a purchase gate: a version's
+ * `availability: EarlyAccess` in older records; in the current API `availability` stays `Public`
+ * and the gate is the version's `paidAccess` or `earlyAccessDeadline`). The classifier has no
+ * clock: a gate counts while the hub lists it, and its end date is evidence. `mode`
  * `Archived` (the creator withdrew the files: the API drops them) and `TakenDown` (moderation
  * removed the model) are `REMOVED`: published once, not downloadable now. `availability: Private`
  * is `UNRELEASED`; so are records with no model file at all (workflows, wildcards, poses).
@@ -37,15 +42,15 @@
  * discloses the training data (`PARTIAL`: its license is not known). Parameter counts and
  * evaluations are not reported: `UNKNOWN`.
  */
-import { assembleOpenness, type ComponentAssessment } from './assemble.js';
+import { assembleOpenness } from './assemble.js';
 import type { LicenseAssessment } from './assess.js';
+import { componentAssessment as component } from './component-assessment.js';
 import { weightFileFormat } from './dimensions/weights.js';
 import { evidence } from './evidence.js';
 import { scanReadme } from './huggingface-input.js';
 import type {
   CommercialUse,
   Evidence,
-  EvidenceDimension,
   LicenseCategory,
   OpennessResult,
   ResolvedLicense,
@@ -62,8 +67,12 @@ export interface CivitaiFileInput {
 }
 
 export interface CivitaiVersionInput {
-  /** `Public`, `EarlyAccess`, `Private`; absent: the model's. */
+  /** `Public`, `EarlyAccess`, `Unsearchable`, `Private`; absent: the model's. */
   readonly availability?: string | undefined;
+  /** The current API's purchase gate; null or absent on a free version. */
+  readonly paidAccess?: { readonly permanent?: boolean | null; readonly endsAt?: string | null } | null | undefined;
+  /** When the version's early access ends; absent on a free version. */
+  readonly earlyAccessDeadline?: string | null | undefined;
   readonly baseModel?: string | undefined;
   readonly files?: readonly CivitaiFileInput[] | undefined;
 }
@@ -130,16 +139,16 @@ export function readCommercialUse(value: unknown): CommercialUseReading {
   let granted = new Set<CommercialUseValue>();
   if (Array.isArray(value)) {
     form = 'array';
-    tokens = value.filter((item): item is string => typeof item === 'string');
-  } else if (typeof value === 'string') {
+    // An element that is not a string is a value we cannot read, never a silent "none".
+    tokens = value.map((item) => (typeof item === 'string' ? item : `invalid-${item === null ? 'null' : typeof item}`));
+  } else if (typeof value === 'string' && value.trim() !== '') {
     form = 'legacy-string';
     const text = value.trim();
-    if (text.startsWith('{') && text.endsWith('}')) {
-      // A Postgres array literal, as the column once leaked through: `{Image,Rent,Sell}`, `{}`.
-      tokens = text
-        .slice(1, -1)
-        .split(',')
-        .map((token) => token.replace(/^"|"$/g, ''));
+    const braced = text.startsWith('{') && text.endsWith('}');
+    if (braced || text.includes(',')) {
+      // A Postgres array literal, as the column once leaked through (`{Image,Rent,Sell}`, `{}`),
+      // or the array passed on as a plain list (`Image,Rent,Sell`): each value read as itself.
+      tokens = (braced ? text.slice(1, -1) : text).split(',').map((token) => token.trim().replace(/^"|"$/g, ''));
     } else {
       const scale = LEGACY_SCALE[text.toLowerCase()];
       if (scale !== undefined) granted = new Set(scale);
@@ -356,6 +365,19 @@ function filesSummary(files: readonly CivitaiFileInput[], formats: readonly stri
   return `${files.length} model files${formats.length > 0 ? ` (${formats.join(', ')})` : ''}, e.g. ${first}`;
 }
 
+/** How a version is gated (for the evidence), or null when its files are free to download. */
+function versionGate(version: CivitaiVersionInput, availability: string): string | null {
+  const paid = version.paidAccess;
+  if (typeof paid === 'object' && paid !== null) {
+    if (paid.permanent === true) return 'paidAccess: permanent';
+    return `paidAccess until ${typeof paid.endsAt === 'string' ? paid.endsAt : 'no end date'}`;
+  }
+  if (typeof version.earlyAccessDeadline === 'string' && version.earlyAccessDeadline !== '') {
+    return `earlyAccessDeadline ${version.earlyAccessDeadline}`;
+  }
+  return availability === 'earlyaccess' ? 'EarlyAccess' : null;
+}
+
 export function civitaiWeights(input: CivitaiInput): WeightsAssessment {
   const mode = input.mode?.trim().toLowerCase();
   if (mode === 'takendown') return weightsOf('REMOVED', 'mode', input.mode ?? null, 'weights.civitai-taken-down');
@@ -369,12 +391,15 @@ export function civitaiWeights(input: CivitaiInput): WeightsAssessment {
 
   const open: CivitaiFileInput[] = [];
   const earlyAccess: CivitaiFileInput[] = [];
+  const gates = new Set<string>();
   for (const version of versions) {
     const availability = (version.availability ?? input.availability ?? 'Public').trim().toLowerCase();
     if (availability === 'private') continue;
+    const gate = versionGate(version, availability);
     for (const file of version.files ?? []) {
       if (typeof file.downloadUrl !== 'string' || file.downloadUrl === '' || !isWeightFile(file)) continue;
-      (availability === 'earlyaccess' ? earlyAccess : open).push(file);
+      (gate === null ? open : earlyAccess).push(file);
+      if (gate !== null) gates.add(gate);
     }
   }
   const formatsOf = (files: readonly CivitaiFileInput[]) =>
@@ -393,8 +418,8 @@ export function civitaiWeights(input: CivitaiInput): WeightsAssessment {
     const formats = formatsOf(earlyAccess);
     return weightsOf(
       'GATED_MANUAL',
-      'modelVersions[].availability, modelVersions[].files[]',
-      `EarlyAccess; ${filesSummary(earlyAccess, formats)}`,
+      'modelVersions[].availability, modelVersions[].paidAccess, modelVersions[].files[]',
+      `${[...gates].sort().join('; ')}; ${filesSummary(earlyAccess, formats)}`,
       'weights.civitai-early-access',
       formats,
     );
@@ -410,16 +435,6 @@ export function civitaiWeights(input: CivitaiInput): WeightsAssessment {
 
 // ---------------------------------------------------------------------------------------------
 // Code, data, documentation.
-
-function component(
-  dimension: EvidenceDimension,
-  status: ComponentAssessment['status'],
-  source: string,
-  value: string | null,
-  rule: string,
-): ComponentAssessment {
-  return { status, evidence: evidence(dimension, status, source, value, rule) };
-}
 
 function hasTrainingData(input: CivitaiInput): string | null {
   for (const version of input.modelVersions ?? []) {

@@ -1,19 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { classifyModelScope, extractModelScopeFacts } from './modelscope-input.js';
+import type { OpennessResult } from './types.js';
 
-/** A listing record in ModelScope's documented shape (values are ours). */
+/**
+ * The fields of a listing record the classifier reads (values are ours); the record builder's
+ * tests (src/catalog/modelscope/) read a whole one.
+ */
 const base = {
   id: 'acme-lab/tiny-chat-1b',
   license: 'Apache License 2.0',
-  tasks: ['text-generation'],
   tags: ['pytorch'],
-  downloads: 1_204,
-  likes: 17,
-  created_at: 1_726_650_000,
-  last_modified: 1_727_254_800,
   params: 1_100_048_384,
-  file_size: 2_200_096_768,
 };
+
+/** Code, data and documentation, in that order. */
+const components = (result: OpennessResult) => [
+  result.code.inference,
+  result.code.training,
+  result.data.training,
+  result.documentation.modelCard,
+  result.documentation.paper,
+  result.documentation.evaluation,
+];
 
 const licenseOf = (license: unknown) => {
   const result = classifyModelScope({ ...base, license });
@@ -43,10 +51,10 @@ describe('classifyModelScope: free-text licenses', () => {
     // Declared as none.
     ['', 'NONE', 'UNSPECIFIED', 'UNKNOWN', 'license.none'],
     [null, 'NONE', 'UNSPECIFIED', 'UNKNOWN', 'license.none'],
-    // The resolver has no Chinese license names yet: these stay UNKNOWN, each under an id of its own.
-    ['通义千问许可协议', 'LicenseRef-ucadbda4d', 'UNKNOWN', 'UNKNOWN', 'license.unresolved'],
-    ['非商业许可', 'LicenseRef-u28fd6700', 'UNKNOWN', 'UNKNOWN', 'license.unresolved'],
-    ['Baichuan2 模型社区许可协议', 'LicenseRef-baichuan2-ue41efbe2', 'UNKNOWN', 'UNKNOWN', 'license.unresolved'],
+    // Chinese names: the agreements' Chinese titles are aliases; unknown ones are read for their words.
+    ['通义千问许可协议', 'LicenseRef-tongyi-qianwen', 'COMMUNITY', 'CONDITIONAL', 'license.alias'],
+    ['非商业许可', 'LicenseRef-u28fd6700', 'NON_COMMERCIAL', 'PROHIBITED', 'license.keyword'],
+    ['Baichuan2 模型社区许可协议', 'LicenseRef-baichuan', 'COMMUNITY', 'CONDITIONAL', 'license.alias'],
     ['InternLM License', 'LicenseRef-internlm-license', 'UNKNOWN', 'UNKNOWN', 'license.unresolved'],
   ])('%j → %s (%s, commercial use %s)', (license, id, category, commercialUse, rule) => {
     expect(licenseOf(license)).toEqual([id, category, commercialUse, 'license', rule]);
@@ -121,6 +129,12 @@ describe('classifyModelScope: weights', () => {
     ]);
   });
 
+  it("counts a library's own containers as weights, as on Hugging Face (scikit-learn pickles)", () => {
+    const result = classifyModelScope({ ...base, library: 'sklearn', files: ['README.md', 'model.pkl'] });
+    expect(result.weights).toMatchObject({ availability: 'OPEN', formats: ['pkl'] });
+    expect(classifyModelScope({ ...base, files: ['README.md', 'model.pkl'] }).weights.availability).toBe('UNRELEASED');
+  });
+
   it('reads {Path} objects of the files API too', () => {
     expect(extractModelScopeFacts({ files: [{ Path: 'a.bin', Size: 1 }, { path: 'b.gguf' }, 7] }).files).toEqual([
       'a.bin',
@@ -143,15 +157,14 @@ describe('classifyModelScope: parameters and the other dimensions', () => {
   });
 
   it('a listing record leaves code, data, card and evaluation UNKNOWN, never CLOSED', () => {
-    const result = classifyModelScope(base);
-    expect([
-      result.code.inference,
-      result.code.training,
-      result.data.training,
-      result.documentation.modelCard,
-      result.documentation.paper,
-      result.documentation.evaluation,
-    ]).toEqual(['UNKNOWN', 'UNKNOWN', 'UNKNOWN', 'UNKNOWN', 'UNKNOWN', 'UNKNOWN']);
+    expect(components(classifyModelScope(base))).toEqual([
+      'UNKNOWN',
+      'UNKNOWN',
+      'UNKNOWN',
+      'UNKNOWN',
+      'UNKNOWN',
+      'UNKNOWN',
+    ]);
   });
 
   it('reads library tags, arxiv and dataset tags, and the README', () => {
@@ -159,13 +172,7 @@ describe('classifyModelScope: parameters and the other dimensions', () => {
       { ...base, tags: ['transformers', 'arxiv:2407.10671', 'dataset:squad'] },
       { readme: '# tiny\n\nTraining code: https://github.com/acme-lab/tiny-train\n' },
     );
-    expect([
-      result.code.inference,
-      result.code.training,
-      result.data.training,
-      result.documentation.modelCard,
-      result.documentation.paper,
-    ]).toEqual(['OPEN', 'OPEN', 'OPEN', 'OPEN', 'OPEN']);
+    expect(components(result)).toEqual(['OPEN', 'OPEN', 'OPEN', 'OPEN', 'OPEN', 'UNKNOWN']);
   });
 
   it('never throws, whatever the input', () => {

@@ -21,11 +21,12 @@
  */
 import { assembleOpenness, type ComponentAssessment } from './assemble.js';
 import type { LicenseAssessment } from './assess.js';
+import { componentAssessment } from './component-assessment.js';
 import { OPEN_SOURCE_LIBRARIES } from './dimensions/code.js';
 import { KNOWN_OPEN_DATASETS } from './dimensions/data.js';
-import { scanWeightFiles } from './dimensions/weights.js';
+import { availabilityFromGate, libraryWeightExtensions, scanWeightFiles } from './dimensions/weights.js';
 import { evidence } from './evidence.js';
-import { isRecord, scanReadme } from './huggingface-input.js';
+import { isRecord, scanReadme, type GatedFact, type SourcedValue } from './huggingface-input.js';
 import { resolveLicense } from './licenses/index.js';
 import type { Evidence, OpennessResult, WeightsAvailability } from './types.js';
 
@@ -49,8 +50,8 @@ export interface ModelScopeFacts {
   readonly license: unknown;
   readonly licenseObserved: boolean;
   readonly private: boolean | null;
-  /** `gated`: false/'none', 'auto' (or true), 'manual', or null when absent. */
-  readonly gated: 'none' | 'auto' | 'manual' | 'unrecognized' | null;
+  /** `gated`: false/'none', 'auto' (or true), 'manual'; `missing` when absent (the hub has no gates). */
+  readonly gated: GatedFact;
   readonly gatedValue: string | null;
   /** Repository file paths; null when the record has no file list (every listing record). */
   readonly files: readonly string[] | null;
@@ -80,8 +81,8 @@ function strings(value: unknown): string[] {
   return value.filter((item): item is string => typeof item === 'string' && item.length > 0 && item.length <= 1_024);
 }
 
-function gatedOf(value: unknown): ModelScopeFacts['gated'] {
-  if (value === undefined || value === null) return null;
+function gatedOf(value: unknown): GatedFact {
+  if (value === undefined || value === null) return 'missing';
   if (value === false || value === 'none' || value === 'false') return 'none';
   if (value === true || value === 'auto' || value === 'true') return 'auto';
   if (value === 'manual') return 'manual';
@@ -162,14 +163,6 @@ function licenseOf(facts: ModelScopeFacts, licenseText: string | null): LicenseA
   });
 }
 
-const GATE_AVAILABILITY = {
-  none: 'OPEN',
-  auto: 'GATED_AUTO',
-  manual: 'GATED_MANUAL',
-  // A gate we cannot read is the stricter one.
-  unrecognized: 'GATED_MANUAL',
-} as const;
-
 interface WeightsResult {
   readonly availability: WeightsAvailability;
   readonly formats: readonly string[];
@@ -184,7 +177,9 @@ function weightsOf(facts: ModelScopeFacts): WeightsResult {
       evidence: evidence('weights', 'UNRELEASED', 'private', 'true', 'weights.private'),
     };
   }
-  const gate: Exclude<WeightsAvailability, 'UNKNOWN'> = facts.gated === null ? 'OPEN' : GATE_AVAILABILITY[facts.gated];
+  // As on Hugging Face: a gate we cannot read is the stricter one; no gate at all is open.
+  const gate = availabilityFromGate(facts.gated);
+  const ungated = facts.gated === 'missing' || facts.gated === 'none';
   const gateText = `gated=${facts.gatedValue ?? 'absent'}, private=${facts.private ?? 'absent'}`;
   if (facts.files === null) {
     return {
@@ -195,13 +190,12 @@ function weightsOf(facts: ModelScopeFacts): WeightsResult {
         gate,
         'private, gated',
         `${gateText}; a ModelScope model repository is downloadable by anyone unless private or gated (no file list read)`,
-        facts.gated === null || facts.gated === 'none'
-          ? 'weights.hub-public-repository'
-          : `weights.gated-${facts.gated}`,
+        ungated ? 'weights.hub-public-repository' : `weights.gated-${facts.gated}`,
       ),
     };
   }
-  const scan = scanWeightFiles(facts.files);
+  // A library's own containers (scikit-learn pickles, spaCy wheels, …) count as weights, as on Hugging Face.
+  const scan = scanWeightFiles(facts.files, libraryWeightExtensions(facts.library));
   if (scan.weightFileCount === 0) {
     return {
       availability: 'UNRELEASED',
@@ -224,19 +218,18 @@ function weightsOf(facts: ModelScopeFacts): WeightsResult {
       gate,
       'gated, files',
       `${gateText}; ${files}`,
-      facts.gated === null || facts.gated === 'none' ? 'weights.open' : `weights.gated-${facts.gated}`,
+      ungated ? 'weights.open' : `weights.gated-${facts.gated}`,
     ),
   };
 }
 
-function component(
+/** OPEN on a link the README gives (a code repository, a paper); null without one. */
+function linked(
   dimension: Evidence['dimension'],
-  status: ComponentAssessment['status'],
-  source: string,
-  value: string | null,
+  link: SourcedValue | null | undefined,
   rule: string,
-): ComponentAssessment {
-  return { status, evidence: evidence(dimension, status, source, value, rule) };
+): ComponentAssessment | null {
+  return link ? componentAssessment(dimension, 'OPEN', link.source, link.value, rule) : null;
 }
 
 function hasNonBlank(text: string | null): text is string {
@@ -256,74 +249,81 @@ export function classifyModelScope(record: unknown, extra: ModelScopeExtra = {})
 
   const openLibrary =
     facts.library !== null && OPEN_SOURCE_LIBRARIES.has(facts.library)
-      ? component('code.inference', 'OPEN', 'library', facts.library, 'code.inference.open-library')
+      ? componentAssessment('code.inference', 'OPEN', 'library', facts.library, 'code.inference.open-library')
       : null;
   const libraryTag = facts.plainTags.find((tag) => OPEN_SOURCE_LIBRARIES.has(tag));
   const inferenceCode =
     openLibrary ??
     (libraryTag !== undefined
-      ? component('code.inference', 'OPEN', 'tags', libraryTag, 'code.inference.open-library-tag')
-      : links?.codeLink
-        ? component('code.inference', 'OPEN', links.codeLink.source, links.codeLink.value, 'code.inference.readme-link')
-        : component('code.inference', 'UNKNOWN', 'library, tags, readme', null, 'code.inference.no-evidence'));
+      ? componentAssessment('code.inference', 'OPEN', 'tags', libraryTag, 'code.inference.open-library-tag')
+      : (linked('code.inference', links?.codeLink, 'code.inference.readme-link') ??
+        componentAssessment('code.inference', 'UNKNOWN', 'library, tags, readme', null, 'code.inference.no-evidence')));
 
-  const trainingCode = links?.trainingCodeLink
-    ? component(
-        'code.training',
-        'OPEN',
-        links.trainingCodeLink.source,
-        links.trainingCodeLink.value,
-        'code.training.readme-link',
-      )
-    : component('code.training', 'UNKNOWN', 'readme', null, 'code.training.no-evidence');
+  const trainingCode =
+    linked('code.training', links?.trainingCodeLink, 'code.training.readme-link') ??
+    componentAssessment('code.training', 'UNKNOWN', 'readme', null, 'code.training.no-evidence');
 
   const trainingData =
     facts.datasets.length === 0
-      ? component('data.training', 'UNKNOWN', 'tags[dataset:]', null, 'data.training.none-declared')
+      ? componentAssessment('data.training', 'UNKNOWN', 'tags[dataset:]', null, 'data.training.none-declared')
       : facts.datasets.every((dataset) => KNOWN_OPEN_DATASETS.has(dataset.toLowerCase()))
-        ? component('data.training', 'OPEN', 'tags[dataset:]', facts.datasets.join(', '), 'data.training.known-open')
-        : component('data.training', 'PARTIAL', 'tags[dataset:]', facts.datasets.join(', '), 'data.training.disclosed');
-
-  const readmeInFiles = facts.files?.some((file) => file.toLowerCase() === 'readme.md') ?? false;
-  const modelCard =
-    readme !== null
-      ? component('documentation.modelCard', 'OPEN', 'readme', 'README.md', 'documentation.model-card.readme')
-      : readmeInFiles
-        ? component(
-            'documentation.modelCard',
+        ? componentAssessment(
+            'data.training',
             'OPEN',
-            'files[README.md]',
-            'README.md',
-            'documentation.model-card.readme',
+            'tags[dataset:]',
+            facts.datasets.join(', '),
+            'data.training.known-open',
           )
-        : facts.files !== null
-          ? component(
-              'documentation.modelCard',
-              'CLOSED',
-              'files',
-              `${facts.files.length} files, no README.md`,
-              'documentation.model-card.no-readme',
-            )
-          : component('documentation.modelCard', 'UNKNOWN', 'files', null, 'documentation.model-card.unknown');
+        : componentAssessment(
+            'data.training',
+            'PARTIAL',
+            'tags[dataset:]',
+            facts.datasets.join(', '),
+            'data.training.disclosed',
+          );
+
+  const readmeSource =
+    readme !== null
+      ? 'readme'
+      : facts.files?.some((file) => file.toLowerCase() === 'readme.md')
+        ? 'files[README.md]'
+        : null;
+  const modelCard =
+    readmeSource !== null
+      ? componentAssessment(
+          'documentation.modelCard',
+          'OPEN',
+          readmeSource,
+          'README.md',
+          'documentation.model-card.readme',
+        )
+      : facts.files !== null
+        ? componentAssessment(
+            'documentation.modelCard',
+            'CLOSED',
+            'files',
+            `${facts.files.length} files, no README.md`,
+            'documentation.model-card.no-readme',
+          )
+        : componentAssessment('documentation.modelCard', 'UNKNOWN', 'files', null, 'documentation.model-card.unknown');
 
   const paper =
     facts.arxivIds.length > 0
-      ? component(
+      ? componentAssessment(
           'documentation.paper',
           'OPEN',
           'tags[arxiv:]',
           facts.arxivIds.join(', '),
           'documentation.paper.arxiv-tag',
         )
-      : links?.paperLink
-        ? component(
-            'documentation.paper',
-            'OPEN',
-            links.paperLink.source,
-            links.paperLink.value,
-            'documentation.paper.readme-link',
-          )
-        : component('documentation.paper', 'UNKNOWN', 'tags[arxiv:], readme', null, 'documentation.paper.none');
+      : (linked('documentation.paper', links?.paperLink, 'documentation.paper.readme-link') ??
+        componentAssessment(
+          'documentation.paper',
+          'UNKNOWN',
+          'tags[arxiv:], readme',
+          null,
+          'documentation.paper.none',
+        ));
 
   const parameters =
     facts.parameterCount !== null
@@ -346,7 +346,13 @@ export function classifyModelScope(record: unknown, extra: ModelScopeExtra = {})
     modelCard,
     paper,
     // ModelScope records carry no evaluation results.
-    evaluation: component('documentation.evaluation', 'UNKNOWN', 'record', null, 'documentation.evaluation.absent'),
+    evaluation: componentAssessment(
+      'documentation.evaluation',
+      'UNKNOWN',
+      'record',
+      null,
+      'documentation.evaluation.absent',
+    ),
     inputEvidence,
   });
 }

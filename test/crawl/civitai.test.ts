@@ -3,58 +3,48 @@
  * (cursor pages, the NSFW and archived filters, the page-number and search rules, a cursor that
  * can skip models, faults), into the real Postgres with the real Redis budget.
  */
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { crawlOnce } from '../../src/cli/commands/crawl.command.js';
 import { civitaiRecords as civitaiHubRecords } from '../../src/catalog/civitai/civitai.records.js';
-import { IngestRepository } from '../../src/catalog/ingest.repository.js';
-import { silentPublisher } from '../../src/catalog/change-publisher.js';
-import { readSeedRecords, seedCatalog } from '../../src/catalog/seed/seed.service.js';
 import type { CivitaiAdapter } from '../../src/crawl/civitai/civitai.adapter.js';
-import { SEED_DIR } from '../../src/lib/project-root.js';
-import { CivitaiFakeHub, civitaiRecords, civitaiSeedRecords, lastVersionAt } from '../fake-hub/civitai/civitai-fake.js';
-import { crawlHarness, type CrawlHarness } from '../helpers/crawl.js';
-import { useTestDatabase } from '../helpers/database.js';
+import {
+  CivitaiFakeHub,
+  civitaiRecord,
+  civitaiRecords,
+  civitaiSeedRecords,
+  lastVersionAt,
+  type MetadataBug,
+} from '../fake-hub/civitai/civitai-fake.js';
+import { LISTING_FAULTS, useCrawlTests, type CrawlHarness, type CrawlHarnessOptions } from '../helpers/crawl.js';
 
-const db = useTestDatabase();
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()?.();
-});
+const t = useCrawlTests('civitai');
 
 const PAGE = 25;
 
 async function setup(
   generated = 150,
-  options: Parameters<typeof crawlHarness>[2] = {},
+  options: CrawlHarnessOptions = {},
 ): Promise<{ hub: CivitaiFakeHub; harness: CrawlHarness; adapter: CivitaiAdapter }> {
-  const hub = await CivitaiFakeHub.start({ records: [...civitaiSeedRecords(), ...civitaiRecords(generated)] });
-  const harness = await crawlHarness(db, hub.url, { hub: 'civitai', pageSize: PAGE, ...options });
-  cleanups.push(
-    () => hub.stop(),
-    () => harness.close(),
+  const hub = t.started(
+    await CivitaiFakeHub.start({ records: [...civitaiSeedRecords(), ...civitaiRecords(generated)] }),
   );
+  const harness = await t.harnessAt(hub.url, { pageSize: PAGE, ...options });
   return { hub, harness, adapter: harness.crawl.adapter('civitai') as CivitaiAdapter };
 }
 
-const full = { hubId: 'civitai', mode: 'FULL', limit: null } as const;
-const incremental = { hubId: 'civitai', mode: 'INCREMENTAL', limit: null } as const;
-const countRows = async (sql: string, params: unknown[] = []) =>
-  (await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, params)).rows[0]?.n ?? 0;
-const lastRun = () => db.prisma.crawlRun.findFirstOrThrow({ orderBy: { id: 'desc' } });
 const model = (id: number) =>
-  db.prisma.model.findUniqueOrThrow({ where: { id: `civitai:${id}` }, include: { license: true } });
+  t.db.prisma.model.findUniqueOrThrow({ where: { id: `civitai:${id}` }, include: { license: true } });
 
 describe('civitai crawl', () => {
   it('a full crawl lists everything, NSFW and archived included and flagged, one CREATED change per model', async () => {
     const { hub, harness, adapter } = await setup();
     const expected = hub.listable().length;
 
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
 
-    expect(await countRows(`models WHERE hub_id = 'civitai'`)).toBe(expected);
-    expect(await countRows(`model_changes WHERE kind = 'CREATED'`)).toBe(expected);
-    const run = await lastRun();
+    expect(await t.countRows(`models WHERE hub_id = 'civitai'`)).toBe(expected);
+    expect(await t.countRows(`model_changes WHERE kind = 'CREATED'`)).toBe(expected);
+    const run = await t.lastRun();
     expect(run).toMatchObject({
       status: 'COMPLETED',
       modelsSeen: expected,
@@ -63,7 +53,7 @@ describe('civitai crawl', () => {
     });
     expect(run.pages).toBe(Math.ceil(expected / PAGE));
     expect(run.requests).toBe(run.pages);
-    const first = new URL(hub.requestsTo('list')[0]!.url, hub.url);
+    const first = new URL(hub.requests('list')[0]!.url, hub.url);
     expect(Object.fromEntries(first.searchParams)).toEqual({
       limit: String(PAGE),
       sort: 'Oldest',
@@ -73,19 +63,19 @@ describe('civitai crawl', () => {
     // Every later page is a cursor page, never a page number.
     expect(
       hub
-        .requestsTo('list')
+        .requests('list')
         .slice(1)
         .every((entry) => /[?&]cursor=/.test(entry.url) && !/[?&]page=/.test(entry.url)),
     ).toBe(true);
 
     const nsfw = hub.listable().filter((record) => record.nsfw);
     expect(nsfw.length).toBeGreaterThan(10);
-    expect(await countRows(`models WHERE hub_id = 'civitai' AND 'nsfw' = ANY(tags)`)).toBe(nsfw.length);
-    const { rows } = await db.pool.query<{ hub_data: Record<string, unknown> }>(
+    expect(await t.countRows(`models WHERE hub_id = 'civitai' AND 'nsfw' = ANY(tags)`)).toBe(nsfw.length);
+    const { rows } = await t.db.pool.query<{ hub_data: Record<string, unknown> }>(
       `SELECT hub_data FROM models WHERE id = 'civitai:4120077'`,
     );
     expect(rows[0]?.hub_data).toMatchObject({ nsfw: true, nsfwLevel: 28, type: 'LORA', baseModel: 'Pony' });
-    expect(await countRows(`models WHERE hub_id = 'civitai' AND weights_availability = 'REMOVED'`)).toBe(
+    expect(await t.countRows(`models WHERE hub_id = 'civitai' AND weights_availability = 'REMOVED'`)).toBe(
       hub.listable().filter((record) => record.mode === 'Archived' || record.mode === 'TakenDown').length,
     );
     expect(adapter.cursorChecks).toEqual({ checked: run.pages - 1, gaps: 0, vanished: 0 });
@@ -93,7 +83,7 @@ describe('civitai crawl', () => {
 
   it('commercial use and weights availability follow the permission flags and the files', async () => {
     const { harness } = await setup(0);
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
 
     const rows = await Promise.all(
       [4402187, 3890412, 4120077, 1187330, 4500921, 2950066].map(async (id) => {
@@ -177,14 +167,14 @@ describe('civitai crawl', () => {
     const velvet = await model(4120077);
     expect([velvet.downloads, velvet.downloadsAllTime, velvet.likes]).toEqual([0, null, 0]);
     expect((await model(1187330)).likes).toBe(3_120);
-    const paper = await db.prisma.opennessAssessment.findUniqueOrThrow({ where: { modelId: 'civitai:3890412' } });
+    const paper = await t.db.prisma.opennessAssessment.findUniqueOrThrow({ where: { modelId: 'civitai:3890412' } });
     expect([paper.dataTraining, paper.codeTraining]).toEqual(['PARTIAL', 'OPEN']);
     const evidence = JSON.stringify(
-      (await db.prisma.opennessAssessment.findUniqueOrThrow({ where: { modelId: 'civitai:1187330' } })).evidence,
+      (await t.db.prisma.opennessAssessment.findUniqueOrThrow({ where: { modelId: 'civitai:1187330' } })).evidence,
     );
     expect(evidence).toContain('license.civitai-commercial-use-legacy');
     expect(evidence).toContain('weights.civitai-archived');
-    const license = await db.prisma.license.findUniqueOrThrow({
+    const license = await t.db.prisma.license.findUniqueOrThrow({
       where: { id: 'LicenseRef-civitai-none-deriv-samelicense-credit' },
     });
     expect([license.category, license.commercialUse, license.name]).toEqual([
@@ -192,6 +182,41 @@ describe('civitai crawl', () => {
       'PROHIBITED',
       'Civitai permissions (no commercial use; derivatives allowed; derivatives keep these permissions; credit required)',
     ]);
+  });
+
+  // The current API keeps `availability: Public` on a version sold in early access: the gate is
+  // its `paidAccess` (or `earlyAccessDeadline`).
+  it.each([
+    [
+      'paidAccess with an end date',
+      { paidAccess: { permanent: false, endsAt: '2099-01-01T00:00:00.000Z' } },
+      /paidAccess until 2099-01-01/,
+    ],
+    ['a permanent paidAccess', { paidAccess: { permanent: true, endsAt: null } }, /paidAccess: permanent/],
+    ['an earlyAccessDeadline', { earlyAccessDeadline: '2099-01-01T00:00:00.000Z' }, /earlyAccessDeadline 2099-01-01/],
+  ])('a Public version gated by %s has GATED_MANUAL weights', async (_name, gate, evidence) => {
+    // Two public checkpoints of one version each, with a model file: one free, one gated.
+    const [free, gated] = [civitaiRecord(9), civitaiRecord(27)];
+    for (const version of gated.modelVersions) Object.assign(version, gate);
+    expect([...free.modelVersions, ...gated.modelVersions].map((version) => version['availability'])).toEqual([
+      'Public',
+      'Public',
+    ]);
+    const hub = t.started(await CivitaiFakeHub.start({ records: [free, gated] }));
+    const harness = await t.harnessAt(hub.url, { pageSize: PAGE });
+
+    await crawlOnce(harness.crawl, t.full);
+
+    const weights = async (id: number) => {
+      const m = await model(id);
+      return [m.weightsAvailability, m.gating];
+    };
+    expect(await weights(free.id)).toEqual(['OPEN', 'NONE']);
+    expect(await weights(gated.id)).toEqual(['GATED_MANUAL', 'MANUAL']);
+    const assessment = await t.db.prisma.opennessAssessment.findUniqueOrThrow({
+      where: { modelId: `civitai:${gated.id}` },
+    });
+    expect(JSON.stringify(assessment.evidence)).toMatch(evidence);
   });
 
   it('quarantines records without a usable id, keeps records with bad fields, and counts both', async () => {
@@ -202,25 +227,22 @@ describe('civitai crawl', () => {
       position: 'start',
     });
 
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
 
-    const run = await lastRun();
+    const run = await t.lastRun();
     expect(run.modelsQuarantined).toBe(3);
-    const quarantined = await db.prisma.quarantinedRecord.findMany({
-      where: { crawlRunId: run.id },
-      orderBy: { id: 'asc' },
-    });
+    const quarantined = await t.quarantinedIn(run.id);
     expect(quarantined.map((q) => q.reason)).toEqual([
       'record is number, not an object',
       'record is null, not an object',
       'no numeric id (id is undefined)',
     ]);
     expect(quarantined[2]?.payload).toMatchObject({ name: noId!.name });
-    const assessment = await db.prisma.opennessAssessment.findUniqueOrThrow({
+    const assessment = await t.db.prisma.opennessAssessment.findUniqueOrThrow({
       where: { modelId: `civitai:${wrong!.id}` },
     });
     expect(JSON.stringify(assessment.evidence)).toMatch(/input\.wrong-type/);
-    expect(await countRows(`models WHERE hub_id = 'civitai'`)).toBe(run.modelsSeen - run.modelsQuarantined);
+    expect(await t.countRows(`models WHERE hub_id = 'civitai'`)).toBe(run.modelsSeen - run.modelsQuarantined);
   });
 
   describe('cursor gaps', () => {
@@ -229,7 +251,7 @@ describe('civitai crawl', () => {
       const expected = hub.listable().length;
       hub.skipCursorItems(3);
 
-      const summary = await crawlOnce(harness.crawl, full);
+      const summary = await crawlOnce(harness.crawl, t.full);
       expect(summary).toContain('cursor gaps 3 (recovered)');
 
       expect(hub.cursorItemsSkipped).toBe(3);
@@ -240,19 +262,19 @@ describe('civitai crawl', () => {
         expect(gap.cursor.endsWith(`|${gap.expectedId}`)).toBe(true);
         expect(gap.firstId).not.toBe(gap.expectedId);
       }
-      expect(hub.requestsTo('model').map((entry) => Number(entry.path.split('/').pop()))).toEqual(recovered);
+      expect(hub.requests('model').map((entry) => Number(entry.path.split('/').pop()))).toEqual(recovered);
       // Nothing is missing from the catalog, so a completed sweep marks nothing removed.
-      expect(await countRows(`models WHERE hub_id = 'civitai'`)).toBe(expected);
-      expect(await countRows(`models WHERE id = ANY($1::text[])`, [recovered.map((id) => `civitai:${id}`)])).toBe(3);
-      const run = await lastRun();
+      expect(await t.countRows(`models WHERE hub_id = 'civitai'`)).toBe(expected);
+      expect(await t.countRows(`models WHERE id = ANY($1::text[])`, [recovered.map((id) => `civitai:${id}`)])).toBe(3);
+      const run = await t.lastRun();
       expect([run.modelsSeen, run.modelsRemoved, run.cursorGaps]).toEqual([expected, 0, 3]);
 
       // A second sweep with a sound cursor finds no gap and changes nothing.
-      const second = await crawlOnce(harness.crawl, full);
+      const second = await crawlOnce(harness.crawl, t.full);
       expect(second).not.toContain('cursor gaps');
       expect(adapter.cursorChecks.gaps).toBe(3);
-      expect((await lastRun()).cursorGaps).toBe(0);
-      expect([(await lastRun()).modelsRemoved, await countRows('model_changes')]).toEqual([0, expected]);
+      expect((await t.lastRun()).cursorGaps).toBe(0);
+      expect([(await t.lastRun()).modelsRemoved, await t.countRows('model_changes')]).toEqual([0, expected]);
     });
 
     it('a model gone between two pages is no gap', async () => {
@@ -263,55 +285,102 @@ describe('civitai crawl', () => {
       const named = Number(cursor.split('|').pop());
       hub.remove(named);
 
-      await crawlOnce(harness.crawl, full);
+      await crawlOnce(harness.crawl, t.full);
 
       expect(adapter.cursorChecks).toMatchObject({ gaps: 0, vanished: 1 });
-      expect(await countRows(`models WHERE hub_id = 'civitai'`)).toBe(hub.listable().length);
+      expect(await t.countRows(`models WHERE hub_id = 'civitai'`)).toBe(hub.listable().length);
     });
+
+    // The listing reads a model's row, then drops its versions that are neither Public nor
+    // EarlyAccess, and the model with them when none is left; the detail endpoint still shows it.
+    it.each([
+      ['the listing drops it after reading its row', (_hub: CivitaiFakeHub) => undefined],
+      ['the cursor skips it too', (hub: CivitaiFakeHub) => hub.skipCursorItems(1)],
+    ])(
+      'a model named by a cursor whose versions are all Private is no gap (%s): counted vanished, not added',
+      async (_name, inject) => {
+        const { hub, harness, adapter } = await setup(60);
+        const order = [...hub.listable()].sort((a, b) => lastVersionAt(a) - lastVersionAt(b) || a.id - b.id);
+        // The first model of page 2, which page 1's cursor names.
+        const hidden = order[PAGE]!;
+        hub.update(hidden.id, (record) => {
+          for (const version of record.modelVersions) version['availability'] = 'Private';
+        });
+        inject(hub);
+
+        await crawlOnce(harness.crawl, t.full);
+
+        const run = await t.lastRun();
+        expect(adapter.cursorChecks).toEqual({ checked: run.pages - 1, gaps: 0, vanished: 1 });
+        expect(adapter.recentGaps).toEqual([]);
+        expect(hub.requests('model').map((entry) => entry.path)).toEqual([`/api/v1/models/${hidden.id}`]);
+        expect([run.status, run.cursorGaps, run.modelsRemoved]).toEqual(['COMPLETED', 0, 0]);
+        expect(await t.countRows('models WHERE id = $1', [`civitai:${hidden.id}`])).toBe(0);
+        expect(await t.countRows(`models WHERE hub_id = 'civitai'`)).toBe(hub.listable().length);
+        expect(hub.listable().length).toBe(order.length - 1);
+      },
+    );
 
     it('a gap check that fails at first is retried with the page', async () => {
       const { hub, harness, adapter } = await setup(60);
       hub.skipCursorItems(1);
       hub.failNext(2, 503, { route: 'model' });
 
-      await crawlOnce(harness.crawl, full);
+      await crawlOnce(harness.crawl, t.full);
 
       expect(adapter.cursorChecks.gaps).toBe(1);
-      expect(await countRows(`models WHERE hub_id = 'civitai'`)).toBe(hub.listable().length);
+      expect(await t.countRows(`models WHERE hub_id = 'civitai'`)).toBe(hub.listable().length);
     });
   });
 
+  it.each(LISTING_FAULTS)(
+    'recovers from %s by retrying, with the full catalog and no duplicate change rows',
+    async (name, fault) => {
+      const { hub, harness } = await setup(100, { timeoutMs: 500 });
+      const expected = hub.listable().length;
+      fault(hub);
+
+      await crawlOnce(harness.crawl, t.full);
+
+      const run = await t.expectRecovered(expected);
+      expect(run.errors).toBeGreaterThanOrEqual(1);
+      if (name.startsWith('429')) expect(run.throttled).toBe(2);
+    },
+  );
+
   it.each([
-    ['5xx answers', (hub: CivitaiFakeHub) => hub.failNext(2, 503, { route: 'list' })],
-    ['a hung request', (hub: CivitaiFakeHub) => hub.hangNext(1, { route: 'list' })],
-    ['a truncated JSON body', (hub: CivitaiFakeHub) => hub.truncateNext(1, { route: 'list' })],
-    ['429 with Retry-After', (hub: CivitaiFakeHub) => hub.rateLimitBurst(2, 1, { route: 'list' })],
-    ['a reset connection', (hub: CivitaiFakeHub) => hub.resetNext(1, { route: 'list' })],
-  ])('recovers from %s by retrying, with the full catalog and no duplicate change rows', async (name, fault) => {
-    const { hub, harness } = await setup(100, { timeoutMs: 500 });
-    const expected = hub.listable().length;
-    fault(hub);
+    ['a nextPage by page number', 'page-number', /nextPage "http:.* has no cursor/],
+    ['no metadata at all', 'missing', /metadata is undefined, not an object/],
+  ] as const satisfies readonly (readonly [string, MetadataBug, RegExp])[])(
+    'a page whose metadata gives no cursor (%s) fails: the sweep never completes early, so nothing is removed',
+    async (_name, bug, message) => {
+      const { hub, harness } = await setup();
+      await crawlOnce(harness.crawl, t.full);
+      const expected = hub.listable().length;
+      // Page 2 (of 7), its items all there; read as the last page, it would end the sweep and mark
+      // every model after it removed.
+      hub.breakMetadata(bug, { skip: 1, count: Infinity });
 
-    await crawlOnce(harness.crawl, full);
+      await expect(crawlOnce(harness.crawl, t.full)).rejects.toThrow(message);
+      await expect(crawlOnce(harness.crawl, t.full)).rejects.toThrow(message);
 
-    const run = await lastRun();
-    expect(run.status).toBe('COMPLETED');
-    expect(run.errors).toBeGreaterThanOrEqual(1);
-    if (name.startsWith('429')) expect(run.throttled).toBe(2);
-    expect(await countRows(`models WHERE hub_id = 'civitai'`)).toBe(expected);
-    expect(await countRows('model_changes')).toBe(expected);
-    expect(await countRows('(SELECT model_id FROM model_changes GROUP BY model_id HAVING count(*) > 1) d')).toBe(0);
-  });
+      const run = await t.lastRun();
+      expect([run.status, run.pages, run.modelsRemoved]).toEqual(['RUNNING', 1, 0]);
+      expect(run.lastError).toMatch(message);
+      expect(await t.countRows(`model_changes WHERE kind = 'REMOVED'`)).toBe(0);
+      expect(await t.countRows(`models WHERE hub_id = 'civitai' AND removed_at IS NULL`)).toBe(expected);
+
+      // Once the hub answers with cursors again, the same run completes the sweep and removes nothing.
+      hub.clearFaults();
+      await crawlOnce(harness.crawl, t.full);
+      expect(await t.lastRun()).toMatchObject({ id: run.id, status: 'COMPLETED', modelsRemoved: 0 });
+      expect(await t.countRows(`model_changes WHERE kind = 'REMOVED'`)).toBe(0);
+    },
+  );
 
   it('re-crawling writes no change rows, even when counters, images and NSFW levels moved', async () => {
     const { hub, harness } = await setup();
-    await crawlOnce(harness.crawl, full);
-    const before = await countRows('model_changes');
-
-    await crawlOnce(harness.crawl, full);
-    expect(await countRows('model_changes')).toBe(before);
-    const run = await lastRun();
-    expect([run.modelsCreated, run.modelsUpdated, run.modelsUnchanged]).toEqual([0, 0, run.modelsSeen]);
+    const before = await t.expectRecrawlUnchanged(harness.crawl);
 
     const volatile = hub.listable().slice(0, 40);
     for (const record of volatile) {
@@ -322,12 +391,12 @@ describe('civitai crawl', () => {
         2,
       );
     }
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
 
-    expect(await countRows('model_changes')).toBe(before);
+    expect(await t.countRows('model_changes')).toBe(before);
     const moved = await model(volatile[0]!.id);
     expect([moved.downloads, moved.likes]).toEqual([1_000_000 + volatile[0]!.id, 77]);
-    const { rows } = await db.pool.query<{ hub_data: Record<string, unknown> }>(
+    const { rows } = await t.db.pool.query<{ hub_data: Record<string, unknown> }>(
       `SELECT hub_data FROM models WHERE id = $1`,
       [`civitai:${volatile[0]!.id}`],
     );
@@ -336,7 +405,7 @@ describe('civitai crawl', () => {
 
   it('an incremental crawl reads newest first down to the watermark; permission changes without a version wait for a full sweep', async () => {
     const { hub, harness } = await setup(120);
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
     // Two of the oldest models: the first page of `Newest` does not reach them.
     const [quiet, republished] = hub
       .listable()
@@ -350,29 +419,22 @@ describe('civitai crawl', () => {
       record['allowDerivatives'] = false;
     });
 
-    await crawlOnce(harness.crawl, incremental);
+    await crawlOnce(harness.crawl, t.incremental);
 
-    const run = await lastRun();
+    const run = await t.lastRun();
     expect(run).toMatchObject({ mode: 'INCREMENTAL', status: 'COMPLETED', pages: 1 });
-    expect(new URL(hub.requestsTo('list').at(-1)!.url, hub.url).searchParams.get('sort')).toBe('Newest');
-    const changes = async (runId: bigint) =>
-      (
-        await db.pool.query<{ model_id: string; kind: string }>(
-          `SELECT model_id, kind FROM model_changes WHERE crawl_run_id = $1 ORDER BY model_id`,
-          [runId],
-        )
-      ).rows;
-    expect(await changes(run.id)).toEqual([{ model_id: `civitai:${republished!.id}`, kind: 'LICENSE_CHANGED' }]);
+    expect(new URL(hub.requests('list').at(-1)!.url, hub.url).searchParams.get('sort')).toBe('Newest');
+    expect(await t.changesOf(run.id)).toEqual([{ model_id: `civitai:${republished!.id}`, kind: 'LICENSE_CHANGED' }]);
 
-    await crawlOnce(harness.crawl, full);
-    expect(await changes((await lastRun()).id)).toEqual([
+    await crawlOnce(harness.crawl, t.full);
+    expect(await t.changesOf((await t.lastRun()).id)).toEqual([
       { model_id: `civitai:${quiet!.id}`, kind: 'LICENSE_CHANGED' },
     ]);
   });
 
   it('a model republished during a full sweep is still seen (sort=Oldest moves it ahead of the sweep; Newest would move it behind)', async () => {
     const { hub, harness } = await setup(120);
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
     const { run } = await harness.crawl.startRun({ hubId: 'civitai', mode: 'FULL', trigger: 'CLI' });
     await harness.crawl.processPage(run.id.toString(), 0);
     // A model in the middle of the catalog, not read yet (in either order), gets a new version:
@@ -382,10 +444,10 @@ describe('civitai crawl', () => {
     const middle = order[Math.floor(order.length / 2)]!;
     hub.publishVersion(middle.id);
 
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
 
-    expect((await lastRun()).modelsRemoved).toBe(0);
-    expect(await countRows(`models WHERE hub_id = 'civitai' AND removed_at IS NOT NULL`)).toBe(0);
+    expect((await t.lastRun()).modelsRemoved).toBe(0);
+    expect(await t.countRows(`models WHERE hub_id = 'civitai' AND removed_at IS NOT NULL`)).toBe(0);
     expect((await model(middle.id)).lastModified?.getTime()).toBe(lastVersionAt(hub.get(middle.id)));
   });
 
@@ -398,12 +460,12 @@ describe('civitai crawl', () => {
       );
 
     expect(popular.length).toBeGreaterThan(5);
-    const summary = await crawlOnce(harness.crawl, full);
+    const summary = await crawlOnce(harness.crawl, t.full);
 
     expect(summary).toMatch(new RegExp(`enriched ${popular.length}\\b`));
-    expect(hub.requestsTo('model')).toHaveLength(popular.length);
-    expect(await countRows('model_changes')).toBe(hub.listable().length);
-    const { rows } = await db.pool.query<{ detail: { info: Record<string, unknown> } }>(
+    expect(hub.requests('model')).toHaveLength(popular.length);
+    expect(await t.countRows('model_changes')).toBe(hub.listable().length);
+    const { rows } = await t.db.pool.query<{ detail: { info: Record<string, unknown> } }>(
       `SELECT detail FROM raw_records WHERE model_id = 'civitai:4402187'`,
     );
     expect(rows[0]?.detail.info).toMatchObject({ id: 4402187, name: 'Harbor Light XL' });
@@ -411,33 +473,23 @@ describe('civitai crawl', () => {
 
     // Listing again builds what the details built; and a model is enriched again only with a new version.
     hub.resetLog();
-    await crawlOnce(harness.crawl, full);
-    expect(await countRows('model_changes')).toBe(hub.listable().length);
-    expect(hub.requestsTo('model')).toHaveLength(0);
+    await crawlOnce(harness.crawl, t.full);
+    expect(await t.countRows('model_changes')).toBe(hub.listable().length);
+    expect(hub.requests('model')).toHaveLength(0);
   });
 
   it('the seed records are accepted by the record builder and seed idempotently', async () => {
-    const records = await readSeedRecords(join(SEED_DIR, 'civitai'));
-    expect(records.length).toBeGreaterThanOrEqual(3);
-    expect(records.length).toBeLessThanOrEqual(6);
+    const records = await t.seedRecords();
     for (const record of records) {
       const built = civitaiHubRecords.buildModel(record);
       expect(built.ok, built.ok ? '' : built.reason).toBe(true);
     }
-    const deps = {
-      pool: db.pool,
-      ingest: new IngestRepository(db.pool),
-      adapter: civitaiHubRecords,
-      publisher: silentPublisher,
-      demo: 0,
-      ifEmpty: false,
-    };
-    await db.pool.query(
+    await t.db.pool.query(
       `INSERT INTO hubs (id, name, kind, base_url) VALUES ('civitai', 'Civitai', 'MODEL_HUB', 'https://civitai.com') ON CONFLICT DO NOTHING`,
     );
-    expect((await seedCatalog(deps)).created).toBe(records.length);
-    const changes = await countRows('model_changes');
-    expect((await seedCatalog(deps)).created).toBe(0);
-    expect(await countRows('model_changes')).toBe(changes);
+    expect((await t.seed(civitaiHubRecords)).created).toBe(records.length);
+    const changes = await t.countRows('model_changes');
+    expect((await t.seed(civitaiHubRecords)).created).toBe(0);
+    expect(await t.countRows('model_changes')).toBe(changes);
   });
 });

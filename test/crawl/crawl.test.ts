@@ -2,50 +2,95 @@
  * The Hugging Face crawl against a fake hub that speaks the real API (Link cursors, RateLimit
  * headers, 429s, faults), into the real Postgres, with the real Redis budget.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { crawlOnce } from '../../src/cli/commands/crawl.command.js';
 import { generateHfRecord } from '../../src/catalog/seed/demo/record-generator.js';
 import { FakeHub, malformed, MemoryModelStore } from '../fake-hub/fake-hub.js';
-import { crawlHarness, type CrawlHarness } from '../helpers/crawl.js';
-import { useTestDatabase } from '../helpers/database.js';
+import { LISTING_FAULTS, useCrawlTests, type CrawlHarness, type CrawlHarnessOptions } from '../helpers/crawl.js';
 
-const db = useTestDatabase();
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()?.();
-});
+const t = useCrawlTests();
+
+const APACHE_LICENSE =
+  'Apache License\nVersion 2.0, January 2004\nhttp://www.apache.org/licenses/\n\nTERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION\n';
+const MIT_LICENSE =
+  'MIT License\n\nCopyright (c) 2025 acme\n\nPermission is hereby granted, free of charge, to any person obtaining a copy\n' +
+  'of this software and associated documentation files (the "Software"), to deal\nin the Software without restriction.\n\n' +
+  'The above copyright notice and this permission notice shall be included in all\ncopies or substantial portions of the Software.\n';
 
 async function setup(
   records = 250,
-  options: Parameters<typeof crawlHarness>[2] = {},
+  options: CrawlHarnessOptions = {},
 ): Promise<{ hub: FakeHub; harness: CrawlHarness }> {
   const store = MemoryModelStore.fromFixtures();
   store.add(...MemoryModelStore.fromGenerated(records).all());
-  const hub = await FakeHub.start({ store });
-  const harness = await crawlHarness(db, hub.url, options);
-  cleanups.push(
-    () => hub.stop(),
-    () => harness.close(),
-  );
-  return { hub, harness };
+  const hub = t.started(await FakeHub.start({ store }));
+  return { hub, harness: await t.harnessAt(hub.url, options) };
 }
 
-const full = { hubId: 'huggingface', mode: 'FULL', limit: null } as const;
-const incremental = { hubId: 'huggingface', mode: 'INCREMENTAL', limit: null } as const;
-const countRows = async (sql: string, params: unknown[] = []) =>
-  (await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, params)).rows[0]?.n ?? 0;
-const lastRun = () => db.prisma.crawlRun.findFirstOrThrow({ orderBy: { id: 'desc' } });
+/**
+ * A model whose metadata leaves its license open (`license: other`) and whose LICENSE file is
+ * Apache's, crawled once with enrichment on: its details pin Apache-2.0.
+ */
+async function licensedByFile(): Promise<{ hub: FakeHub; harness: CrawlHarness; repoId: string; modelId: string }> {
+  const base = generateHfRecord(7);
+  const record = {
+    ...base,
+    id: 'acme/licensed-by-file',
+    modelId: 'acme/licensed-by-file',
+    author: 'acme',
+    downloads: 50_000,
+    gated: false as const,
+    tags: ['transformers', 'license:other'],
+    cardData: { license: 'other' },
+    siblings: [{ rfilename: 'README.md' }, { rfilename: 'LICENSE' }, { rfilename: 'model.safetensors' }],
+  };
+  const hub = t.started(await FakeHub.start({ store: new MemoryModelStore([record]) }));
+  hub.setFile(record.id, 'LICENSE', APACHE_LICENSE);
+  hub.setFile(record.id, 'README.md', '# licensed-by-file\n');
+  const harness = await t.harnessAt(hub.url, { enrich: true });
+
+  const summary = await crawlOnce(harness.crawl, t.full);
+
+  expect(summary).toMatch(/enriched 1/);
+  const model = await t.db.prisma.model.findUniqueOrThrow({
+    where: { id: 'huggingface:acme/licensed-by-file' },
+    include: { rawRecord: true },
+  });
+  expect(model.licenseId).toBe('Apache-2.0');
+  expect((model.rawRecord?.detail as { licenseText?: string }).licenseText).toMatch(/Apache License/);
+  expect((await changesOf(model.id)).map((change) => change.kind)).toEqual(['CREATED', 'LICENSE_CHANGED']);
+  return { hub, harness, repoId: record.id, modelId: model.id };
+}
+
+/** A model's change rows, oldest first: each one's kind and the license the model had after it. */
+async function changesOf(modelId: string): Promise<{ kind: string; licenseId: string | null }[]> {
+  return t.db.prisma.modelChange.findMany({
+    where: { modelId },
+    orderBy: { id: 'asc' },
+    select: { kind: true, licenseId: true },
+  });
+}
+
+async function licenseOf(modelId: string): Promise<string | null> {
+  return (await t.db.prisma.model.findUniqueOrThrow({ where: { id: modelId } })).licenseId;
+}
+
+/** The revision (sha) the model's stored details were fetched at. */
+async function detailShaOf(modelId: string): Promise<string | undefined> {
+  const raw = await t.db.prisma.rawRecord.findUniqueOrThrow({ where: { modelId } });
+  return (raw.detail as { sha?: string } | null)?.sha;
+}
 
 describe('crawl', () => {
   it('a full crawl fills the catalog, one CREATED change per model, and records the run', async () => {
     const { hub, harness } = await setup();
     const expected = hub.models.all().length;
 
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
 
-    expect(await countRows('models')).toBe(expected);
-    expect(await countRows(`model_changes WHERE kind = 'CREATED'`)).toBe(expected);
-    const run = await lastRun();
+    expect(await t.countRows('models')).toBe(expected);
+    expect(await t.countRows(`model_changes WHERE kind = 'CREATED'`)).toBe(expected);
+    const run = await t.lastRun();
     expect(run).toMatchObject({
       status: 'COMPLETED',
       mode: 'FULL',
@@ -56,7 +101,7 @@ describe('crawl', () => {
     });
     expect(run.pages).toBe(Math.ceil(expected / 100));
     expect(run.requests).toBe(run.pages);
-    const llama = await db.prisma.model.findUniqueOrThrow({
+    const llama = await t.db.prisma.model.findUniqueOrThrow({
       where: { id: 'huggingface:meta-llama/Llama-3.1-8B-Instruct' },
       include: { license: true },
     });
@@ -67,26 +112,19 @@ describe('crawl', () => {
       llama.opennessLevel,
       llama.parameterCount,
     ]).toEqual(['LicenseRef-llama3.1', 'COMMUNITY', 'GATED_MANUAL', 'OPEN_WEIGHTS_CONDITIONAL', 8_030_261_248n]);
-    const hubRow = await db.prisma.hub.findUniqueOrThrow({ where: { id: 'huggingface' } });
+    const hubRow = await t.db.prisma.hub.findUniqueOrThrow({ where: { id: 'huggingface' } });
     expect(hubRow.incrementalWatermark).not.toBeNull();
     expect(hubRow.lastFullSweepAt).not.toBeNull();
   });
 
   it('the same data twice writes no change rows', async () => {
     const { harness } = await setup();
-    await crawlOnce(harness.crawl, full);
-    const before = await countRows('model_changes');
-
-    await crawlOnce(harness.crawl, full);
-
-    expect(await countRows('model_changes')).toBe(before);
-    const run = await lastRun();
-    expect([run.modelsCreated, run.modelsUpdated, run.modelsUnchanged]).toEqual([0, 0, run.modelsSeen]);
+    await t.expectRecrawlUnchanged(harness.crawl);
   });
 
   it('an incremental crawl reads newest-first down to the watermark and records what changed', async () => {
     const { hub, harness } = await setup(600);
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
     const [a, b, c] = hub.models
       .all()
       .slice(10, 13)
@@ -96,15 +134,11 @@ describe('crawl', () => {
     hub.models.mutate(c!, 'commit', 1);
     hub.models.setGated(c!, 'manual');
 
-    await crawlOnce(harness.crawl, incremental);
+    await crawlOnce(harness.crawl, t.incremental);
 
-    const run = await lastRun();
+    const run = await t.lastRun();
     expect(run).toMatchObject({ mode: 'INCREMENTAL', status: 'COMPLETED', pages: 1 });
-    const { rows } = await db.pool.query<{ model_id: string; kind: string }>(
-      `SELECT model_id, kind FROM model_changes WHERE crawl_run_id = $1 ORDER BY model_id`,
-      [run.id],
-    );
-    expect(rows).toEqual(
+    expect(await t.changesOf(run.id)).toEqual(
       [
         { model_id: `huggingface:${a}`, kind: 'UPDATED' },
         { model_id: `huggingface:${b}`, kind: 'LICENSE_CHANGED' },
@@ -115,28 +149,30 @@ describe('crawl', () => {
 
   it('marks a model removed only after a full sweep completed without it, and restores it when it returns', async () => {
     const { hub, harness } = await setup();
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
     const gone = hub.models.all()[5]!;
     hub.models.remove(gone.id);
 
     // A limited sweep and an interrupted one remove nothing.
-    await crawlOnce(harness.crawl, { ...full, limit: 150 });
+    await crawlOnce(harness.crawl, { ...t.full, limit: 150 });
     const interrupted = await harness.crawl.startRun({ hubId: 'huggingface', mode: 'FULL', trigger: 'CLI' });
     await harness.crawl.processPage(interrupted.run.id.toString(), 0);
-    expect(await countRows(`model_changes WHERE kind = 'REMOVED'`)).toBe(0);
+    expect(await t.countRows(`model_changes WHERE kind = 'REMOVED'`)).toBe(0);
 
     // Completing that sweep (resuming it) does.
-    await crawlOnce(harness.crawl, full);
-    expect((await lastRun()).modelsRemoved).toBe(1);
-    const { rows } = await db.pool.query<{ model_id: string }>(
+    await crawlOnce(harness.crawl, t.full);
+    expect((await t.lastRun()).modelsRemoved).toBe(1);
+    const { rows } = await t.db.pool.query<{ model_id: string }>(
       `SELECT model_id FROM model_changes WHERE kind = 'REMOVED'`,
     );
     expect(rows).toEqual([{ model_id: `huggingface:${gone.id}` }]);
 
     hub.models.add(gone);
-    await crawlOnce(harness.crawl, full);
-    expect(await countRows(`model_changes WHERE kind = 'RESTORED'`)).toBe(1);
-    expect((await db.prisma.model.findUniqueOrThrow({ where: { id: `huggingface:${gone.id}` } })).removedAt).toBeNull();
+    await crawlOnce(harness.crawl, t.full);
+    expect(await t.countRows(`model_changes WHERE kind = 'RESTORED'`)).toBe(1);
+    expect(
+      (await t.db.prisma.model.findUniqueOrThrow({ where: { id: `huggingface:${gone.id}` } })).removedAt,
+    ).toBeNull();
   });
 
   it('follows the RateLimit headers: no 429 over several windows, and no faster than the policy allows', async () => {
@@ -144,35 +180,30 @@ describe('crawl', () => {
     hub.setRateLimit({ quota: 10, windowMs: 1_000 });
     const started = Date.now();
 
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
 
-    const requests = (await lastRun()).requests;
+    const requests = (await t.lastRun()).requests;
     expect(requests).toBeGreaterThanOrEqual(40);
     expect(hub.counters().throttled).toBe(0);
-    expect((await lastRun()).throttled).toBe(0);
+    expect((await t.lastRun()).throttled).toBe(0);
     const floorMs = (Math.ceil(requests / 10) - 1) * 1_000;
     expect(Date.now() - started).toBeGreaterThanOrEqual(floorMs - 200);
   });
 
-  it.each([
-    ['5xx answers', (hub: FakeHub) => hub.failNext(2, 503, { route: 'list' })],
-    ['a hung request', (hub: FakeHub) => hub.hangNext(1, { route: 'list' })],
-    ['a truncated JSON body', (hub: FakeHub) => hub.truncateNext(1, { route: 'list' })],
-    ['429 bursts', (hub: FakeHub) => hub.rateLimitBurst(2, 1, { route: 'list' })],
-  ])('recovers from %s by retrying, with the full catalog and no duplicate change rows', async (_name, fault) => {
-    const { hub, harness } = await setup(250, { timeoutMs: 500 });
-    const expected = hub.models.all().length;
-    fault(hub);
+  // Every listing fault but a reset (the Hugging Face crawl meets one on a README: enrichment.test.ts).
+  it.each(LISTING_FAULTS.filter(([name]) => name !== 'a reset connection'))(
+    'recovers from %s by retrying, with the full catalog and no duplicate change rows',
+    async (_name, fault) => {
+      const { hub, harness } = await setup(250, { timeoutMs: 500 });
+      const expected = hub.models.all().length;
+      fault(hub);
 
-    await crawlOnce(harness.crawl, full);
+      await crawlOnce(harness.crawl, t.full);
 
-    const run = await lastRun();
-    expect(run.status).toBe('COMPLETED');
-    expect(run.errors).toBeGreaterThanOrEqual(1);
-    expect(await countRows('models')).toBe(expected);
-    expect(await countRows('model_changes')).toBe(expected);
-    expect(await countRows('(SELECT model_id FROM model_changes GROUP BY model_id HAVING count(*) > 1) d')).toBe(0);
-  });
+      const run = await t.expectRecovered(expected);
+      expect(run.errors).toBeGreaterThanOrEqual(1);
+    },
+  );
 
   it('a page that keeps failing commits nothing and is retried later from the same checkpoint', async () => {
     const { hub, harness } = await setup(250);
@@ -181,14 +212,14 @@ describe('crawl', () => {
     const stuck = hub.failPath('/api/models', 500);
 
     await expect(harness.crawl.processPage(run.id.toString(), 1)).rejects.toThrow(/500/);
-    const after = await db.prisma.crawlRun.findUniqueOrThrow({ where: { id: run.id } });
-    expect([after.pages, after.status, await countRows('models')]).toEqual([1, 'RUNNING', 100]);
+    const after = await t.db.prisma.crawlRun.findUniqueOrThrow({ where: { id: run.id } });
+    expect([after.pages, after.status, await t.countRows('models')]).toEqual([1, 'RUNNING', 100]);
     expect(after.errors).toBeGreaterThan(0);
     expect(after.lastError).toMatch(/500/);
 
     stuck.cancel();
-    await crawlOnce(harness.crawl, full);
-    expect(await countRows('models')).toBe(hub.models.all().length);
+    await crawlOnce(harness.crawl, t.full);
+    expect(await t.countRows('models')).toBe(hub.models.all().length);
   });
 
   it('quarantines records without a usable id, keeps records with bad fields, and counts both', async () => {
@@ -203,13 +234,10 @@ describe('crawl', () => {
       malformed.binaryString(binary!),
     ]);
 
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
 
-    const run = await lastRun();
-    const quarantined = await db.prisma.quarantinedRecord.findMany({
-      where: { crawlRunId: run.id },
-      orderBy: { id: 'asc' },
-    });
+    const run = await t.lastRun();
+    const quarantined = await t.quarantinedIn(run.id);
     expect(run.modelsQuarantined).toBe(4);
     expect(quarantined.map((q) => q.reason)).toEqual([
       'record is number, not an object',
@@ -223,64 +251,61 @@ describe('crawl', () => {
       [huge!, /input\.truncated/],
       [binary!, /input\.binary/],
     ] as const) {
-      const assessment = await db.prisma.opennessAssessment.findUniqueOrThrow({
+      const assessment = await t.db.prisma.opennessAssessment.findUniqueOrThrow({
         where: { modelId: `huggingface:${record.id}` },
       });
       expect(JSON.stringify(assessment.evidence)).toMatch(rule);
     }
-    expect(await countRows('models')).toBe(run.modelsSeen - run.modelsQuarantined);
+    expect(await t.countRows('models')).toBe(run.modelsSeen - run.modelsQuarantined);
   });
 
   it('enriches models that matter: the LICENSE file pins a license the metadata left open', async () => {
-    const base = generateHfRecord(7);
-    const record = {
-      ...base,
-      id: 'acme/licensed-by-file',
-      modelId: 'acme/licensed-by-file',
-      author: 'acme',
-      downloads: 50_000,
-      gated: false as const,
-      tags: ['transformers', 'license:other'],
-      cardData: { license: 'other' },
-      siblings: [{ rfilename: 'README.md' }, { rfilename: 'LICENSE' }, { rfilename: 'model.safetensors' }],
-    };
-    const store = new MemoryModelStore([record]);
-    const hub = await FakeHub.start({ store });
-    hub.setFile(
-      record.id,
-      'LICENSE',
-      'Apache License\nVersion 2.0, January 2004\nhttp://www.apache.org/licenses/\n\nTERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION\n',
-    );
-    hub.setFile(record.id, 'README.md', '# licensed-by-file\n');
-    const harness = await crawlHarness(db, hub.url, { enrich: true });
-    cleanups.push(
-      () => hub.stop(),
-      () => harness.close(),
-    );
+    const { hub, harness, repoId, modelId } = await licensedByFile();
 
-    const summary = await crawlOnce(harness.crawl, full);
-
-    expect(summary).toMatch(/enriched 1/);
-    const model = await db.prisma.model.findUniqueOrThrow({
-      where: { id: 'huggingface:acme/licensed-by-file' },
-      include: { rawRecord: true },
-    });
-    expect(model.licenseId).toBe('Apache-2.0');
-    expect((model.rawRecord?.detail as { licenseText?: string }).licenseText).toMatch(/Apache License/);
-    const kinds = (await db.prisma.modelChange.findMany({ where: { modelId: model.id }, orderBy: { id: 'asc' } })).map(
-      (c) => c.kind,
-    );
-    expect(kinds).toEqual(['CREATED', 'LICENSE_CHANGED']);
     // Enriched once per sha: crawling again fetches no details, and keeps what they said — the
     // listing alone would read `license: other` again and flip the license back and forth.
-    hub.resetCounters();
-    await crawlOnce(harness.crawl, full);
+    hub.resetLog();
+    await crawlOnce(harness.crawl, t.full);
     expect(hub.counters().byRoute['info'] ?? 0).toBe(0);
-    const again = await db.prisma.model.findUniqueOrThrow({ where: { id: model.id } });
-    expect(again.licenseId).toBe('Apache-2.0');
-    const kindsAfter = (
-      await db.prisma.modelChange.findMany({ where: { modelId: model.id }, orderBy: { id: 'asc' } })
-    ).map((c) => c.kind);
-    expect(kindsAfter).toEqual(['CREATED', 'LICENSE_CHANGED']);
+    expect(await licenseOf(modelId)).toBe('Apache-2.0');
+    expect(await changesOf(modelId)).toEqual([
+      { kind: 'CREATED', licenseId: 'LicenseRef-other' },
+      { kind: 'LICENSE_CHANGED', licenseId: 'Apache-2.0' },
+    ]);
+
+    // A new commit, its LICENSE still Apache's: the details are stale by their sha and fetched
+    // again, once. Until then the stored ones stand under the new listing, so the license never
+    // goes back to the listing's `other` and returns (a LICENSE_CHANGED or OPENNESS_CHANGED row
+    // each way): the commit is one UPDATED row, at Apache-2.0.
+    const commit = hub.models.commit(repoId);
+    hub.resetLog();
+    await crawlOnce(harness.crawl, t.full);
+
+    expect(hub.counters().byRoute['info'] ?? 0).toBe(1);
+    expect(await licenseOf(modelId)).toBe('Apache-2.0');
+    expect(await changesOf(modelId)).toEqual([
+      { kind: 'CREATED', licenseId: 'LicenseRef-other' },
+      { kind: 'LICENSE_CHANGED', licenseId: 'Apache-2.0' },
+      { kind: 'UPDATED', licenseId: 'Apache-2.0' },
+    ]);
+    expect(await detailShaOf(modelId)).toBe(commit.sha);
+  });
+
+  it('a new commit whose LICENSE names another license changes the model once, to it', async () => {
+    const { hub, harness, repoId, modelId } = await licensedByFile();
+    hub.models.commit(repoId);
+    hub.setFile(repoId, 'LICENSE', MIT_LICENSE);
+    hub.resetLog();
+
+    await crawlOnce(harness.crawl, t.full);
+
+    expect(hub.counters().byRoute['info'] ?? 0).toBe(1);
+    expect(await licenseOf(modelId)).toBe('MIT');
+    // The listing's pass keeps the stored (Apache) details, so the commit is an UPDATED row at
+    // Apache-2.0; the new details then move the license, once, with no detour through `other`.
+    expect((await changesOf(modelId)).slice(2)).toEqual([
+      { kind: 'UPDATED', licenseId: 'Apache-2.0' },
+      { kind: 'LICENSE_CHANGED', licenseId: 'MIT' },
+    ]);
   });
 });

@@ -4,7 +4,7 @@
  * ModelScope copy of a Hugging Face repo is found as its mirror. Real crawls of the fakes, read
  * through GraphQL.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { crawlOnce } from '../../src/cli/commands/crawl.command.js';
 import type { HubId } from '../../src/config/hubs.js';
 import { CivitaiFakeHub } from '../fake-hub/civitai/civitai-fake.js';
@@ -14,25 +14,19 @@ import { FakeModelScope, generateModelScopeRecord } from '../fake-hub/modelscope
 import { FakeOpenRouter } from '../fake-hub/openrouter/fake-openrouter.js';
 import { openRouterRecord } from '../fake-hub/openrouter/records.js';
 import { graphql, startApi, type RunningApi } from '../helpers/api.js';
-import { crawlHarness } from '../helpers/crawl.js';
-import { useTestDatabase } from '../helpers/database.js';
+import { useCrawlTests } from '../helpers/crawl.js';
 
-const db = useTestDatabase();
+const t = useCrawlTests();
 let api: RunningApi;
-const cleanups: (() => Promise<void>)[] = [];
 beforeAll(async () => {
-  api = await startApi({ db, redisUrl: inject('redisUrl') });
+  api = await startApi({ db: t.db, redisUrl: inject('redisUrl') });
 });
 afterAll(() => api.stop());
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()?.();
-});
 
 const HF_REPO = 'meta-llama/Llama-3.1-8B-Instruct';
 
 async function crawl(hub: HubId, url: string): Promise<void> {
-  const harness = await crawlHarness(db, url, { hub });
-  cleanups.push(() => harness.close());
+  const harness = await t.harnessAt(url, { hub });
   const summary = await crawlOnce(harness.crawl, { hubId: hub, mode: 'FULL', limit: null });
   expect(summary).toMatch(/: COMPLETED$/m);
 }
@@ -48,16 +42,14 @@ async function sameAs(id: string): Promise<string[]> {
 }
 
 async function hubs() {
-  const hf = await FakeHub.start({ store: MemoryModelStore.fromFixtures() });
-  const openRouter = await FakeOpenRouter.start({
-    records: [
-      openRouterRecord('meta-llama/llama-3.1-8b-instruct', { hugging_face_id: HF_REPO }),
-      openRouterRecord('acme/closed-model', { hugging_face_id: '' }),
-    ],
-  });
-  cleanups.push(
-    () => hf.stop(),
-    () => openRouter.stop(),
+  const hf = t.started(await FakeHub.start({ store: MemoryModelStore.fromFixtures() }));
+  const openRouter = t.started(
+    await FakeOpenRouter.start({
+      records: [
+        openRouterRecord('meta-llama/llama-3.1-8b-instruct', { hugging_face_id: HF_REPO }),
+        openRouterRecord('acme/closed-model', { hugging_face_id: '' }),
+      ],
+    }),
   );
   return { hf, openRouter };
 }
@@ -78,8 +70,7 @@ describe('links made by crawls', () => {
   it('finds a ModelScope copy of a Hugging Face repo as its mirror', async () => {
     const { hf } = await hubs();
     const copy = { ...generateModelScopeRecord(0), id: 'openai-community/gpt2', owner: undefined, name: undefined };
-    const modelScope = await FakeModelScope.start({ records: [copy] });
-    cleanups.push(() => modelScope.stop());
+    const modelScope = t.started(await FakeModelScope.start({ records: [copy] }));
     await crawl('huggingface', hf.url);
     await crawl('modelscope', modelScope.url);
     expect(await sameAs('huggingface:openai-community/gpt2')).toEqual(['modelscope:openai-community/gpt2']);
@@ -90,21 +81,17 @@ describe('links made by crawls', () => {
 describe('one catalog of four hubs', () => {
   it('stats by hub shows all four, and the filters (hubs, license category, level) work across them', async () => {
     const { hf, openRouter } = await hubs();
-    const modelScope = await FakeModelScope.start({
-      records: [generateModelScopeRecord(0), generateModelScopeRecord(1)],
-    });
-    const civitai = await CivitaiFakeHub.start({ records: civitaiRecords(12) });
-    cleanups.push(
-      () => modelScope.stop(),
-      () => civitai.stop(),
+    const modelScope = t.started(
+      await FakeModelScope.start({ records: [generateModelScopeRecord(0), generateModelScopeRecord(1)] }),
     );
+    const civitai = t.started(await CivitaiFakeHub.start({ records: civitaiRecords(12) }));
     await crawl('huggingface', hf.url);
     await crawl('openrouter', openRouter.url);
     await crawl('modelscope', modelScope.url);
     await crawl('civitai', civitai.url);
 
     // What each hub holds, read from the tables ingest wrote (not through the API under test).
-    const { rows } = await db.pool.query<{ hub_id: string; n: number; category: string; level: string }>(
+    const { rows } = await t.db.pool.query<{ hub_id: string; n: number; category: string; level: string }>(
       `SELECT m.hub_id, l.category, m.openness_level AS level, count(*)::int AS n
          FROM models m JOIN licenses l ON l.id = m.license_id WHERE m.removed_at IS NULL
         GROUP BY 1, 2, 3`,

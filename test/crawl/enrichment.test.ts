@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { crawlJobs } from '../../jobs/crawl.jobs.js';
 import { startWorkers } from '../../jobs/registry.js';
 import { crawlOnce } from '../../src/cli/commands/crawl.command.js';
@@ -15,17 +15,13 @@ import { CRAWL_JOBS } from '../../src/queue/contracts.js';
 
 import { QueueProducer } from '../../src/queue/producer.js';
 import { FakeHub, MemoryModelStore } from '../fake-hub/fake-hub.js';
-import { crawlHarness, type CrawlHarness } from '../helpers/crawl.js';
-import { silentLogger, useTestDatabase } from '../helpers/database.js';
+import { useCrawlTests, type CrawlHarness } from '../helpers/crawl.js';
+import { silentLogger } from '../helpers/database.js';
 import { expectEventually } from '../helpers/eventually.js';
 
 const crawlStartJob = CRAWL_JOBS.huggingface.start;
 
-const db = useTestDatabase();
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()?.();
-});
+const t = useCrawlTests();
 
 const INFO_FAILS = 'CompVis/stable-diffusion-v1-4';
 const README_RESETS = 'HuggingFaceH4/zephyr-7b-beta';
@@ -34,21 +30,16 @@ const FAILING = [INFO_FAILS, README_RESETS, LICENSE_404];
 
 /** The fixtures, every one enriched, three of them failing: info 500, README reset, LICENSE 404. */
 async function failingHub(): Promise<{ hub: FakeHub; harness: CrawlHarness }> {
-  const hub = await FakeHub.start({ store: MemoryModelStore.fromFixtures() });
+  const hub = t.started(await FakeHub.start({ store: MemoryModelStore.fromFixtures() }));
   hub.failModel(INFO_FAILS);
   hub.failModel(README_RESETS, { file: 'README.md', status: 'reset' });
   hub.failModel(LICENSE_404, { file: 'LICENSE', status: 404 });
-  const harness = await crawlHarness(db, hub.url, { enrich: true, minDownloads: 0 });
-  cleanups.push(
-    () => hub.stop(),
-    () => harness.close(),
-  );
-  return { hub, harness };
+  return { hub, harness: await t.harnessAt(hub.url, { enrich: true, minDownloads: 0 }) };
 }
 
 const details = async () =>
   (
-    await db.pool.query<{ repo_id: string; enriched: boolean }>(
+    await t.db.pool.query<{ repo_id: string; enriched: boolean }>(
       `SELECT m.repo_id, r.detail IS NOT NULL AS enriched FROM models m JOIN raw_records r ON r.model_id = m.id
        ORDER BY m.repo_id`,
     )
@@ -59,11 +50,11 @@ describe('enrichment failures', () => {
     const { hub, harness } = await failingHub();
     const total = hub.models.size;
 
-    const summary = await crawlOnce(harness.crawl, { hubId: 'huggingface', mode: 'FULL', limit: null });
+    const summary = await crawlOnce(harness.crawl, t.full);
 
     expect(summary).toMatch(/: COMPLETED$/m);
     expect(summary).toContain(`enriched ${total - 3}, enrichment failed 3 (kept as listed)`);
-    const run = await db.prisma.crawlRun.findFirstOrThrow();
+    const run = await t.db.prisma.crawlRun.findFirstOrThrow();
     expect(run).toMatchObject({ status: 'COMPLETED', modelsSeen: total, modelsEnriched: total - 3, enrichFailed: 3 });
     const rows = await details();
     expect(rows).toHaveLength(total);
@@ -79,7 +70,7 @@ describe('enrichment failures', () => {
     const workerConnection = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
     const producer = new QueueProducer(producerConnection, prefix);
     let workers: Worker[] = [];
-    cleanups.push(async () => {
+    t.cleanup(async () => {
       await Promise.all(workers.map((worker) => worker.close()));
       await producer.queue('crawl-huggingface').obliterate({ force: true });
       await producer.close();
@@ -96,7 +87,7 @@ describe('enrichment failures', () => {
     await producer.enqueue(crawlStartJob, { hubId: 'huggingface', mode: 'FULL', trigger: 'API' });
 
     const run = await expectEventually(async () => {
-      const current = await db.prisma.crawlRun.findFirstOrThrow();
+      const current = await t.db.prisma.crawlRun.findFirstOrThrow();
       expect(current.status).toBe('COMPLETED');
       expect(current.modelsEnriched + current.enrichFailed).toBe(current.modelsSeen);
       return current;

@@ -3,7 +3,7 @@
  * `{success, data}` envelopes, 429 with Retry-After, faults), into the real Postgres, with the real
  * Redis budget (test/fake-hub/modelscope/).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { crawlOnce } from '../../src/cli/commands/crawl.command.js';
 import { MAX_BACKTRACK_PAGES } from '../../src/crawl/modelscope/modelscope.adapter.js';
 import {
@@ -14,59 +14,37 @@ import {
   loadSeedRecords,
   type MsRecord,
 } from '../fake-hub/modelscope/fake-modelscope.js';
-import { crawlHarness, type CrawlHarness } from '../helpers/crawl.js';
-import { useTestDatabase } from '../helpers/database.js';
+import { useCrawlTests, type CrawlHarness, type CrawlHarnessOptions } from '../helpers/crawl.js';
 
-const db = useTestDatabase();
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()?.();
-});
+const t = useCrawlTests('modelscope');
 
 async function setup(
   generated = 250,
-  options: Parameters<typeof crawlHarness>[2] & { maxPageSize?: number; records?: MsRecord[] } = {},
+  options: CrawlHarnessOptions & { maxPageSize?: number; records?: MsRecord[] } = {},
 ): Promise<{ hub: FakeModelScope; harness: CrawlHarness }> {
   const { maxPageSize, records, ...harnessOptions } = options;
-  const hub = await FakeModelScope.start({
-    records: records ?? [...loadSeedRecords(), ...generateModelScopeRecords(generated)],
-    ...(maxPageSize === undefined ? {} : { maxPageSize }),
-  });
-  const harness = await crawlHarness(db, hub.url, { hub: 'modelscope', ...harnessOptions });
-  cleanups.push(
-    () => hub.stop(),
-    () => harness.close(),
+  const hub = t.started(
+    await FakeModelScope.start({
+      records: records ?? [...loadSeedRecords(), ...generateModelScopeRecords(generated)],
+      ...(maxPageSize === undefined ? {} : { maxPageSize }),
+    }),
   );
-  return { hub, harness };
+  return { hub, harness: await t.harnessAt(hub.url, harnessOptions) };
 }
 
-const full = { hubId: 'modelscope', mode: 'FULL', limit: null } as const;
-const incremental = { hubId: 'modelscope', mode: 'INCREMENTAL', limit: null } as const;
-const countRows = async (sql: string, params: unknown[] = []) =>
-  (await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, params)).rows[0]?.n ?? 0;
-const lastRun = () => db.prisma.crawlRun.findFirstOrThrow({ orderBy: { id: 'desc' } });
-const duplicatedChanges = () =>
-  countRows('(SELECT model_id FROM model_changes GROUP BY model_id, kind HAVING count(*) > 1) d');
 const nowSeconds = () => Math.floor(Date.now() / 1000);
-const changesOf = async (runId: bigint) =>
-  (
-    await db.pool.query<{ model_id: string; kind: string }>(
-      'SELECT model_id, kind FROM model_changes WHERE crawl_run_id = $1 ORDER BY model_id, id',
-      [runId],
-    )
-  ).rows;
 
 describe('ModelScope crawl', () => {
   it('a full crawl reaches the end: every listed model in the catalog, one CREATED each, the run recorded', async () => {
     const { hub, harness } = await setup();
     const expected = hub.size;
 
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
 
-    expect(await countRows(`models WHERE hub_id = 'modelscope'`)).toBe(expected);
-    expect(await countRows(`model_changes WHERE kind = 'CREATED'`)).toBe(expected);
-    expect(await countRows('model_changes')).toBe(expected);
-    const run = await lastRun();
+    expect(await t.countRows(`models WHERE hub_id = 'modelscope'`)).toBe(expected);
+    expect(await t.countRows(`model_changes WHERE kind = 'CREATED'`)).toBe(expected);
+    expect(await t.countRows('model_changes')).toBe(expected);
+    const run = await t.lastRun();
     // The listing's pages, then the head pass: one page, which ends at the first unchanged model.
     const listingPages = Math.ceil(expected / 100);
     expect(run).toMatchObject({
@@ -87,7 +65,7 @@ describe('ModelScope crawl', () => {
       Array.from({ length: listingPages }, (_, i) => String(i + 1)),
     );
 
-    const qwen = await db.prisma.model.findUniqueOrThrow({
+    const qwen = await t.db.prisma.model.findUniqueOrThrow({
       where: { id: 'modelscope:Qwen/Qwen2.5-7B-Instruct' },
       include: { license: true },
     });
@@ -115,7 +93,7 @@ describe('ModelScope crawl', () => {
       '2024-09-18T09:00:00.000Z',
     ]);
     // Owner and name apart beside a numeric id; tasks as objects; a zoneless time.
-    const paraformer = await db.prisma.model.findUniqueOrThrow({
+    const paraformer = await t.db.prisma.model.findUniqueOrThrow({
       where: { id: 'modelscope:iic/speech_paraformer-large_asr_nat-zh-cn-16k-common-vocab8404-pytorch' },
     });
     expect([paraformer.author, paraformer.task, paraformer.createdAt?.toISOString()]).toEqual([
@@ -131,9 +109,9 @@ describe('ModelScope crawl', () => {
       records: [...loadSeedRecords(), ...generateModelScopeRecords(GENERATED_LICENSES.length), privateModel],
     });
 
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
 
-    const { rows } = await db.pool.query<{
+    const { rows } = await t.db.pool.query<{
       license_hub_value: string | null;
       license_id: string;
       category: string;
@@ -167,7 +145,9 @@ describe('ModelScope crawl', () => {
     expect(byHubValue('')).toEqual([['NONE', 'UNSPECIFIED', 'UNKNOWN', 'OPEN', 'WEIGHTS_RESTRICTED']]);
     // No `license` field at all (and `license: null` is the hub saying none).
     expect(byHubValue(null).map((row) => row[1])).toEqual(expect.arrayContaining(['UNKNOWN', 'UNSPECIFIED']));
-    const privateRow = await db.prisma.model.findUniqueOrThrow({ where: { id: 'modelscope:acme-lab/private-model' } });
+    const privateRow = await t.db.prisma.model.findUniqueOrThrow({
+      where: { id: 'modelscope:acme-lab/private-model' },
+    });
     expect([privateRow.weightsAvailability, privateRow.opennessLevel]).toEqual(['UNRELEASED', 'CLOSED']);
   });
 
@@ -180,14 +160,11 @@ describe('ModelScope crawl', () => {
       entries: [42, null, { license: 'MIT', downloads: 3 }, { id: 30_517, name: 'orphan' }, wrongTyped],
     });
 
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
 
-    const run = await lastRun();
+    const run = await t.lastRun();
     expect(run.modelsQuarantined).toBe(4);
-    const quarantined = await db.prisma.quarantinedRecord.findMany({
-      where: { crawlRunId: run.id },
-      orderBy: { id: 'asc' },
-    });
+    const quarantined = await t.quarantinedIn(run.id);
     expect(quarantined.map((q) => q.reason)).toEqual([
       'record is number, not an object',
       'record is null, not an object',
@@ -195,16 +172,16 @@ describe('ModelScope crawl', () => {
       'no owner/name (id is number, owner is undefined, name is string)',
     ]);
     expect(quarantined[3]?.payload).toEqual({ id: 30_517, name: 'orphan' });
-    const assessment = await db.prisma.opennessAssessment.findUniqueOrThrow({
+    const assessment = await t.db.prisma.opennessAssessment.findUniqueOrThrow({
       where: { modelId: `modelscope:${String(wrongTyped['id'])}` },
     });
     expect(JSON.stringify(assessment.evidence)).toMatch(/input\.wrong-type/);
-    expect(await countRows('models')).toBe(hub.size + 1);
-    expect(await countRows('models')).toBe(run.modelsSeen - run.modelsQuarantined);
+    expect(await t.countRows('models')).toBe(hub.size + 1);
+    expect(await t.countRows('models')).toBe(run.modelsSeen - run.modelsQuarantined);
   });
 
   it.each([
-    ['5xx answers', (hub: FakeModelScope) => hub.inject({ route: 'list', kind: 'status', status: 503, times: 2 })],
+    ['5xx answers', (hub: FakeModelScope) => hub.failNext(2, 503, { route: 'list' })],
     ['a hung request', (hub: FakeModelScope) => hub.inject({ route: 'list', kind: 'hang', skip: 1 })],
     ['a truncated JSON body', (hub: FakeModelScope) => hub.inject({ route: 'list', kind: 'truncate', skip: 1 })],
     [
@@ -219,14 +196,10 @@ describe('ModelScope crawl', () => {
     const { hub, harness } = await setup(250, { timeoutMs: 500 });
     fault(hub);
 
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
 
-    const run = await lastRun();
-    expect(run.status).toBe('COMPLETED');
+    const run = await t.expectRecovered(hub.size);
     expect(run.errors).toBeGreaterThanOrEqual(1);
-    expect(await countRows('models')).toBe(hub.size);
-    expect(await countRows('model_changes')).toBe(hub.size);
-    expect(await duplicatedChanges()).toBe(0);
   });
 
   it('429s are waited out for their Retry-After', async () => {
@@ -234,10 +207,10 @@ describe('ModelScope crawl', () => {
     hub.inject({ route: 'list', kind: 'rate-limit', retryAfterSeconds: 1 });
     const started = Date.now();
 
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
 
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
-    expect((await lastRun()).throttled).toBe(1);
+    expect((await t.lastRun()).throttled).toBe(1);
   });
 
   it('a page that keeps answering success: false commits nothing, names the hub message, and resumes later', async () => {
@@ -247,34 +220,28 @@ describe('ModelScope crawl', () => {
     hub.inject({ route: 'list', kind: 'unsuccessful', message: '系统繁忙，请稍后再试', times: Infinity });
 
     await expect(harness.crawl.processPage(run.id.toString(), 1)).rejects.toThrow(/success=false: 系统繁忙/);
-    const after = await db.prisma.crawlRun.findUniqueOrThrow({ where: { id: run.id } });
-    expect([after.pages, after.status, await countRows('models')]).toEqual([1, 'RUNNING', 100]);
+    const after = await t.db.prisma.crawlRun.findUniqueOrThrow({ where: { id: run.id } });
+    expect([after.pages, after.status, await t.countRows('models')]).toEqual([1, 'RUNNING', 100]);
     expect(after.lastError).toMatch(/系统繁忙/);
     expect(hub.requests('list').length).toBe(1 + 3);
 
     hub.clearFaults();
-    await crawlOnce(harness.crawl, full);
-    expect(await countRows('models')).toBe(hub.size);
-    expect((await lastRun()).modelsRemoved).toBe(0);
+    await crawlOnce(harness.crawl, t.full);
+    expect(await t.countRows('models')).toBe(hub.size);
+    expect((await t.lastRun()).modelsRemoved).toBe(0);
   });
 
   it('re-crawling an unchanged hub writes no change rows, nor do new download and like counts', async () => {
     const { hub, harness } = await setup(250);
-    await crawlOnce(harness.crawl, full);
-    const before = await countRows('model_changes');
-
-    await crawlOnce(harness.crawl, full);
-    expect(await countRows('model_changes')).toBe(before);
-    const run = await lastRun();
-    expect([run.modelsCreated, run.modelsUpdated, run.modelsUnchanged]).toEqual([0, 0, run.modelsSeen]);
+    const before = await t.expectRecrawlUnchanged(harness.crawl);
 
     for (const id of hub.ids()) {
       const record = hub.get(id);
       hub.update(id, { downloads: Number(record['downloads'] ?? 0) + 1_000, likes: 5_000 });
     }
-    await crawlOnce(harness.crawl, full);
-    expect(await countRows('model_changes')).toBe(before);
-    const qwen = await db.prisma.model.findUniqueOrThrow({ where: { id: 'modelscope:Qwen/Qwen2.5-7B-Instruct' } });
+    await crawlOnce(harness.crawl, t.full);
+    expect(await t.countRows('model_changes')).toBe(before);
+    const qwen = await t.db.prisma.model.findUniqueOrThrow({ where: { id: 'modelscope:Qwen/Qwen2.5-7B-Instruct' } });
     expect([qwen.downloads, qwen.likes]).toEqual([1_843_207 + 1_000, 5_000]);
   });
 
@@ -289,28 +256,28 @@ describe('ModelScope crawl', () => {
       }
     });
 
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
 
     expect(inserted).toHaveLength(2);
-    const ids = (await db.pool.query<{ repo_id: string }>('SELECT repo_id FROM models ORDER BY repo_id')).rows.map(
+    const ids = (await t.db.pool.query<{ repo_id: string }>('SELECT repo_id FROM models ORDER BY repo_id')).rows.map(
       (row) => row.repo_id,
     );
     expect(ids).toEqual(hub.ids().sort());
-    expect(await countRows(`model_changes WHERE kind = 'CREATED'`)).toBe(hub.size);
-    expect(await countRows('model_changes')).toBe(hub.size);
-    expect(await duplicatedChanges()).toBe(0);
+    expect(await t.countRows(`model_changes WHERE kind = 'CREATED'`)).toBe(hub.size);
+    expect(await t.countRows('model_changes')).toBe(hub.size);
+    expect(await t.duplicatedChanges()).toBe(0);
     // Each page after an insertion starts with a model of the page before: dropped, not seen twice.
-    const run = await lastRun();
+    const run = await t.lastRun();
     expect(run.modelsSeen).toBe(hub.size);
 
     // The next sweep finds the same hub: nothing removed, nothing changed.
-    await crawlOnce(harness.crawl, full);
-    expect(await countRows('model_changes')).toBe(hub.size);
+    await crawlOnce(harness.crawl, t.full);
+    expect(await t.countRows('model_changes')).toBe(hub.size);
   });
 
   it('a model deleted from pages already read: those pages are read again, so no model slips and is marked removed', async () => {
     const { hub, harness } = await setup(250);
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
     const firstPage = hub.ids().slice(0, 100);
     const deleted = firstPage[10]!;
     const slipping = hub.ids()[100]!; // first of page 2, moves to page 1 when a page-1 model goes
@@ -319,9 +286,9 @@ describe('ModelScope crawl', () => {
       if (request === 2) hub.remove(deleted);
     });
 
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
 
-    const run = await lastRun();
+    const run = await t.lastRun();
     expect([run.status, run.modelsRemoved]).toEqual(['COMPLETED', 0]);
     // Every model once (the deleted one was read before it went), the re-read adding only what slipped.
     expect(run.modelsSeen).toBe(hub.size + 1);
@@ -329,12 +296,12 @@ describe('ModelScope crawl', () => {
     // The sweep's first page, its re-read after the count dropped, and the head pass.
     expect(pageOneReads).toBe(3);
     expect(MAX_BACKTRACK_PAGES).toBeGreaterThanOrEqual(1);
-    const kept = await db.prisma.model.findUniqueOrThrow({ where: { id: `modelscope:${slipping}` } });
+    const kept = await t.db.prisma.model.findUniqueOrThrow({ where: { id: `modelscope:${slipping}` } });
     expect(kept.removedAt).toBeNull();
 
     // The deleted model was seen earlier in that sweep; the next one marks it, and only it, removed.
-    await crawlOnce(harness.crawl, full);
-    const { rows } = await db.pool.query<{ model_id: string }>(
+    await crawlOnce(harness.crawl, t.full);
+    const { rows } = await t.db.pool.query<{ model_id: string }>(
       `SELECT model_id FROM model_changes WHERE kind = 'REMOVED'`,
     );
     expect(rows).toEqual([{ model_id: `modelscope:${deleted}` }]);
@@ -342,34 +309,34 @@ describe('ModelScope crawl', () => {
 
   it('a model changed during the sweep moves to the head: the closing head pass reads it', async () => {
     const { hub, harness } = await setup(250);
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
     const moved = hub.ids()[220]!; // on page 3, unread when it moves
     hub.beforeListing((request) => {
       if (request === 2) hub.update(moved, { license: 'cc-by-nc-4.0', last_modified: nowSeconds() });
     });
 
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
 
-    const run = await lastRun();
+    const run = await t.lastRun();
     expect([run.status, run.modelsRemoved]).toEqual(['COMPLETED', 0]);
-    expect(await changesOf(run.id)).toEqual([{ model_id: `modelscope:${moved}`, kind: 'LICENSE_CHANGED' }]);
+    expect(await t.changesOf(run.id)).toEqual([{ model_id: `modelscope:${moved}`, kind: 'LICENSE_CHANGED' }]);
   });
 
   it('an incremental crawl reads newest first down to the watermark', async () => {
     const { hub, harness } = await setup(250);
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
     const [a, b] = hub.ids().slice(40, 42);
     hub.update(a!, { license: 'MIT', last_modified: nowSeconds() });
     hub.update(b!, { tasks: 'image-segmentation', last_modified: new Date().toISOString() });
     hub.resetLog();
 
-    await crawlOnce(harness.crawl, incremental);
+    await crawlOnce(harness.crawl, t.incremental);
 
-    const run = await lastRun();
+    const run = await t.lastRun();
     expect(run).toMatchObject({ mode: 'INCREMENTAL', status: 'COMPLETED', pages: 1 });
     expect(hub.requests('list')).toHaveLength(1);
     const byModel = (x: { model_id: string }, y: { model_id: string }) => (x.model_id < y.model_id ? -1 : 1);
-    expect((await changesOf(run.id)).sort(byModel)).toEqual(
+    expect((await t.changesOf(run.id)).sort(byModel)).toEqual(
       [
         { model_id: `modelscope:${a}`, kind: 'LICENSE_CHANGED' },
         { model_id: `modelscope:${b}`, kind: 'UPDATED' },
@@ -377,19 +344,47 @@ describe('ModelScope crawl', () => {
     );
   });
 
+  it('a hub that ignores page_number fails the page that repeats page 1: no sweep completes, no model is removed', async () => {
+    const { hub, harness } = await setup(250);
+    await crawlOnce(harness.crawl, t.full);
+    hub.ignorePageNumber();
+    hub.resetLog();
+
+    // Page 2 is page 1 again; read on, every page would be, and the sweep's end would mark every
+    // model past page 1 removed.
+    await expect(crawlOnce(harness.crawl, t.full)).rejects.toThrow(
+      /page 2 ends with the same \d+ models as page 1: the hub ignores page_number/,
+    );
+    // Resumed, the run meets the same page again: it never completes.
+    await expect(crawlOnce(harness.crawl, t.full)).rejects.toThrow(/the hub ignores page_number/);
+
+    const run = await t.lastRun();
+    expect([run.status, run.pages, run.modelsRemoved]).toEqual(['RUNNING', 1, 0]);
+    expect(run.errors).toBeGreaterThanOrEqual(2);
+    expect(hub.requests('list').every((entry) => /[?&]page_number=[12]&/.test(entry.url))).toBe(true);
+    expect(await t.countRows(`model_changes WHERE kind = 'REMOVED'`)).toBe(0);
+    expect(await t.countRows(`models WHERE hub_id = 'modelscope' AND removed_at IS NULL`)).toBe(hub.size);
+
+    // Once the hub reads page_number again, the same run completes the sweep, and removes nothing.
+    hub.ignorePageNumber(false);
+    await crawlOnce(harness.crawl, t.full);
+    expect(await t.lastRun()).toMatchObject({ id: run.id, status: 'COMPLETED', modelsRemoved: 0 });
+    expect(await t.countRows(`model_changes WHERE kind = 'REMOVED'`)).toBe(0);
+  });
+
   it('a hub that caps page_size below ours fails the crawl loudly instead of skipping records', async () => {
     const { harness } = await setup(250, { maxPageSize: 50 });
 
-    await expect(crawlOnce(harness.crawl, full)).rejects.toThrow(/caps page_size; set MODELSCOPE_PAGE_SIZE lower/);
-    expect(await countRows('models')).toBe(0);
-    expect((await lastRun()).status).toBe('RUNNING');
+    await expect(crawlOnce(harness.crawl, t.full)).rejects.toThrow(/caps page_size; set MODELSCOPE_PAGE_SIZE lower/);
+    expect(await t.countRows('models')).toBe(0);
+    expect((await t.lastRun()).status).toBe('RUNNING');
   });
 
   it('crawls with the page size the hub allows when configured so', async () => {
     const { hub, harness } = await setup(120, { maxPageSize: 50, pageSize: 50 });
-    await crawlOnce(harness.crawl, full);
-    expect(await countRows('models')).toBe(hub.size);
-    expect((await lastRun()).pages).toBe(Math.ceil(hub.size / 50) + 1);
+    await crawlOnce(harness.crawl, t.full);
+    expect(await t.countRows('models')).toBe(hub.size);
+    expect((await t.lastRun()).pages).toBe(Math.ceil(hub.size / 50) + 1);
   });
 });
 
@@ -413,10 +408,10 @@ describe('ModelScope enrichment', () => {
       { Path: 'app.py', Size: 100 },
     ]);
 
-    const summary = await crawlOnce(harness.crawl, full);
+    const summary = await crawlOnce(harness.crawl, t.full);
 
     expect(summary).toMatch(/enriched 6, enrichment failed 0/);
-    const glm = await db.prisma.model.findUniqueOrThrow({
+    const glm = await t.db.prisma.model.findUniqueOrThrow({
       where: { id: 'modelscope:ZhipuAI/chatglm3-6b' },
       include: { rawRecord: true, assessment: true },
     });
@@ -428,11 +423,11 @@ describe('ModelScope enrichment', () => {
     ]);
     expect(glm.assessment?.docModelCard).toBe('OPEN');
     expect((glm.rawRecord?.detail as { licenseText?: string }).licenseText).toMatch(/Apache License/);
-    const kinds = (await db.prisma.modelChange.findMany({ where: { modelId: glm.id }, orderBy: { id: 'asc' } })).map(
+    const kinds = (await t.db.prisma.modelChange.findMany({ where: { modelId: glm.id }, orderBy: { id: 'asc' } })).map(
       (change) => change.kind,
     );
     expect(kinds).toEqual(['CREATED', 'LICENSE_CHANGED']);
-    const sd = await db.prisma.model.findUniqueOrThrow({
+    const sd = await t.db.prisma.model.findUniqueOrThrow({
       where: { id: 'modelscope:AI-ModelScope/stable-diffusion-v1-5' },
     });
     expect([sd.weightsAvailability, sd.opennessLevel]).toEqual(['UNRELEASED', 'CLOSED']);
@@ -441,6 +436,29 @@ describe('ModelScope enrichment', () => {
     expect(hub.requests('file').map((entry) => entry.url)).toContain(
       '/api/v1/models/ZhipuAI/chatglm3-6b/repo?Revision=master&FilePath=LICENSE',
     );
+  });
+
+  it('keys enrichment on last_modified: a model whose last_modified moves is enriched again, once; one that stays, never', async () => {
+    const { hub, harness } = await setup(0, { enrich: true, minDownloads: 0 });
+    await crawlOnce(harness.crawl, t.full);
+    expect(hub.requests('detail')).toHaveLength(hub.size);
+    const moved = 'ZhipuAI/chatglm3-6b';
+    const at = nowSeconds();
+    hub.update(moved, { last_modified: at });
+    hub.resetLog();
+
+    const summary = await crawlOnce(harness.crawl, t.full);
+
+    expect(summary).toMatch(/enriched 1, enrichment failed 0/);
+    expect(hub.requests('detail').map((entry) => entry.path)).toEqual([`/openapi/v1/models/${moved}`]);
+    // Stored at the listing's revision: its last_modified, whatever unit the hub gave it in.
+    const raw = await t.db.prisma.rawRecord.findUniqueOrThrow({ where: { modelId: `modelscope:${moved}` } });
+    expect((raw.detail as { sha?: string }).sha).toBe(new Date(at * 1000).toISOString());
+
+    hub.resetLog();
+    await crawlOnce(harness.crawl, t.full);
+    expect((await t.lastRun()).status).toBe('COMPLETED');
+    expect([hub.requests('detail'), hub.requests('files'), hub.requests('file')]).toEqual([[], [], []]);
   });
 
   it('a model gone before its details are read is left as listed; a failing detail is counted, not fatal', async () => {
@@ -453,10 +471,10 @@ describe('ModelScope enrichment', () => {
     });
     hub.inject({ route: 'files', kind: 'status', status: 500, times: Infinity, skip: 0 });
 
-    const summary = await crawlOnce(harness.crawl, full);
+    const summary = await crawlOnce(harness.crawl, t.full);
 
-    expect((await lastRun()).status).toBe('COMPLETED');
+    expect((await t.lastRun()).status).toBe('COMPLETED');
     expect(summary).toMatch(/enrichment failed 5/);
-    expect(await countRows('models')).toBe(6);
+    expect(await t.countRows('models')).toBe(6);
   });
 });

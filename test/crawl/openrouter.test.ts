@@ -4,29 +4,16 @@
  * real Redis budget, through the same `crawlOnce` as `catalog crawl --hub openrouter --once`.
  */
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { crawlOnce } from '../../src/cli/commands/crawl.command.js';
-import { IngestRepository } from '../../src/catalog/ingest.repository.js';
 import { openRouterRecords } from '../../src/catalog/openrouter/openrouter.records.js';
-import { readSeedRecords, seedCatalog } from '../../src/catalog/seed/seed.service.js';
-import { silentPublisher } from '../../src/catalog/change-publisher.js';
+import { readSeedRecords } from '../../src/catalog/seed/seed.service.js';
 import { SEED_DIR } from '../../src/lib/project-root.js';
 import { FakeOpenRouter, type FakeOpenRouterOptions } from '../fake-hub/openrouter/fake-openrouter.js';
 import { generateOpenRouterRecords, openRouterRecord } from '../fake-hub/openrouter/records.js';
-import { crawlHarness, type CrawlHarness } from '../helpers/crawl.js';
-import { useTestDatabase } from '../helpers/database.js';
+import { LISTING_FAULTS, useCrawlTests, type CrawlHarness, type CrawlHarnessOptions } from '../helpers/crawl.js';
 
-const db = useTestDatabase();
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()?.();
-});
-
-const full = { hubId: 'openrouter', mode: 'FULL', limit: null } as const;
-const incremental = { hubId: 'openrouter', mode: 'INCREMENTAL', limit: null } as const;
-const countRows = async (sql: string, params: unknown[] = []) =>
-  (await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, params)).rows[0]?.n ?? 0;
-const lastRun = () => db.prisma.crawlRun.findFirstOrThrow({ orderBy: { id: 'desc' } });
+const t = useCrawlTests('openrouter');
 
 /** A listing in the hub's shapes: generated models, the seed records, and the quirks. */
 async function listing(count: number): Promise<unknown[]> {
@@ -49,15 +36,10 @@ async function listing(count: number): Promise<unknown[]> {
 }
 
 async function setup(
-  options: FakeOpenRouterOptions & { count?: number; harness?: Parameters<typeof crawlHarness>[2] } = {},
+  options: FakeOpenRouterOptions & { count?: number; harness?: CrawlHarnessOptions } = {},
 ): Promise<{ hub: FakeOpenRouter; harness: CrawlHarness }> {
-  const hub = await FakeOpenRouter.start({ records: await listing(options.count ?? 230), ...options });
-  const harness = await crawlHarness(db, hub.url, { hub: 'openrouter', ...options.harness });
-  cleanups.push(
-    () => hub.stop(),
-    () => harness.close(),
-  );
-  return { hub, harness };
+  const hub = t.started(await FakeOpenRouter.start({ records: await listing(options.count ?? 230), ...options }));
+  return { hub, harness: await t.harnessAt(hub.url, options.harness) };
 }
 
 describe('the fake OpenRouter', () => {
@@ -76,6 +58,19 @@ describe('the fake OpenRouter', () => {
     expect(await ids('?output_modalities=image')).toContain('acme/image-only');
     expect((await fetch(`${hub.url}/api/v1/models?output_modalities=smell`)).status).toBe(400);
   });
+
+  it('points links.next on, at the same offset, or at the same request reordered, as told', async () => {
+    const { hub } = await setup({ count: 20 });
+    const next = async () => {
+      const response = await fetch(`${hub.url}/api/v1/models?output_modalities=all&offset=10&limit=5`);
+      return ((await response.json()) as { links?: { next?: string } }).links?.next;
+    };
+    expect(await next()).toBe('/api/v1/models?offset=15&limit=5');
+    hub.setNextLink('same-offset');
+    expect(await next()).toBe('/api/v1/models?offset=10&limit=5');
+    hub.setNextLink('reordered');
+    expect(await next()).toBe('/api/v1/models?limit=5&offset=10&output_modalities=all');
+  });
 });
 
 describe('crawl --hub openrouter', () => {
@@ -83,9 +78,9 @@ describe('crawl --hub openrouter', () => {
     const { hub, harness } = await setup();
     const expected = hub.ids().length;
 
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
 
-    const run = await lastRun();
+    const run = await t.lastRun();
     expect(run).toMatchObject({
       status: 'COMPLETED',
       mode: 'FULL',
@@ -96,15 +91,15 @@ describe('crawl --hub openrouter', () => {
     });
     // Pages of 100 (the harness's page size) by `links.next`, which drops the filter: put back.
     expect(run.pages).toBe(Math.ceil((expected + 1) / 100));
-    expect(hub.log().every((entry) => entry.url.includes('output_modalities=all'))).toBe(true);
-    expect(await countRows(`models WHERE hub_id = 'openrouter'`)).toBe(expected);
-    expect(await countRows(`model_changes WHERE kind = 'CREATED'`)).toBe(expected);
-    const quarantined = await db.prisma.quarantinedRecord.findMany({ where: { crawlRunId: run.id } });
+    expect(hub.log.every((entry) => entry.url.includes('output_modalities=all'))).toBe(true);
+    expect(await t.countRows(`models WHERE hub_id = 'openrouter'`)).toBe(expected);
+    expect(await t.countRows(`model_changes WHERE kind = 'CREATED'`)).toBe(expected);
+    const quarantined = await t.quarantinedIn(run.id);
     expect(quarantined.map((q) => [q.hubId, q.reason])).toEqual([['openrouter', 'no string id (id is undefined)']]);
     expect(quarantined[0]?.payload).toMatchObject({ name: 'Acme: lost its id' });
 
     // The hub's terms: no weights to download (API_ONLY, so CLOSED), commercial use per provider (UNKNOWN).
-    const { rows } = await db.pool.query<{
+    const { rows } = await t.db.pool.query<{
       weights_availability: string;
       openness_level: string;
       license_id: string;
@@ -126,7 +121,7 @@ describe('crawl --hub openrouter', () => {
         n: expected,
       },
     ]);
-    const llama = await db.prisma.model.findUniqueOrThrow({
+    const llama = await t.db.prisma.model.findUniqueOrThrow({
       where: { id: 'openrouter:meta-llama/llama-3.3-70b-instruct' },
     });
     expect([llama.author, llama.name, llama.task, llama.tags, llama.gating]).toEqual([
@@ -136,37 +131,37 @@ describe('crawl --hub openrouter', () => {
       ['input:text', 'output:text'],
       null,
     ]);
-    const image = await db.prisma.model.findUniqueOrThrow({ where: { id: 'openrouter:acme/image-only' } });
+    const image = await t.db.prisma.model.findUniqueOrThrow({ where: { id: 'openrouter:acme/image-only' } });
     expect(image.task).toBe('text-to-image');
-    const bare = await db.prisma.model.findUniqueOrThrow({ where: { id: 'openrouter:acme/no-architecture' } });
+    const bare = await t.db.prisma.model.findUniqueOrThrow({ where: { id: 'openrouter:acme/no-architecture' } });
     expect([bare.task, bare.tags]).toEqual([null, []]);
   });
 
   it('reads the historical single answer in one request when the hub ignores offset and limit', async () => {
     const { hub, harness } = await setup({ paging: 'none' });
 
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
 
-    const run = await lastRun();
+    const run = await t.lastRun();
     expect([run.status, run.pages, run.requests, hub.counters().requests]).toEqual(['COMPLETED', 1, 1, 1]);
-    expect(await countRows('models')).toBe(hub.ids().length);
+    expect(await t.countRows('models')).toBe(hub.ids().length);
   });
 
   it('pages by totalCount when the hub gives no links.next', async () => {
     const { hub, harness } = await setup({ nextLinks: false });
 
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
 
-    const run = await lastRun();
+    const run = await t.lastRun();
     expect(run.status).toBe('COMPLETED');
     expect(run.pages).toBe(Math.ceil((hub.ids().length + 1) / 100));
-    expect(await countRows('models')).toBe(hub.ids().length);
+    expect(await t.countRows('models')).toBe(hub.ids().length);
   });
 
   it('re-crawling with new prices, limits and texts writes no change rows, and refreshes the hub data', async () => {
     const { hub, harness } = await setup();
-    await crawlOnce(harness.crawl, full);
-    const before = await countRows('model_changes');
+    await crawlOnce(harness.crawl, t.full);
+    const before = await t.countRows('model_changes');
     hub.updateAll((record) => ({
       ...record,
       pricing: { prompt: '0.0000042', completion: '0.0000084', request: '0.001' },
@@ -179,12 +174,12 @@ describe('crawl --hub openrouter', () => {
       benchmarks: { design_arena: [{ elo: 1200 }] },
     }));
 
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
 
-    expect(await countRows('model_changes')).toBe(before);
-    const run = await lastRun();
+    expect(await t.countRows('model_changes')).toBe(before);
+    const run = await t.lastRun();
     expect([run.modelsCreated, run.modelsUpdated, run.modelsUnchanged]).toEqual([0, 0, hub.ids().length]);
-    const { rows } = await db.pool.query<{ price: string; context: number; description: string }>(
+    const { rows } = await t.db.pool.query<{ price: string; context: number; description: string }>(
       `SELECT hub_data->>'pricing.prompt' AS price, (hub_data->>'contextLength')::int AS context,
               hub_data->>'description' AS description
          FROM models WHERE id = 'openrouter:openai/gpt-4o-mini'`,
@@ -194,7 +189,7 @@ describe('crawl --hub openrouter', () => {
 
   it('a change of modalities is a change row; a model the hub stops listing is removed after a full sweep only', async () => {
     const { hub, harness } = await setup({ count: 40 });
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
     hub.update('openai/gpt-4o-mini', (record) => ({
       ...record,
       architecture: {
@@ -207,63 +202,87 @@ describe('crawl --hub openrouter', () => {
     }));
     hub.remove('acme/model-0006');
 
-    await crawlOnce(harness.crawl, incremental);
-    const afterIncremental = await db.prisma.modelChange.findMany({
-      where: { crawlRunId: (await lastRun()).id },
+    await crawlOnce(harness.crawl, t.incremental);
+    const afterIncremental = await t.db.prisma.modelChange.findMany({
+      where: { crawlRunId: (await t.lastRun()).id },
       select: { modelId: true, kind: true, changedFields: true },
     });
     expect(afterIncremental).toEqual([
       { modelId: 'openrouter:openai/gpt-4o-mini', kind: 'UPDATED', changedFields: ['task', 'tags'] },
     ]);
 
-    await crawlOnce(harness.crawl, full);
-    const removed = await db.prisma.modelChange.findMany({ where: { kind: 'REMOVED' }, select: { modelId: true } });
+    await crawlOnce(harness.crawl, t.full);
+    const removed = await t.db.prisma.modelChange.findMany({ where: { kind: 'REMOVED' }, select: { modelId: true } });
     expect(removed).toEqual([{ modelId: 'openrouter:acme/model-0006' }]);
   });
 
-  it.each([
-    ['5xx answers', (hub: FakeOpenRouter) => hub.failNext(2, 503)],
-    ['a hung request', (hub: FakeOpenRouter) => hub.hangNext(1)],
-    ['a truncated JSON body', (hub: FakeOpenRouter) => hub.truncateNext(1)],
-    ['a 429 with Retry-After', (hub: FakeOpenRouter) => hub.rateLimitNext(2, 1)],
-    ['a reset connection', (hub: FakeOpenRouter) => hub.inject({ kind: 'reset' })],
-  ])('recovers from %s by retrying, with the full catalog and no duplicate change rows', async (_name, fault) => {
-    const { hub, harness } = await setup({ harness: { timeoutMs: 500 } });
-    const expected = hub.ids().length;
-    fault(hub);
+  it.each(LISTING_FAULTS)(
+    'recovers from %s by retrying, with the full catalog and no duplicate change rows',
+    async (_name, fault) => {
+      const { hub, harness } = await setup({ harness: { timeoutMs: 500 } });
+      const expected = hub.ids().length;
+      fault(hub);
 
-    await crawlOnce(harness.crawl, full);
+      await crawlOnce(harness.crawl, t.full);
 
-    const run = await lastRun();
-    expect(run.status).toBe('COMPLETED');
-    expect(run.errors + run.throttled).toBeGreaterThanOrEqual(1);
-    expect(run.modelsQuarantined).toBe(1);
-    expect(await countRows('models')).toBe(expected);
-    expect(await countRows('model_changes')).toBe(expected);
-    expect(await countRows('(SELECT model_id FROM model_changes GROUP BY model_id HAVING count(*) > 1) d')).toBe(0);
-  });
+      const run = await t.expectRecovered(expected);
+      expect(run.errors + run.throttled).toBeGreaterThanOrEqual(1);
+      expect(run.modelsQuarantined).toBe(1);
+    },
+  );
 
   it('an answer without its data array fails the page, which a later crawl reads again', async () => {
     const { hub, harness } = await setup();
     hub.inject({ kind: 'body', body: { error: { code: 200, message: 'overloaded' } } });
 
-    await expect(crawlOnce(harness.crawl, full)).rejects.toThrow(/has no "data" array/);
-    expect(await countRows('models')).toBe(0);
+    await expect(crawlOnce(harness.crawl, t.full)).rejects.toThrow(/has no "data" array/);
+    expect(await t.countRows('models')).toBe(0);
 
-    await crawlOnce(harness.crawl, full);
-    expect((await lastRun()).status).toBe('COMPLETED');
-    expect(await countRows('models')).toBe(hub.ids().length);
+    await crawlOnce(harness.crawl, t.full);
+    expect((await t.lastRun()).status).toBe('COMPLETED');
+    expect(await t.countRows('models')).toBe(hub.ids().length);
   });
+
+  // `same-offset` keeps the request's parameters, so the link is this very request: taken as the
+  // end it would complete the sweep after one page; `reordered` is the same page in other words.
+  it.each([
+    ['names the same offset again', 'same-offset'],
+    ['is this very request, its parameters reordered', 'reordered'],
+  ] as const)(
+    'a links.next that %s fails the page: no sweep completes, no model is removed',
+    async (_name, nextLink) => {
+      const { hub, harness } = await setup({ nextLinkKeepsFilters: true });
+      await crawlOnce(harness.crawl, t.full);
+      const expected = hub.ids().length;
+      hub.setNextLink(nextLink);
+
+      await expect(crawlOnce(harness.crawl, t.full)).rejects.toThrow(/links\.next .* does not move past/);
+      // Resumed, the run meets the same page again: it never completes.
+      await expect(crawlOnce(harness.crawl, t.full)).rejects.toThrow(/does not move past/);
+
+      const run = await t.lastRun();
+      expect([run.status, run.pages, run.modelsRemoved]).toEqual(['RUNNING', 0, 0]);
+      expect(run.lastError).toMatch(/does not move past/);
+      expect(await t.countRows(`model_changes WHERE kind = 'REMOVED'`)).toBe(0);
+      expect(await t.countRows(`models WHERE hub_id = 'openrouter' AND removed_at IS NULL`)).toBe(expected);
+
+      // Once the links advance again, the same run completes the sweep and removes nothing.
+      hub.setNextLink('advance');
+      await crawlOnce(harness.crawl, t.full);
+      expect(await t.lastRun()).toMatchObject({ id: run.id, status: 'COMPLETED', modelsRemoved: 0 });
+      expect(await t.countRows(`model_changes WHERE kind = 'REMOVED'`)).toBe(0);
+    },
+  );
 
   it('waits out Retry-After before asking again', async () => {
     const { hub, harness } = await setup({ count: 10 });
-    hub.rateLimitNext(1, 2);
+    hub.rateLimitBurst(1, 2);
     const started = Date.now();
 
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
 
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
-    const run = await lastRun();
+    const run = await t.lastRun();
     expect([run.status, run.throttled]).toEqual(['COMPLETED', 1]);
     expect(hub.counters().byStatus.get(429)).toBe(1);
   });
@@ -275,32 +294,43 @@ describe('crawl --hub openrouter', () => {
     const stuck = hub.inject({ kind: 'status', status: 502, times: Infinity });
 
     await expect(harness.crawl.processPage(run.id.toString(), 1)).rejects.toThrow(/502/);
-    const after = await db.prisma.crawlRun.findUniqueOrThrow({ where: { id: run.id } });
+    const after = await t.db.prisma.crawlRun.findUniqueOrThrow({ where: { id: run.id } });
     expect([after.pages, after.status]).toEqual([1, 'RUNNING']);
-    expect(await countRows('models')).toBeLessThanOrEqual(100);
+    expect(await t.countRows('models')).toBeLessThanOrEqual(100);
 
     stuck.cancel();
-    await crawlOnce(harness.crawl, full);
-    expect(await countRows('models')).toBe(hub.ids().length);
+    await crawlOnce(harness.crawl, t.full);
+    expect(await t.countRows('models')).toBe(hub.ids().length);
   });
 
   it('quarantines malformed entries of a page and keeps the page; a duplicated entry is written once', async () => {
     const { hub, harness } = await setup({ count: 30 });
-    hub.injectMalformed([
-      42,
-      'x',
-      null,
-      { ...openRouterRecord('acme/typo'), id: 'acme / typo' },
-      openRouterRecord('acme/model-0006', { name: 'A duplicate of a listed model' }),
-      openRouterRecord('acme/wrong-types', { pricing: 'cheap' as never, created: 'yesterday' as never }),
-    ]);
-
-    await crawlOnce(harness.crawl, full);
-
-    const run = await lastRun();
-    const reasons = (await db.prisma.quarantinedRecord.findMany({ where: { crawlRunId: run.id } })).map(
-      (q) => q.reason,
+    const listed = hub.all().length;
+    // At the end of the page: the duplicate of acme/model-0006 is listed after it.
+    hub.injectMalformed(
+      [
+        42,
+        'x',
+        null,
+        { ...openRouterRecord('acme/typo'), id: 'acme / typo' },
+        openRouterRecord('acme/model-0006', { name: 'A duplicate of a listed model' }),
+        openRouterRecord('acme/wrong-types', { pricing: 'cheap' as never, created: 'yesterday' as never }),
+      ],
+      { position: 'end' },
     );
+
+    await crawlOnce(harness.crawl, t.full);
+
+    const run = await t.lastRun();
+    expect(run.pages).toBe(1);
+    // Every entry is seen, both of acme/model-0006's among them; the one listed last is written.
+    expect(run.modelsSeen).toBe(listed + 6);
+    const { rows } = await t.db.pool.query<{ display_name: string }>(
+      `SELECT hub_data->>'displayName' AS display_name FROM models WHERE id = 'openrouter:acme/model-0006'`,
+    );
+    expect(rows).toEqual([{ display_name: 'A duplicate of a listed model' }]);
+    expect(await t.countRows(`model_changes WHERE model_id = 'openrouter:acme/model-0006'`)).toBe(1);
+    const reasons = (await t.quarantinedIn(run.id)).map((q) => q.reason);
     expect(reasons.sort()).toEqual(
       [
         'no string id (id is undefined)',
@@ -311,50 +341,42 @@ describe('crawl --hub openrouter', () => {
       ].sort(),
     );
     expect(run.modelsQuarantined).toBe(5);
-    expect(await countRows('models')).toBe(hub.ids().length + 1);
-    const assessment = await db.prisma.opennessAssessment.findUniqueOrThrow({
+    expect(await t.countRows('models')).toBe(hub.ids().length + 1);
+    const assessment = await t.db.prisma.opennessAssessment.findUniqueOrThrow({
       where: { modelId: 'openrouter:acme/wrong-types' },
     });
     expect(JSON.stringify(assessment.evidence)).toMatch(/input\.wrong-type/);
   });
 
-  it('fetchDetails finds a model in the listing, and null for one the hub no longer lists', async () => {
-    const { harness } = await setup({ count: 250 });
+  it("fetchDetails asks the hub nothing: a model's details are its listing entry, stored at every sighting", async () => {
+    const { hub, harness } = await setup({ count: 250 });
     const adapter = harness.crawl.adapter('openrouter');
+    hub.resetLog();
 
-    const details = await adapter.fetchDetails('acme/model-0000');
-    expect(details?.record).toMatchObject({ id: 'acme/model-0000', hugging_face_id: 'acme/Model-0' });
-    expect(await adapter.fetchDetails('acme/never-listed')).toBeNull();
+    expect(await adapter.fetchDetails('acme/model-0000')).toMatchObject({
+      record: {},
+      readme: null,
+      licenseText: null,
+    });
+    expect(await adapter.fetchDetails('acme/never-listed')).toMatchObject({ record: {} });
+    expect(hub.log).toHaveLength(0);
   });
 });
 
 describe('seed records (prisma/seed/openrouter)', () => {
   it('are accepted by the record builder, and seeding then crawling the same records writes no change rows', async () => {
-    const records = await readSeedRecords(join(SEED_DIR, 'openrouter'));
-    expect(records.length).toBeGreaterThanOrEqual(3);
-    expect(records.length).toBeLessThanOrEqual(6);
+    const records = await t.seedRecords();
     for (const record of records) expect(openRouterRecords.buildModel(record)).toMatchObject({ ok: true });
 
-    const hub = await FakeOpenRouter.start({ records });
-    const harness = await crawlHarness(db, hub.url, { hub: 'openrouter' });
-    cleanups.push(
-      () => hub.stop(),
-      () => harness.close(),
-    );
-    const seeded = await seedCatalog({
-      pool: db.pool,
-      ingest: new IngestRepository(db.pool),
-      adapter: openRouterRecords,
-      publisher: silentPublisher,
-      demo: 0,
-      ifEmpty: false,
-    });
+    const hub = t.started(await FakeOpenRouter.start({ records }));
+    const harness = await t.harnessAt(hub.url);
+    const seeded = await t.seed(openRouterRecords);
     expect([seeded.fixtures, seeded.created]).toEqual([records.length, records.length]);
-    const changes = await countRows('model_changes');
+    const changes = await t.countRows('model_changes');
 
-    await crawlOnce(harness.crawl, full);
+    await crawlOnce(harness.crawl, t.full);
 
-    expect(await countRows('model_changes')).toBe(changes);
-    expect((await lastRun()).modelsUnchanged).toBe(records.length);
+    expect(await t.countRows('model_changes')).toBe(changes);
+    expect((await t.lastRun()).modelsUnchanged).toBe(records.length);
   });
 });

@@ -746,7 +746,7 @@ describe('fault injection', () => {
       ['resolve', 200, undefined],
     ]);
     expect(hub.requestsTo('/api/models')[0]?.url).toBe('/api/models?limit=2');
-    hub.resetCounters();
+    hub.resetLog();
     expect(hub.counters().requests).toBe(0);
   });
 });

@@ -29,6 +29,9 @@
  *   them), the way a hub's detail page can disagree with its listing.
  * - A request log and counters (requests per path and route, statuses, 429s, concurrency).
  *
+ * The server, the log, the fault queue and the latency are ./fake-server.ts's, shared with the
+ * other fake hubs; this file is the Hub's routes, answers, error bodies and RateLimit headers.
+ *
  * The records come from a `ModelStore` (./model-store.ts): in memory and mutable
  * (`MemoryModelStore.fromFixtures()` loads the hand-written records of prisma/seed/huggingface/,
  * which are model-info bodies plus the list-only fields), or generated (`GeneratedModelStore`).
@@ -41,18 +44,11 @@
  *   await hub.stop();
  */
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import {
-  createServer,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { IncomingMessage } from 'node:http';
 import { stringify as toYaml } from 'yaml';
 import type { HfGeneratedRecord } from '../../src/catalog/seed/demo/record-generator.js';
+import { FakeServer, FixedWindow, JSON_UTF8, jsonReply, withMalformed } from './fake-server.js';
+import type { FaultHandle, MalformedFault, RateLimitPolicy, Reply, RequestLogEntry } from './fake-server.js';
 import {
   MemoryModelStore,
   SORT_KEYS,
@@ -63,14 +59,10 @@ import {
 } from './model-store.js';
 
 export { GeneratedModelStore, MemoryModelStore, loadFixtureRecords, type ModelStore } from './model-store.js';
+export type { RateLimitPolicy } from './fake-server.js';
 
 // ---------------------------------------------------------------------------------------------
 // Public types.
-
-export interface RateLimitPolicy {
-  readonly quota: number;
-  readonly windowMs: number;
-}
 
 /** The Hub's "free user" API tier: 1,000 requests per 5-minute window. */
 export const DEFAULT_API_POLICY: RateLimitPolicy = { quota: 1_000, windowMs: 300_000 };
@@ -97,76 +89,6 @@ export interface FakeHubOptions {
 
 /** A change to a model-info answer only (`FakeHub.setInfo`). */
 export type InfoChange = Partial<HfGeneratedRecord> | ((record: HfGeneratedRecord) => HfGeneratedRecord);
-
-export interface FaultMatch {
-  readonly route?: Route;
-  /** A pathname (exact) or a pattern tested against pathname + query. */
-  readonly path?: string | RegExp;
-}
-
-export type FaultAction =
-  /** Answer with this status (and a JSON error body unless `body` is given). */
-  | { readonly kind: 'status'; readonly status: number; readonly body?: string }
-  /** Never answer; the request stays open until the client gives up or the hub stops. */
-  | { readonly kind: 'hang' }
-  /** Answer normally after `ms`. */
-  | { readonly kind: 'delay'; readonly ms: number }
-  /**
-   * Valid status and headers, body cut after `keepBytes` (default: half). By default the response
-   * then ends cleanly (its JSON does not parse); with `abort` the Content-Length promises the whole
-   * body and the connection is destroyed mid-body.
-   */
-  | { readonly kind: 'truncate'; readonly keepBytes?: number; readonly abort?: boolean }
-  /** Destroy the connection without answering. */
-  | { readonly kind: 'reset' }
-  /** Insert these raw entries into the next listing page(s), around its valid records. */
-  | { readonly kind: 'malformed'; readonly entries: readonly unknown[]; readonly position?: 'start' | 'middle' | 'end' }
-  /** Answer 200 with this JSON body instead of the real one. */
-  | { readonly kind: 'body'; readonly body: unknown }
-  /** A 429 with `Retry-After` and `RateLimit: …;r=0;t=…`, whatever the quota says. */
-  | { readonly kind: 'rate-limit'; readonly retryAfterSeconds?: number };
-
-export type FaultRule = FaultAction &
-  FaultMatch & {
-    /** How many matching requests to affect (default 1; `Infinity` for all). */
-    readonly times?: number;
-    /** Let this many matching requests through first (requests taken by earlier faults do not count). */
-    readonly skip?: number;
-  };
-
-export interface FaultHandle {
-  /** Requests this fault was applied to. */
-  readonly served: number;
-  readonly remaining: number;
-  cancel(): void;
-}
-
-export interface RequestLogEntry {
-  readonly seq: number;
-  readonly method: string;
-  readonly path: string;
-  /** Path and query string, as received. */
-  readonly url: string;
-  readonly route: Route;
-  readonly headers: IncomingHttpHeaders;
-  readonly startedAt: number;
-  readonly status: number | undefined;
-  readonly fault: FaultAction['kind'] | undefined;
-  readonly durationMs: number | undefined;
-}
-
-export interface FakeHubCounters {
-  readonly requests: number;
-  readonly byPath: ReadonlyMap<string, number>;
-  readonly byRoute: Readonly<Record<Route, number>>;
-  readonly byStatus: ReadonlyMap<number, number>;
-  /** 429s served, from the quota or injected. */
-  readonly throttled: number;
-  /** Injected faults applied. */
-  readonly faults: number;
-  readonly inFlight: number;
-  readonly maxConcurrent: number;
-}
 
 /** Entries for `injectMalformed`: each is something a real crawl must survive. */
 export const malformed = {
@@ -308,89 +230,13 @@ export function decodeCursor(cursor: string): { keyset: Keyset; ascending: boole
 }
 
 // ---------------------------------------------------------------------------------------------
-// Rate limiting.
-
-class FixedWindow {
-  private windowStart: number | undefined;
-  private used = 0;
-
-  constructor(
-    readonly name: Bucket,
-    public policy: RateLimitPolicy,
-    private readonly now: () => number,
-  ) {}
-
-  reset(): void {
-    this.windowStart = undefined;
-    this.used = 0;
-  }
-
-  /** Count one request; returns whether it is allowed and the headers to send either way. */
-  consume(): { allowed: boolean; resetSeconds: number; headers: Record<string, string> } {
-    const now = this.now();
-    if (this.windowStart === undefined || now >= this.windowStart + this.policy.windowMs) {
-      this.windowStart = now;
-      this.used = 0;
-    }
-    const allowed = this.used < this.policy.quota;
-    if (allowed) this.used++;
-    const resetSeconds = Math.max(1, Math.ceil((this.windowStart + this.policy.windowMs - now) / 1000));
-    return { allowed, resetSeconds, headers: this.headers(this.policy.quota - this.used, resetSeconds) };
-  }
-
-  headers(remaining: number, resetSeconds: number): Record<string, string> {
-    return {
-      RateLimit: `"${this.name}";r=${remaining};t=${resetSeconds}`,
-      'RateLimit-Policy': `"fixed window";"${this.name}";q=${this.policy.quota};w=${Math.ceil(this.policy.windowMs / 1000)}`,
-    };
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // The server.
-
-interface ActiveFault {
-  readonly rule: FaultRule;
-  remaining: number;
-  skip: number;
-  served: number;
-}
-
-interface Reply {
-  status: number;
-  headers: Record<string, string>;
-  body: string | Buffer;
-  /** JSON routes keep the value, so body faults can replace it. */
-  json?: unknown;
-}
-
-interface MutableLogEntry {
-  seq: number;
-  method: string;
-  path: string;
-  url: string;
-  route: Route;
-  headers: IncomingHttpHeaders;
-  startedAt: number;
-  status: number | undefined;
-  fault: FaultAction['kind'] | undefined;
-  durationMs: number | undefined;
-}
 
 const COMMON_HEADERS = {
   'X-Powered-By': 'huggingface-moon',
   'Access-Control-Expose-Headers':
     'X-Repo-Commit,X-Request-Id,X-Error-Code,X-Error-Message,X-Total-Count,ETag,Link,Accept-Ranges,Content-Range,X-Linked-Size,X-Linked-ETag,X-Xet-Hash',
 };
-
-function jsonReply(status: number, json: unknown, headers: Record<string, string> = {}): Reply {
-  return {
-    status,
-    headers: { ...headers, 'Content-Type': 'application/json; charset=utf-8' },
-    body: JSON.stringify(json),
-    json,
-  };
-}
 
 function errorReply(status: number, error: string, headers: Record<string, string> = {}): Reply {
   return jsonReply(status, { error }, headers);
@@ -439,78 +285,35 @@ function defaultLicense(record: HfGeneratedRecord): string {
   }
 }
 
-export class FakeHub {
+export class FakeHub extends FakeServer<Route> {
   readonly store: ModelStore;
-  private server: Server | undefined;
-  private baseUrl: string | undefined;
-  private latencyMs: number;
   private readonly gatedFilesNeedToken: boolean;
   private readonly buckets: Record<Bucket, FixedWindow>;
   private readonly files = new Map<string, string | Buffer>();
   private readonly infoChanges = new Map<string, InfoChange>();
-  private faults: ActiveFault[] = [];
-  private readonly entries: MutableLogEntry[] = [];
-  private readonly open = new Set<ServerResponse>();
-  private stopping = new AbortController();
-  private seq = 0;
-  private inFlight = 0;
-  private maxConcurrent = 0;
-  private throttled = 0;
-  private faultsServed = 0;
 
   constructor(options: FakeHubOptions = {}) {
+    super({
+      name: 'fake hub',
+      routes: ['list', 'info', 'resolve', 'other'],
+      listRoute: 'list',
+      jsonContentType: JSON_UTF8,
+      rateLimitMessage: 'You have been rate-limited; retry after the number of seconds in Retry-After.',
+      latencyMs: options.latencyMs,
+    });
     this.store = options.store ?? new MemoryModelStore();
-    this.latencyMs = options.latencyMs ?? 0;
     this.gatedFilesNeedToken = options.gatedFilesNeedToken ?? false;
     const now = options.now ?? Date.now;
     this.buckets = {
-      api: new FixedWindow('api', options.rateLimit ?? DEFAULT_API_POLICY, now),
-      resolvers: new FixedWindow('resolvers', options.resolverRateLimit ?? DEFAULT_RESOLVER_POLICY, now),
+      api: new FixedWindow(options.rateLimit ?? DEFAULT_API_POLICY, now),
+      resolvers: new FixedWindow(options.resolverRateLimit ?? DEFAULT_RESOLVER_POLICY, now),
     };
-  }
-
-  /** Construct and start a hub in one call. */
-  static async start(options: FakeHubOptions = {}): Promise<FakeHub> {
-    const hub = new FakeHub(options);
-    await hub.start();
-    return hub;
-  }
-
-  /** `http://127.0.0.1:PORT`, once started. */
-  get url(): string {
-    if (!this.baseUrl) throw new Error('fake hub: not started');
-    return this.baseUrl;
   }
 
   /** The store as a `MemoryModelStore` (throws for a generated store). */
   get models(): MemoryModelStore {
     if (!(this.store instanceof MemoryModelStore)) throw new Error('fake hub: the store is not a MemoryModelStore');
     return this.store;
-  }
-
-  async start(): Promise<{ url: string }> {
-    if (this.server) return { url: this.url };
-    this.stopping = new AbortController();
-    const server = createServer((request, response) => void this.handle(request, response));
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return { url: this.baseUrl };
-  }
-
-  /** Stops at once: hung and delayed requests are cut off. */
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    this.stopping.abort();
-    const closed = [...this.open].map((response) => once(response, 'close'));
-    for (const response of this.open) response.destroy();
-    server.closeAllConnections();
-    await Promise.all([...closed, new Promise<void>((resolve) => server.close(() => resolve()))]);
   }
 
   // --- rate limits -----------------------------------------------------------------------------
@@ -525,10 +328,6 @@ export class FakeHub {
   resetRateLimit(): void {
     this.buckets.api.reset();
     this.buckets.resolvers.reset();
-  }
-
-  setLatency(ms: number): void {
-    this.latencyMs = ms;
   }
 
   // --- files -----------------------------------------------------------------------------------
@@ -547,27 +346,6 @@ export class FakeHub {
   }
 
   // --- faults ----------------------------------------------------------------------------------
-
-  inject(rule: FaultRule): FaultHandle {
-    const active: ActiveFault = { rule, remaining: rule.times ?? 1, skip: rule.skip ?? 0, served: 0 };
-    this.faults.push(active);
-    return {
-      get served() {
-        return active.served;
-      },
-      get remaining() {
-        return active.remaining;
-      },
-      cancel: () => {
-        this.faults = this.faults.filter((fault) => fault !== active);
-      },
-    };
-  }
-
-  /** The next `count` matching requests answer `status`. */
-  failNext(count: number, status = 503, match: FaultMatch = {}): FaultHandle {
-    return this.inject({ ...match, kind: 'status', status, times: count });
-  }
 
   /** Requests to `path` (exact pathname, or a pattern on pathname + query) answer `status`. */
   failPath(path: string | RegExp, status = 500, times = Infinity): FaultHandle {
@@ -593,247 +371,44 @@ export class FakeHub {
       : this.inject({ path, kind: 'status', status: options.status ?? 500, times });
   }
 
-  hangNext(count = 1, match: FaultMatch = {}): FaultHandle {
-    return this.inject({ ...match, kind: 'hang', times: count });
+  // --- what the Hub answers ----------------------------------------------------------------------
+
+  protected routeOf(pathname: string): Route {
+    if (pathname === '/api/models' || pathname === '/api/models/') return 'list';
+    if (pathname.startsWith('/api/models/')) return 'info';
+    const segments = pathname.slice(1).split('/');
+    const at = segments.indexOf('resolve');
+    if ((at === 1 || at === 2) && segments.length > at + 2) return 'resolve';
+    return 'other';
   }
 
-  delayNext(ms: number, count = 1, match: FaultMatch = {}): FaultHandle {
-    return this.inject({ ...match, kind: 'delay', ms, times: count });
+  protected errorReply(status: number, message: string, headers: Record<string, string> = {}): Reply {
+    return errorReply(status, message, headers);
   }
 
-  truncateNext(
-    count = 1,
-    options: FaultMatch & { readonly keepBytes?: number; readonly abort?: boolean } = {},
-  ): FaultHandle {
-    return this.inject({ ...options, kind: 'truncate', times: count });
+  /** Resolve requests count in the "resolvers" bucket, other `/api/…` requests in "api". */
+  protected override windowFor(route: Route, url: URL): FixedWindow | undefined {
+    if (route === 'resolve') return this.buckets.resolvers;
+    return url.pathname.startsWith('/api/') ? this.buckets.api : undefined;
   }
 
-  resetNext(count = 1, match: FaultMatch = {}): FaultHandle {
-    return this.inject({ ...match, kind: 'reset', times: count });
-  }
-
-  /** Malformed entries inside the next `count` listing pages (see `malformed`). */
-  injectMalformed(
-    entries: readonly unknown[],
-    options: { readonly count?: number; readonly position?: 'start' | 'middle' | 'end' } = {},
-  ): FaultHandle {
-    return this.inject({
-      route: 'list',
-      kind: 'malformed',
-      entries,
-      times: options.count ?? 1,
-      ...(options.position ? { position: options.position } : {}),
-    });
-  }
-
-  /** `count` 429s in a row, each with `Retry-After: retryAfterSeconds`. */
-  rateLimitBurst(count: number, retryAfterSeconds = 1, match: FaultMatch = {}): FaultHandle {
-    return this.inject({ ...match, kind: 'rate-limit', retryAfterSeconds, times: count });
-  }
-
-  clearFaults(): void {
-    this.faults = [];
-  }
-
-  // --- observation -----------------------------------------------------------------------------
-
-  get log(): readonly RequestLogEntry[] {
-    return this.entries;
-  }
-
-  /** Logged requests whose pathname equals `path` (or whose path + query matches a pattern). */
-  requestsTo(path: string | RegExp): RequestLogEntry[] {
-    return this.entries.filter((entry) => (typeof path === 'string' ? entry.path === path : path.test(entry.url)));
-  }
-
-  counters(): FakeHubCounters {
-    const byPath = new Map<string, number>();
-    const byStatus = new Map<number, number>();
-    const byRoute: Record<Route, number> = { list: 0, info: 0, resolve: 0, other: 0 };
-    for (const entry of this.entries) {
-      byPath.set(entry.path, (byPath.get(entry.path) ?? 0) + 1);
-      byRoute[entry.route]++;
-      if (entry.status !== undefined) byStatus.set(entry.status, (byStatus.get(entry.status) ?? 0) + 1);
-    }
+  protected override rateHeaders(window: FixedWindow, remaining: number, resetSeconds: number): Record<string, string> {
+    const name: Bucket = window === this.buckets.resolvers ? 'resolvers' : 'api';
     return {
-      requests: this.entries.length,
-      byPath,
-      byRoute,
-      byStatus,
-      throttled: this.throttled,
-      faults: this.faultsServed,
-      inFlight: this.inFlight,
-      maxConcurrent: this.maxConcurrent,
+      RateLimit: `"${name}";r=${remaining};t=${resetSeconds}`,
+      'RateLimit-Policy': `"fixed window";"${name}";q=${window.policy.quota};w=${Math.ceil(window.policy.windowMs / 1000)}`,
     };
   }
 
-  /** Forget the log and counters (not the rate-limit windows). */
-  resetCounters(): void {
-    this.entries.length = 0;
-    this.throttled = 0;
-    this.faultsServed = 0;
-    this.maxConcurrent = this.inFlight;
+  protected override headersFor(entry: RequestLogEntry<Route>): Record<string, string> {
+    return { ...COMMON_HEADERS, 'X-Request-Id': `fake-${entry.seq}` };
   }
 
-  // --- request handling ------------------------------------------------------------------------
-
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const route = routeOf(url.pathname);
-    const entry: MutableLogEntry = {
-      seq: ++this.seq,
-      method: request.method ?? 'GET',
-      path: url.pathname,
-      url: `${url.pathname}${url.search}`,
-      route,
-      headers: request.headers,
-      startedAt: Date.now(),
-      status: undefined,
-      fault: undefined,
-      durationMs: undefined,
-    };
-    this.entries.push(entry);
-    this.inFlight++;
-    this.maxConcurrent = Math.max(this.maxConcurrent, this.inFlight);
-    this.open.add(response);
-    response.on('close', () => {
-      this.inFlight--;
-      this.open.delete(response);
-      entry.durationMs = Date.now() - entry.startedAt;
-    });
-
-    try {
-      if (this.latencyMs > 0) await sleep(this.latencyMs, undefined, { signal: this.stopping.signal });
-
-      const bucket: Bucket | undefined =
-        route === 'resolve' ? 'resolvers' : url.pathname.startsWith('/api/') ? 'api' : undefined;
-      let rateHeaders: Record<string, string> = {};
-      if (bucket) {
-        const window = this.buckets[bucket];
-        const { allowed, resetSeconds, headers } = window.consume();
-        rateHeaders = headers;
-        if (!allowed) {
-          this.throttled++;
-          this.send(response, entry, this.tooManyRequests(headers, resetSeconds));
-          return;
-        }
-      }
-
-      const fault = this.takeFault(route, url);
-      if (fault) {
-        entry.fault = fault.kind;
-        this.faultsServed++;
-      }
-      switch (fault?.kind) {
-        case 'status': {
-          const reply =
-            fault.body === undefined
-              ? errorReply(fault.status, `fake hub: injected ${fault.status}`)
-              : { status: fault.status, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: fault.body };
-          reply.headers = { ...rateHeaders, ...reply.headers };
-          this.send(response, entry, reply);
-          return;
-        }
-        case 'hang':
-          return;
-        case 'reset':
-          response.socket?.destroy();
-          return;
-        case 'rate-limit': {
-          const seconds = fault.retryAfterSeconds ?? 1;
-          this.throttled++;
-          const headers = bucket ? this.buckets[bucket].headers(0, seconds) : {};
-          this.send(response, entry, this.tooManyRequests(headers, seconds));
-          return;
-        }
-        case 'delay':
-          await sleep(fault.ms, undefined, { signal: this.stopping.signal });
-          break;
-        case 'truncate':
-        case 'malformed':
-        case 'body':
-        case undefined:
-          break;
-      }
-
-      let reply = this.route(request, url, route, fault?.kind === 'malformed' ? fault : undefined);
-      reply.headers = { ...rateHeaders, ...reply.headers };
-      if (fault?.kind === 'body') {
-        const { Link: _link, ...headers } = reply.headers;
-        reply = jsonReply(200, fault.body, headers);
-      }
-      if (fault?.kind === 'truncate') {
-        this.sendTruncated(response, entry, reply, fault.keepBytes, fault.abort ?? false);
-        return;
-      }
-      this.send(response, entry, reply);
-    } catch (error) {
-      if (this.stopping.signal.aborted) return;
-      if (!response.headersSent) this.send(response, entry, errorReply(500, `fake hub: ${(error as Error).message}`));
-    }
-  }
-
-  private tooManyRequests(rateHeaders: Record<string, string>, retryAfterSeconds: number): Reply {
-    return errorReply(429, 'You have been rate-limited; retry after the number of seconds in Retry-After.', {
-      ...rateHeaders,
-      'Retry-After': String(retryAfterSeconds),
-    });
-  }
-
-  private takeFault(route: Route, url: URL): FaultAction | undefined {
-    for (const active of this.faults) {
-      const { rule } = active;
-      if (active.remaining <= 0) continue;
-      if (rule.route !== undefined && rule.route !== route) continue;
-      if (rule.path !== undefined) {
-        const matches =
-          typeof rule.path === 'string' ? url.pathname === rule.path : rule.path.test(`${url.pathname}${url.search}`);
-        if (!matches) continue;
-      }
-      if (active.skip > 0) {
-        active.skip--;
-        continue;
-      }
-      active.remaining--;
-      active.served++;
-      if (active.remaining <= 0) this.faults = this.faults.filter((fault) => fault !== active);
-      return rule;
-    }
-    return undefined;
-  }
-
-  private send(response: ServerResponse, entry: MutableLogEntry, reply: Reply): void {
-    if (response.destroyed) return;
-    entry.status = reply.status;
-    response.writeHead(reply.status, { ...COMMON_HEADERS, 'X-Request-Id': `fake-${entry.seq}`, ...reply.headers });
-    response.end(reply.body);
-  }
-
-  private sendTruncated(
-    response: ServerResponse,
-    entry: MutableLogEntry,
-    reply: Reply,
-    keepBytes: number | undefined,
-    abort: boolean,
-  ): void {
-    const body = Buffer.from(reply.body);
-    const kept = body.subarray(0, Math.min(body.length - 1, keepBytes ?? Math.floor(body.length / 2)));
-    entry.status = reply.status;
-    const headers = { ...COMMON_HEADERS, 'X-Request-Id': `fake-${entry.seq}`, ...reply.headers };
-    if (!abort) {
-      response.writeHead(reply.status, headers);
-      response.end(kept);
-      return;
-    }
-    response.writeHead(reply.status, { ...headers, 'Content-Length': String(body.length) });
-    response.write(kept, () => response.destroy());
-  }
-
-  private route(
+  protected answer(
     request: IncomingMessage,
     url: URL,
     route: Route,
-    malformedFault: Extract<FaultAction, { kind: 'malformed' }> | undefined,
+    malformedFault: MalformedFault | undefined,
   ): Reply {
     if (request.method !== 'GET' && request.method !== 'HEAD') return errorReply(405, 'Method not allowed');
     switch (route) {
@@ -848,7 +423,7 @@ export class FakeHub {
     }
   }
 
-  private listModels(url: URL, malformedFault: Extract<FaultAction, { kind: 'malformed' }> | undefined): Reply {
+  private listModels(url: URL, malformedFault: MalformedFault | undefined): Reply {
     const params = url.searchParams;
     const sort = (params.get('sort') ?? 'trendingScore') as SortKey;
     if (!SORT_KEYS.includes(sort)) return errorReply(400, `Invalid sort parameter: ${sort}`);
@@ -885,16 +460,10 @@ export class FakeHub {
     };
     const { records, next } = this.store.list(query);
     const fields = expand.length > 0 ? ['_id', 'id', ...new Set(expand)] : DEFAULT_LIST_FIELDS;
-    const page: unknown[] = records.map((record) => project(record, fields));
-    if (malformedFault) {
-      const at =
-        malformedFault.position === 'start'
-          ? 0
-          : malformedFault.position === 'end'
-            ? page.length
-            : Math.floor(page.length / 2);
-      page.splice(at, 0, ...malformedFault.entries);
-    }
+    const page = withMalformed(
+      records.map((record) => project(record, fields)),
+      malformedFault,
+    );
     const headers: Record<string, string> = {};
     if (next) {
       const nextParams = new URLSearchParams(params);
@@ -1004,15 +573,6 @@ export class FakeHub {
 /** `expand` and `expand[]` values, in query order (the JS lib sends the first, other clients the second). */
 function expandOf(params: URLSearchParams): string[] {
   return [...params].filter(([name]) => name === 'expand' || name === 'expand[]').map(([, value]) => value);
-}
-
-function routeOf(pathname: string): Route {
-  if (pathname === '/api/models' || pathname === '/api/models/') return 'list';
-  if (pathname.startsWith('/api/models/')) return 'info';
-  const segments = pathname.slice(1).split('/');
-  const at = segments.indexOf('resolve');
-  if ((at === 1 || at === 2) && segments.length > at + 2) return 'resolve';
-  return 'other';
 }
 
 /** `{repo}` or `{repo}/revision/{rev}` where repo is `name` or `owner/name`. */

@@ -6,9 +6,6 @@
  * - `MemoryModelStore`: a mutable list (add, update, commit, remove, rename) for crawler tests;
  * - `GeneratedModelStore`: N records of the record generator, never materialized, for scale tests.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, sep } from 'node:path';
-import { SEED_DIR } from '../../src/lib/project-root.js';
 import {
   generateHfRecord,
   generateHfRecords,
@@ -21,6 +18,7 @@ import {
   type HfGating,
   type HfGeneratedRecord,
 } from '../../src/catalog/seed/demo/record-generator.js';
+import { readSeedDir } from './seed-records.js';
 
 export type SortKey = 'trendingScore' | 'createdAt' | 'lastModified' | 'downloads' | 'likes';
 export const SORT_KEYS: readonly SortKey[] = ['trendingScore', 'createdAt', 'lastModified', 'downloads', 'likes'];
@@ -436,12 +434,7 @@ export class GeneratedModelStore implements ModelStore {
 // ---------------------------------------------------------------------------------------------
 // Fixtures.
 
-const FIXTURES_DIR = join(SEED_DIR, 'huggingface') + sep;
-
 /** The hand-written model-info records of prisma/seed/huggingface/, in file-name order. */
 export function loadFixtureRecords(): HfGeneratedRecord[] {
-  return readdirSync(FIXTURES_DIR)
-    .filter((file) => file.endsWith('.json'))
-    .sort()
-    .map((file) => JSON.parse(readFileSync(`${FIXTURES_DIR}${file}`, 'utf8')) as HfGeneratedRecord);
+  return readSeedDir<HfGeneratedRecord>('huggingface');
 }

@@ -29,6 +29,19 @@ const count = z.number().int().nonnegative();
 const strings = z
   .array(z.unknown())
   .transform((items) => items.filter((item): item is string => typeof item === 'string'));
+/** Tags: strings, or `{ name }` objects as other Civitai endpoints give them; anything else dropped. */
+const tagNames = z.array(z.unknown()).transform((items) =>
+  items.flatMap((item) => {
+    if (typeof item === 'string') return [item];
+    const name = isJsonObject(item) ? item['name'] : undefined;
+    return typeof name === 'string' ? [name] : [];
+  }),
+);
+/** An optional member the hub may also send as null (`"fp": null`): null reads as absent. */
+const optionalString = z
+  .string()
+  .nullish()
+  .transform((value) => value ?? undefined);
 
 /** One counter of `stats`: Civitai sends null for counters a fresh model has not got yet. */
 const STATS_FIELDS = [
@@ -49,7 +62,7 @@ const FILE_SCHEMAS = {
   type: z.string(),
   sizeKB: z.number().nonnegative(),
   metadata: z
-    .object({ format: z.string().optional(), fp: z.string().optional(), size: z.string().optional() })
+    .object({ format: optionalString, fp: optionalString, size: optionalString })
     .transform(({ format, fp, size }) => ({
       ...(format === undefined ? {} : { format }),
       ...(fp === undefined ? {} : { fp }),
@@ -59,16 +72,21 @@ const FILE_SCHEMAS = {
   virusScanResult: z.string(),
   downloadUrl: z.string(),
   primary: z.boolean(),
-  hashes: z
-    .object({ SHA256: z.string().optional() })
-    .transform(({ SHA256 }) => (SHA256 === undefined ? {} : { SHA256 })),
+  hashes: z.object({ SHA256: optionalString }).transform(({ SHA256 }) => (SHA256 === undefined ? {} : { SHA256 })),
 } satisfies Record<string, z.ZodType>;
 
 export type CivitaiFile = { -readonly [K in keyof typeof FILE_SCHEMAS]?: z.output<(typeof FILE_SCHEMAS)[K]> };
 
+/** A version's purchase gate (`paidAccess`): null on a free version. */
+const paidAccess = z
+  .object({ permanent: z.boolean().nullish(), endsAt: z.string().nullish() })
+  .nullable()
+  .transform((gate) => (gate === null ? null : { permanent: gate.permanent ?? null, endsAt: gate.endsAt ?? null }));
+
 const VERSION_SCHEMAS = {
   id: count,
-  index: count,
+  /** Civitai's column is nullable: null reads as absent (the order then falls back to dates). */
+  index: count.nullable().transform((index) => index ?? undefined),
   name: z.string(),
   baseModel: z.string(),
   baseModelType: z.string(),
@@ -81,6 +99,9 @@ const VERSION_SCHEMAS = {
   trainedWords: strings,
   downloadUrl: z.string(),
   earlyAccessEndsAt: isoDate,
+  /** The current API's early access: `availability` stays `Public`, the gate is here. */
+  paidAccess,
+  earlyAccessDeadline: isoDate.nullable().transform((deadline) => deadline ?? undefined),
 } satisfies Record<string, z.ZodType>;
 
 export type CivitaiVersion = {
@@ -101,7 +122,9 @@ const FIELD_SCHEMAS = {
   availability: z.string(),
   mode: z.string().nullable(),
   allowNoCredit: z.boolean(),
-  allowCommercialUse: z.union([strings, z.string()]),
+  // Every element a string, or the field is dropped (and reported): `[null]` filtered down to `[]`
+  // would read as "no commercial use", a claim the record never made.
+  allowCommercialUse: z.union([z.array(z.string()), z.string()]),
   allowDerivatives: z.boolean(),
   allowDifferentLicense: z.boolean(),
   supportsGeneration: z.boolean(),
@@ -113,7 +136,7 @@ const FIELD_SCHEMAS = {
     .object({ username: z.string().nullable().optional() })
     .nullable()
     .transform((creator) => (creator === null ? null : { username: creator.username ?? null })),
-  tags: strings,
+  tags: tagNames,
   baseModels: strings,
 } satisfies Record<string, z.ZodType>;
 
@@ -170,8 +193,10 @@ function parseFields(
     if (value === undefined) continue;
     const where = path === '' ? field : `${path}.${field}`;
     const parsed = schema.safeParse(cleanValue(value, where, problems));
-    if (parsed.success) out[field] = parsed.data;
-    else
+    if (parsed.success) {
+      // A schema may read a null as absent (`index: null`): then the field is left out.
+      if (parsed.data !== undefined) out[field] = parsed.data;
+    } else
       problems.push({
         field: where,
         issue: 'wrong-type',
@@ -187,19 +212,26 @@ function parseFields(
 const ENTITIES: Readonly<Record<string, string>> = { quot: '"', apos: "'", '#39': "'", nbsp: ' ' };
 
 /**
- * A description's HTML as text: each link's target kept inline (`text (https://…)`), other tags
- * dropped, a few entities decoded, blank runs collapsed. Idempotent, so a stored record validates
- * to itself (reclassification reads it again).
+ * A description's HTML as text: each link's target kept inline where its tag opened
+ * (`(https://…) text`), other tags dropped, a few entities decoded, blank runs collapsed.
+ * Idempotent, so a stored record validates to itself (reclassification reads it again).
  */
 export function descriptionText(html: string): string {
-  return html
-    .replace(/<a\s[^>]*?href\s*=\s*["']([^"']*)["'][^>]*>/gi, ' ($1) ')
-    .replace(/<(br|\/p|\/h\d|\/li|\/div)\b[^>]*>/gi, '\n')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(quot|apos|nbsp|#39);/g, (_match, name: string) => ENTITIES[name] ?? '')
-    .replace(/[ \t]+/g, ' ')
-    .replace(/ *\n\s*/g, '\n')
-    .trim();
+  // A tag never spans a `<` (`[^<>]`, not `[^>]`): each scan ends at the next `<`, so the reduction
+  // is linear. With `[^>]*` an unclosed `<a href="x" ` repeated went cubic (12 KB took seconds,
+  // the 200 KB a description may have would hold a crawl page for hours).
+  return (
+    html
+      .replace(/<a\s[^<>]*?href\s*=\s*["']([^"'<>]*)["'][^<>]*>/gi, ' ($1) ')
+      .replace(/<(br|\/p|\/h\d|\/li|\/div)\b[^<>]*>/gi, '\n')
+      .replace(/<[^<>]*>/g, ' ')
+      // What is left of `<` and `>` belongs to no tag; dropped, so a second pass finds none to pair.
+      .replace(/[<>]/g, ' ')
+      .replace(/&(quot|apos|nbsp|#39);/g, (_match, name: string) => ENTITIES[name] ?? '')
+      .replace(/[ \t]+/g, ' ')
+      .replace(/ *\n\s*/g, '\n')
+      .trim()
+  );
 }
 
 /** Binary characters out first (so their removal leaves no blank run behind), then text, then the cap. */
@@ -268,8 +300,11 @@ function parseVersion(raw: Record<string, unknown>, path: string, problems: Fiel
   return version;
 }
 
-/** A model id as the hub gives it: a positive integer (a string of digits is accepted and read as one). */
-function modelId(value: unknown): number | null {
+/**
+ * A model id as the hub gives it: a positive integer (a string of digits is accepted and read as
+ * one). The one reading of an id, shared with the adapter's cursor check (src/crawl/civitai/).
+ */
+export function civitaiModelId(value: unknown): number | null {
   if (typeof value === 'number') return Number.isSafeInteger(value) && value > 0 ? value : null;
   if (typeof value === 'string' && /^\d{1,15}$/.test(value.trim())) {
     const id = Number(value.trim());
@@ -282,7 +317,7 @@ export function validateCivitaiRecord(input: unknown): ValidationResult {
   if (!isJsonObject(input)) return { ok: false, reason: `record is ${jsonTypeOf(input)}, not an object` };
   const rawId = input['id'];
   if (rawId === undefined || rawId === null) return { ok: false, reason: `no numeric id (id is ${jsonTypeOf(rawId)})` };
-  const id = modelId(rawId);
+  const id = civitaiModelId(rawId);
   if (id === null) {
     const shown =
       typeof rawId === 'string' || typeof rawId === 'number' || typeof rawId === 'boolean'

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sharedFolder } from '../../../test/helpers/shared-data.js';
 import { contentHash, snapshotOf, type CatalogModel } from '../catalog-model.js';
 import { descriptionText, validateCivitaiRecord } from './civitai-record.js';
 import { civitaiRecords } from './civitai.records.js';
@@ -166,6 +167,33 @@ describe('civitai record → catalog model', () => {
     expect(descriptionText('a &lt;b&gt; &amp;lt; c')).toBe(descriptionText(descriptionText('a &lt;b&gt; &amp;lt; c')));
   });
 
+  describe('descriptions', () => {
+    // Unclosed tags made the reduction cubic: 12 KB of these took seconds, the 200 KB a description
+    // may have would hold a crawl page for hours (and its job past every timeout).
+    it.each<[string, string]>([
+      ['unclosed links', '<a href="https://github.com/x/y" '],
+      ['unclosed anchors', '<a '],
+      ['lone angle brackets', '<'],
+    ])('reduces %s in linear time', (_name, unit) => {
+      const html = unit.repeat(Math.ceil(200_000 / unit.length));
+      const started = performance.now();
+      const validated = validateCivitaiRecord({ ...loraRecord(), description: html });
+      expect(performance.now() - started).toBeLessThan(1_000);
+      expect(validated.ok).toBe(true);
+    });
+
+    it.each([
+      '<<b>>text',
+      'a < b > c',
+      '<p>1 <x<y>> 2</p>',
+      '<a href="https://arxiv.org/abs/1">paper</a> &quot;q&quot; &amp;lt;',
+    ])('is idempotent on %j', (html) => {
+      const once = descriptionText(html);
+      expect(descriptionText(once)).toBe(once);
+      expect(once).not.toMatch(/[<>]/);
+    });
+  });
+
   describe('allowCommercialUse, in every form the hub has used', () => {
     it.each<[string, unknown, string, string]>([
       ['array, all', ['Image', 'RentCivit', 'Rent', 'Sell'], 'ALLOWED', 'OPEN_RAIL'],
@@ -181,6 +209,18 @@ describe('civitai record → catalog model', () => {
       const model = build({ ...loraRecord(), allowCommercialUse });
       expect([model.license.commercialUse, model.license.category]).toEqual([commercialUse, category]);
       expect(model.license.hubValue).toContain(`allowCommercialUse=${JSON.stringify(allowCommercialUse)}`);
+    });
+
+    it('an array with an element that is not a string is dropped and reported, never read as "none"', () => {
+      for (const allowCommercialUse of [[null], ['Image', 5], [{ value: 'Sell' }]]) {
+        const record = { ...loraRecord(), allowCommercialUse };
+        const validated = validateCivitaiRecord(record);
+        expect(validated.ok && validated.problems.map((p) => [p.field, p.issue])).toEqual([
+          ['allowCommercialUse', 'wrong-type'],
+        ]);
+        const model = build(record);
+        expect([model.license.category, model.license.commercialUse]).toEqual(['UNKNOWN', 'UNKNOWN']);
+      }
     });
 
     it('a license change is a LICENSE change of the snapshot', () => {
@@ -256,6 +296,25 @@ describe('civitai record → catalog model', () => {
     expect(model.hubData?.['mode']).toBe(fields['mode']);
   });
 
+  it('early access in the current API: availability Public, the gate in paidAccess', () => {
+    const record = loraRecord();
+    record['modelVersions'] = (record['modelVersions'] as Record<string, unknown>[]).map((v) => ({
+      ...v,
+      availability: 'Public',
+      paidAccess: { permanent: false, endsAt: '2026-08-23T20:55:59.248Z' },
+      earlyAccessDeadline: '2026-08-23T20:55:59.248Z',
+    }));
+    const model = build(record);
+    expect([model.gating, model.openness.weights.availability]).toEqual(['MANUAL', 'GATED_MANUAL']);
+    expect(model.openness.evidence.find((item) => item.dimension === 'weights')?.value).toContain(
+      'paidAccess until 2026-08-23T20:55:59.248Z',
+    );
+    // A free version says `paidAccess: null`, as the recorded listing does.
+    const free = loraRecord();
+    (free['modelVersions'] as Record<string, unknown>[])[0]!['paidAccess'] = null;
+    expect(build(free).gating).toBe('NONE');
+  });
+
   it('early access only: gated MANUAL', () => {
     const record: Record<string, unknown> = { ...loraRecord(), availability: 'EarlyAccess' };
     record['modelVersions'] = (record['modelVersions'] as Record<string, unknown>[]).map((v) => ({
@@ -311,6 +370,34 @@ describe('civitai record → catalog model', () => {
       'input.wrong-type',
       'input.wrong-type',
     ]);
+  });
+
+  it('null members the hub sends for "not set" are absent, not wrong: file metadata, hashes, version index', () => {
+    const record = loraRecord();
+    const [latest, older] = record['modelVersions'] as Record<string, unknown>[];
+    // A format the file name does not tell: only the metadata does.
+    latest!['files'] = [
+      {
+        ...(latest!['files'] as Record<string, unknown>[])[0],
+        name: 'inkwash_sdxl_v2.zip',
+        metadata: { format: 'Diffusers', fp: null, size: null },
+        hashes: { SHA256: null, AutoV2: 'A1B2C3D4E5' },
+      },
+    ];
+    latest!['index'] = null;
+    older!['index'] = null;
+    const validated = validateCivitaiRecord(record);
+    expect(validated.ok && validated.problems).toEqual([]);
+    const model = build(record);
+    expect(model.formats).toEqual(['ckpt', 'diffusers']);
+    expect(model.sha).toBeNull();
+    expect(model.lastModified?.toISOString()).toBe('2026-07-02T10:15:00.000Z');
+    expect(model.hubData?.['latestVersionId']).toBe(3_400_871);
+  });
+
+  it('tags given as { name } objects are read as their names', () => {
+    const model = build({ ...loraRecord(), tags: [{ id: 5, name: 'style' }, 'ink', { id: 6 }, 7] });
+    expect(model.tags).toEqual(['base_model:SDXL 1.0', 'ink', 'lora', 'style']);
   });
 
   it('drops malformed versions and files, keeping the rest', () => {
@@ -372,5 +459,60 @@ describe('lastModifiedOf', () => {
     );
     expect(civitaiRecords.lastModifiedOf({ id: 1, modelVersions: [{ publishedAt: 'soon' }] })).toBeNull();
     expect(civitaiRecords.lastModifiedOf(null)).toBeNull();
+  });
+});
+
+/** Real recorded Civitai responses (../shared, present in CI; absent from a bare clone). */
+const recorded = sharedFolder('hub-fixtures/civitai', 'the Civitai record tests on recorded responses');
+const fixture = (name: string) => recorded.json(name) as Record<string, unknown>;
+
+describe.skipIf(!recorded.present)('on recorded Civitai responses', () => {
+  it('GET /api/v1/models/2833924 (verbatim): the empty array form is no commercial use; no problem', () => {
+    const raw = fixture('civitai_model_2833924__DiffusionNexus.json');
+    const validated = validateCivitaiRecord(raw);
+    expect(validated.ok && validated.problems).toEqual([]);
+    const model = build(raw);
+    expect(model).toMatchObject({
+      id: 'civitai:2833924',
+      repoId: '2833924',
+      author: 'kestinek',
+      task: 'text-to-image',
+      baseModels: [],
+      gating: 'NONE',
+      sha: '5b4cd3d7db3e13e2e8bd8418921efd8e11c1f5559b43dc0be78522fee3f5fc5b',
+      formats: ['safetensors'],
+      downloads: 16,
+      likes: 1,
+    });
+    expect(model.license).toMatchObject({
+      id: 'LicenseRef-civitai-none-deriv-samelicense-nocredit',
+      category: 'NON_COMMERCIAL',
+      commercialUse: 'PROHIBITED',
+      hubValue: 'allowCommercialUse=[]; allowDerivatives=true; allowDifferentLicense=false; allowNoCredit=true',
+    });
+    // The base model is a family name, a tag and hub data, never a catalog model id.
+    expect(model.tags).toContain('base_model:Krea 2');
+    expect(model.hubData).toMatchObject({ baseModel: 'Krea 2', nsfw: false, nsfwLevel: 4 });
+    expect(model.openness.weights.availability).toBe('OPEN');
+  });
+
+  it('a GET /api/v1/models item (condensed): array permissions, paidAccess null, extra file metadata', () => {
+    const listing = fixture('civitai_models_list_item_condensed__DiffusionNexus.json');
+    const [item] = listing['items'] as Record<string, unknown>[];
+    const validated = validateCivitaiRecord(item);
+    expect(validated.ok && validated.problems).toEqual([]);
+    const model = build(item);
+    expect(model.license).toMatchObject({
+      id: 'LicenseRef-civitai-image.rentcivit-deriv-relicense-nocredit',
+      category: 'OPEN_RAIL',
+      commercialUse: 'CONDITIONAL',
+    });
+    expect([model.gating, model.openness.weights.availability, model.formats]).toEqual([
+      'NONE',
+      'OPEN',
+      ['safetensors'],
+    ]);
+    expect(model.inferenceProviders).toEqual(['civitai']);
+    expect(JSON.stringify(model.raw)).not.toMatch(/image\.civitai\.com|AutoV2/);
   });
 });

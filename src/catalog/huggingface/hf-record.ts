@@ -25,7 +25,6 @@ const count = z.number().int().nonnegative();
 /** The fields the catalog reads, each validated on its own so one bad field drops only itself. */
 const FIELD_SCHEMAS = {
   _id: z.string(),
-  id: z.string(),
   modelId: z.string(),
   author: z.string(),
   sha: z.string().regex(/^[0-9a-f]{7,64}$/i),
@@ -133,12 +132,25 @@ export function validateHfRecord(input: unknown): ValidationResult {
   }
 
   const problems: FieldProblem[] = [];
-  const record: Record<string, unknown> = { id };
-  for (const [field, schema] of Object.entries(FIELD_SCHEMAS)) {
-    if (field === 'id' || !(field in raw) || raw[field] === undefined) continue;
-    const value = sanitize(raw[field], field, problems);
-    const parsed = (schema as z.ZodType).safeParse(value);
-    if (parsed.success) record[field] = parsed.data;
+  const record = { id, ...validateFields(raw, FIELD_SCHEMAS, problems) } as HfRecord;
+  return { ok: true, record, problems };
+}
+
+/**
+ * Each field of `schemas` that `raw` has, bounded (`sanitize`) and then validated on its own: a
+ * field its schema refuses is left out with a `wrong-type` problem, and only that field. Shared by
+ * the hubs whose records are flat objects of documented fields (Hugging Face, ModelScope).
+ */
+export function validateFields(
+  raw: Readonly<Record<string, unknown>>,
+  schemas: Readonly<Record<string, z.ZodType>>,
+  problems: FieldProblem[],
+): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const [field, schema] of Object.entries(schemas)) {
+    if (!(field in raw) || raw[field] === undefined) continue;
+    const parsed = schema.safeParse(sanitize(raw[field], field, problems));
+    if (parsed.success) fields[field] = parsed.data;
     else
       problems.push({
         field,
@@ -146,7 +158,7 @@ export function validateHfRecord(input: unknown): ValidationResult {
         detail: `${jsonTypeOf(raw[field])} rejected: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
       });
   }
-  return { ok: true, record: record as HfRecord, problems };
+  return fields;
 }
 
 export type { FieldProblem } from '../record-problems.js';

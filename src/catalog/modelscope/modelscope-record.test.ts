@@ -33,6 +33,7 @@ describe('validateModelScopeRecord: the repository id', () => {
     ['owner + name without an id', { owner: 'damo', name: 'nlp_structbert_base' }, 'damo/nlp_structbert_base'],
     ['owner + an id without a slash', { id: 'cv_resnet50', owner: 'damo' }, 'damo/cv_resnet50'],
     ['an `owner/name` id over disagreeing fields', { id: 'a-b/c', owner: 'x', name: 'y' }, 'a-b/c'],
+    ['an `owner/name` id with spaces around its parts', { id: ' Qwen / Qwen2.5-7B ' }, 'Qwen/Qwen2.5-7B'],
   ])('%s', (_case, record, repoId) => {
     const result = validateModelScopeRecord(record);
     expect(result.ok && result.record.id).toBe(repoId);
@@ -100,6 +101,12 @@ describe('validateModelScopeRecord: field shapes', () => {
     ]);
   });
 
+  it('cleans object keys as Hugging Face records are, reporting it', () => {
+    const result = validateModelScopeRecord({ ...base, tasks: [{ 'na\u0000me': 'vad' }] });
+    expect(result.ok && result.record.tasks).toEqual(['vad']);
+    expect(result.ok && result.problems.map((p) => [p.field, p.issue])).toEqual([['tasks[0].name', 'binary']]);
+  });
+
   it('cleans binary and cuts huge strings, reporting both', () => {
     const result = validateModelScopeRecord({ ...base, license: 'MIT\u0000', chinese_name: '模型'.repeat(5_000) });
     expect(result.ok).toBe(true);
@@ -142,7 +149,7 @@ describe('buildModel', () => {
       name: 'tiny-chat-1b',
       task: 'text-generation',
       tags: ['pytorch', 'transformers'],
-      sha: null,
+      sha: '2024-09-25T09:00:00.000Z',
       gating: null,
       parameterCount: 1_100_048_384,
       downloads: 1_204,
@@ -163,6 +170,15 @@ describe('buildModel', () => {
   it('created_at in seconds and the same instant in ISO text build the same model', () => {
     const iso = build({ ...base, created_at: '2024-09-18T09:00:00Z', last_modified: '2024-09-25T17:00:00+08:00' });
     expect([iso.createdAt, iso.lastModified]).toEqual([build(base).createdAt, build(base).lastModified]);
+  });
+
+  it('its revision (`sha`, which keys enrichment) is last_modified, one instant however written', () => {
+    const revision = '2024-09-25T09:00:00.000Z';
+    for (const lastModified of [1_727_254_800, 1_727_254_800_000, '1727254800', '2024-09-25T17:00:00+08:00']) {
+      expect(build({ ...base, last_modified: lastModified }).sha).toBe(revision);
+    }
+    expect(build({ ...base, last_modified: 1_727_254_801 }).sha).not.toBe(revision);
+    expect(build({ ...base, last_modified: undefined }).sha).toBeNull();
   });
 
   it('a record with only its id builds, every missing field null or empty', () => {

@@ -16,11 +16,9 @@
  * validating it again gives it back unchanged.
  */
 import { z } from 'zod';
-import { jsonTypeOf, type FieldProblem } from '../record-problems.js';
-import { inspectText, TEXT_LIMITS } from '../../lib/text.js';
-
-const MAX_ARRAY = 10_000;
-const MAX_DEPTH = 12;
+import { validateFields } from '../huggingface/hf-record.js';
+import { isJsonObject, jsonTypeOf, type FieldProblem } from '../record-problems.js';
+import { TEXT_LIMITS } from '../../lib/text.js';
 
 /** One segment of a repository path: ModelScope owners and model names (`Qwen`, `Qwen2.5-7B-Instruct`). */
 const SEGMENT = /^[A-Za-z0-9_][\w.-]*$/;
@@ -144,42 +142,6 @@ export type ValidationResult =
   | { readonly ok: true; readonly record: ModelScopeRecord; readonly problems: readonly FieldProblem[] }
   | { readonly ok: false; readonly reason: string };
 
-/**
- * Bound a value: strings cut and stripped of binary (src/lib/text.ts with `controls`), keys too,
- * arrays and depth limited; each change reported.
- */
-function sanitize(value: unknown, path: string, problems: FieldProblem[], depth = 0): unknown {
-  if (typeof value === 'string') {
-    const { text, binary, truncated } = inspectText(value, { maxLength: TEXT_LIMITS.field, controls: true });
-    if (binary)
-      problems.push({ field: path, issue: 'binary', detail: `removed binary characters from ${value.length}` });
-    if (truncated)
-      problems.push({
-        field: path,
-        issue: 'truncated',
-        detail: `${value.length} chars truncated to ${TEXT_LIMITS.field}`,
-      });
-    return text;
-  }
-  if (value === null || typeof value !== 'object') return value;
-  if (depth >= MAX_DEPTH) {
-    problems.push({ field: path, issue: 'too-deep', detail: `nested deeper than ${MAX_DEPTH} levels; dropped` });
-    return undefined;
-  }
-  if (Array.isArray(value)) {
-    if (value.length > MAX_ARRAY)
-      problems.push({ field: path, issue: 'truncated', detail: `${value.length} items truncated to ${MAX_ARRAY}` });
-    return value.slice(0, MAX_ARRAY).map((item, index) => sanitize(item, `${path}[${index}]`, problems, depth + 1));
-  }
-  const out: Record<string, unknown> = {};
-  for (const [rawKey, item] of Object.entries(value)) {
-    const key = inspectText(rawKey, { maxLength: TEXT_LIMITS.key, controls: true }).text;
-    const clean = sanitize(item, `${path}.${key}`, problems, depth + 1);
-    if (clean !== undefined) out[key] = clean;
-  }
-  return out;
-}
-
 function segment(value: unknown): string | null {
   if (typeof value !== 'string') return null;
   const trimmed = value.trim();
@@ -188,13 +150,14 @@ function segment(value: unknown): string | null {
 
 /**
  * The repository id: `id` when it is `owner/name`; else `owner` + `name` (or `owner` + an `id`
- * without a slash). Null, with why, when the record names no usable owner and name.
+ * without a slash). Each part trimmed, as `owner` and `name` are. Null, with why, when the record
+ * names no usable owner and name.
  */
 export function repoIdOf(raw: Record<string, unknown>): { repoId: string } | { reason: string } {
   const id = typeof raw['id'] === 'string' ? raw['id'].trim() : null;
   if (id !== null && id.includes('/')) {
-    const [owner, name, ...rest] = id.split('/');
-    if (rest.length === 0 && segment(owner) !== null && segment(name) !== null) return { repoId: id };
+    const [owner, name, ...rest] = id.split('/').map(segment);
+    if (rest.length === 0 && owner && name) return { repoId: `${owner}/${name}` };
     return { reason: `unusable id ${JSON.stringify(id.slice(0, 80))}` };
   }
   const owner = segment(raw['owner']);
@@ -206,29 +169,13 @@ export function repoIdOf(raw: Record<string, unknown>): { repoId: string } | { r
 }
 
 export function validateModelScopeRecord(input: unknown): ValidationResult {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { ok: false, reason: `record is ${jsonTypeOf(input)}, not an object` };
-  }
-  const raw = input as Record<string, unknown>;
-  const id = repoIdOf(raw);
+  if (!isJsonObject(input)) return { ok: false, reason: `record is ${jsonTypeOf(input)}, not an object` };
+  const id = repoIdOf(input);
   if ('reason' in id) return { ok: false, reason: id.reason };
-
+  // Strings cut and cleaned of binary, keys too, arrays and depth bounded: as Hugging Face's.
   const problems: FieldProblem[] = [];
-  const record: Record<string, unknown> = { id: id.repoId };
-  for (const [field, schema] of Object.entries(FIELD_SCHEMAS)) {
-    if (!(field in raw) || raw[field] === undefined) continue;
-    const value = sanitize(raw[field], field, problems);
-    if (value === undefined) continue;
-    const parsed = (schema as z.ZodType).safeParse(value);
-    if (parsed.success) record[field] = parsed.data;
-    else
-      problems.push({
-        field,
-        issue: 'wrong-type',
-        detail: `${jsonTypeOf(raw[field])} rejected: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
-      });
-  }
-  return { ok: true, record: record as ModelScopeRecord, problems };
+  const record = { id: id.repoId, ...validateFields(input, FIELD_SCHEMAS, problems) } as ModelScopeRecord;
+  return { ok: true, record, problems };
 }
 
 export type { FieldProblem } from '../record-problems.js';

@@ -3,7 +3,8 @@
  * and classify (src/openness/modelscope-input.ts). Pure.
  *
  * The mapping (docs/hubs.md, "ModelScope"): id `modelscope:<owner>/<name>`, author the owner, task
- * the first of `tasks`, the license from `license` (free text), the parameter count from `params`.
+ * the first of `tasks`, the license from `license` (free text), the parameter count from `params`,
+ * the revision (`sha`, which keys enrichment) from `last_modified`.
  * ModelScope reports one download count, which the catalog reads as both the recent and the
  * all-time count. `tasks` (all of them) and `file_size` have no column: they go to `hubData`,
  * outside the snapshot like the counters, so they never make a change row.
@@ -12,8 +13,8 @@ import { classifyModelScope } from '../../openness/modelscope-input.js';
 import { problemEvidence } from '../record-problems.js';
 import type { OpennessResult } from '../../openness/types.js';
 import type { CatalogModel } from '../catalog-model.js';
-import type { BuildResult, HubRecords, ModelTexts } from '../hub-records.js';
-import { cleanDetailTexts } from '../record-problems.js';
+import type { HubRecords, ModelTexts } from '../hub-records.js';
+import { buildWithTexts, MAX_TEXT } from '../huggingface/huggingface.records.js';
 import {
   parseHubTime,
   validateModelScopeRecord,
@@ -23,8 +24,8 @@ import {
 
 export const HUB_ID = 'modelscope';
 
-/** The longest README or LICENSE text kept (256 KiB), as for Hugging Face. */
-export const MAX_TEXT = 256 * 1024;
+/** The longest README or LICENSE text kept, as for Hugging Face. */
+export { MAX_TEXT };
 
 const MAX_INT = 2_147_483_647;
 
@@ -40,6 +41,16 @@ function hubDataOf(record: ModelScopeRecord): CatalogModel['hubData'] {
   if (record.file_size !== undefined) data['fileSize'] = record.file_size;
   if (record.chinese_name !== undefined && record.chinese_name.trim() !== '') data['chineseName'] = record.chinese_name;
   return Object.keys(data).length > 0 ? data : null;
+}
+
+/**
+ * The revision enrichment is keyed on (`sha`: details are fetched again when it moves, and kept
+ * beside the listing while it does not). ModelScope has no commit id in its records, so it is
+ * `last_modified`, normalized (seconds, milliseconds and ISO text of one instant are one
+ * revision); null without one.
+ */
+function revisionOf(record: ModelScopeRecord): string | null {
+  return parseHubTime(record.last_modified)?.toISOString() ?? null;
 }
 
 export function normalizeModelScopeRecord(
@@ -65,7 +76,7 @@ export function normalizeModelScopeRecord(
     library: record.library?.trim() || null,
     tags: [...new Set(record.tags ?? [])].sort(),
     baseModels: [],
-    sha: null,
+    sha: revisionOf(record),
     gating: gatingOf(record.gated),
     license: openness.license,
     parameterCount: openness.weights.parameterCount,
@@ -86,18 +97,14 @@ export function normalizeModelScopeRecord(
   };
 }
 
-function buildModel(record: unknown, details: ModelTexts = {}): BuildResult {
-  const validated = validateModelScopeRecord(record);
-  if (!validated.ok) return { ok: false, reason: validated.reason };
-  const problems = [...validated.problems];
-  const cleaned = cleanDetailTexts(details, problems, MAX_TEXT);
-  return { ok: true, model: normalizeModelScopeRecord(validated.record, problems, cleaned) };
-}
-
 /** `last_modified` of a raw record (seconds, milliseconds or ISO), for incremental crawls. */
 function lastModifiedOf(record: unknown): Date | null {
   if (typeof record !== 'object' || record === null) return null;
   return parseHubTime((record as { last_modified?: unknown }).last_modified);
 }
 
-export const modelScopeRecords: HubRecords = { hubId: HUB_ID, buildModel, lastModifiedOf };
+export const modelScopeRecords: HubRecords = {
+  hubId: HUB_ID,
+  buildModel: buildWithTexts(validateModelScopeRecord, normalizeModelScopeRecord),
+  lastModifiedOf,
+};

@@ -133,6 +133,7 @@ describe('validateOpenRouterRecord', () => {
           image: null,
           'Bad Key': '1',
           web_search: '0.01',
+          internal_reasoning: '1e400',
         },
       });
       expect(result.record.pricing).toEqual({ web_search: '0.01' });
@@ -142,6 +143,7 @@ describe('validateOpenRouterRecord', () => {
         ['pricing.request', 'invalid'],
         ['pricing.image', 'wrong-type'],
         ['pricing', 'invalid'],
+        ['pricing.internal_reasoning', 'invalid'],
       ]);
     });
 

@@ -178,7 +178,8 @@ function pricingOf(raw: Record<string, unknown>, problems: FieldProblem[]): Reco
       problems.push({ field: 'pricing', issue: 'invalid', detail: `key ${JSON.stringify(key.slice(0, 64))} dropped` });
     } else if (typeof price !== 'string') {
       problems.push({ field, issue: 'wrong-type', detail: `${jsonTypeOf(price)} rejected: expected a decimal string` });
-    } else if (price.length > 64 || !PRICE.test(price.trim())) {
+    } else if (price.length > 64 || !PRICE.test(price.trim()) || !Number.isFinite(Number(price))) {
+      // `1e400` has a price's digits but is no finite number: kept, it would read as a price that varies.
       problems.push({ field, issue: 'invalid', detail: `${JSON.stringify(price.slice(0, 64))} is not a price` });
     } else if (kept >= MAX_PRICES) {
       problems.push({ field, issue: 'truncated', detail: `more than ${MAX_PRICES} prices; dropped` });

@@ -10,6 +10,9 @@
  * - **Cursors only.** `page` stops at 1,000 items (a 429) and cannot be combined with a search;
  *   cursors go on to the end. Each next page is our own request with `metadata.nextCursor` (or
  *   the cursor of `metadata.nextPage`), so the crawl never follows a URL off the configured origin.
+ *   Only a `metadata` without either is the last page: one we cannot read a cursor from (no
+ *   `metadata`, a `nextPage` with a page number) fails the page, so a full sweep is never
+ *   completed early, which would mark every model it did not reach removed.
  * - **Stable orders.** Full sweeps walk `sort=Oldest` (`lastVersionAt` ascending, then id): a
  *   model that gets a new version during the sweep moves to the end, where the sweep still meets
  *   it, where with `Newest` it would jump behind the sweep, be missed, and be marked removed.
@@ -20,17 +23,20 @@
  *   first model of each page; #1372, the model a cursor names; the search path still skips it).
  *   A cursor names the model its page must start with (src/crawl/civitai/civitai-cursor.ts), so
  *   when a page does not contain that model, the adapter asks `GET /api/v1/models/{id}` for it:
- *   if the hub has it (with a published version), the cursor skipped it — a gap, counted, logged
- *   with the cursor, and the model put at the head of the page so the catalog misses nothing and a
- *   full sweep marks nothing removed by mistake; a 404 means the model went away between the two
- *   pages, which is no gap. The counts are the adapter's (`cursorChecks`, `recentGaps`) until the
- *   crawl run has a column for them.
+ *   if the hub has it (with a version the listing shows), the cursor skipped it — a gap, counted,
+ *   logged with the cursor, and the model put at the head of the page so the catalog misses nothing
+ *   and a full sweep marks nothing removed by mistake; a 404 means the model went away between the
+ *   two pages, which is no gap. Nor is a model the listing itself leaves out after reading its row
+ *   (no version left once it drops versions that are neither `Public` nor `EarlyAccess`, which the
+ *   detail endpoint still shows): putting it on the page would add a model the listing never
+ *   shows, and the next sweep would mark it removed again. The counts are the adapter's
+ *   (`cursorChecks`, `recentGaps`) and the run's (`cursorGaps`).
  */
 import { civitaiRecords } from '../../catalog/civitai/civitai.records.js';
 import type { Logger } from '../../lib/logger.js';
 import { type HubClient, HubRequestError } from '../../outbound/hub-client.js';
 import type { CrawlMode, HubAdapter, HubPage, ModelDetails } from '../hub-adapter.js';
-import { cursorModelId, nextCursorOf, recordModelId, withCursor } from './civitai-cursor.js';
+import { cursorModelId, nextPageOf, recordModelId, withCursor } from './civitai-cursor.js';
 
 export const LIST_PATH = '/api/v1/models';
 /** The API's largest page (`limit` is at most 100). */
@@ -62,7 +68,10 @@ export interface CursorChecks {
   checked: number;
   /** Pages whose named model the hub still had but the page did not: skipped by the cursor, recovered. */
   gaps: number;
-  /** Pages whose named model was gone from the hub by the time the page was read (no gap). */
+  /**
+   * Pages whose named model was gone from the hub by the time the page was read, or is one the
+   * listing does not show (no gap).
+   */
   vanished: number;
 }
 
@@ -70,6 +79,21 @@ type Json = Record<string, unknown>;
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Version availabilities the listing shows (it drops the others from a record it has read). */
+const LISTED_AVAILABILITY: ReadonlySet<string> = new Set(['public', 'earlyaccess']);
+
+/**
+ * The versions of a detail record the listing would show: the detail endpoint also shows versions
+ * whose availability is neither `Public` nor `EarlyAccess`; the listing drops them (and the model,
+ * when none is left). A version without an availability is kept.
+ */
+function listedVersions(versions: readonly unknown[]): unknown[] {
+  return versions.filter((version) => {
+    const availability = isObject(version) ? version['availability'] : undefined;
+    return typeof availability !== 'string' || LISTED_AVAILABILITY.has(availability.trim().toLowerCase());
+  });
 }
 
 /** The hub's record without its image lists: they change with every upload and the catalog reads none. */
@@ -98,7 +122,10 @@ export class CivitaiAdapter implements HubAdapter {
 
   firstCursor(mode: CrawlMode): string {
     const url = new URL(LIST_PATH, this.options.endpoint);
-    url.searchParams.set('limit', String(Math.min(this.options.pageSize ?? PAGE_SIZE, PAGE_SIZE)));
+    // At least 1: with `limit=0` the hub reads one row and hands out no cursor, so a sweep would
+    // end after one model.
+    const limit = Math.max(1, Math.min(this.options.pageSize ?? PAGE_SIZE, PAGE_SIZE));
+    url.searchParams.set('limit', String(limit));
     url.searchParams.set('sort', mode === 'FULL' ? 'Oldest' : 'Newest');
     url.searchParams.set('nsfw', 'true');
     url.searchParams.set('archived', 'true');
@@ -117,8 +144,13 @@ export class CivitaiAdapter implements HubAdapter {
       throw new HubRequestError(`listing ${url} is not a page of {items, metadata}`, url, response.status, true);
     }
     const items = body['items'] as unknown[];
-    const next = nextCursorOf(body['metadata']);
-    const nextUrl = next === null ? null : withCursor(url, next);
+    const next = nextPageOf(body['metadata']);
+    if (next.kind === 'unusable') {
+      // Read as the last page, this would end the crawl here and a full sweep would mark every
+      // model after it removed: failing leaves the run at this checkpoint instead.
+      throw new HubRequestError(`listing ${url}: ${next.detail}`, url, response.status, true);
+    }
+    const nextUrl = next.kind === 'last' ? null : withCursor(url, next.cursor);
     if (nextUrl === url) {
       // Following it would read this page forever; failing leaves the run at this checkpoint.
       throw new HubRequestError(`the next cursor of ${url} is the same page`, url, response.status, false);
@@ -164,7 +196,8 @@ export class CivitaiAdapter implements HubAdapter {
     }
     const { status, record } = await this.modelRecord(expectedId, client, init);
     const versions = record?.['modelVersions'];
-    if (status === 404 || (record !== null && (!Array.isArray(versions) || versions.length === 0))) {
+    const listed = Array.isArray(versions) ? listedVersions(versions) : [];
+    if (status === 404 || (record !== null && listed.length === 0)) {
       this.cursorChecks.vanished++;
       this.logger().info(
         { hub: this.hubId, url, cursor, expectedId, status },
@@ -182,7 +215,7 @@ export class CivitaiAdapter implements HubAdapter {
       { hub: this.hubId, url, cursor, expectedId, firstId, gaps: this.cursorChecks.gaps },
       'civitai cursor skipped a model; recovered it from its detail endpoint',
     );
-    return withoutImages(record);
+    return withoutImages({ ...record, modelVersions: listed });
   }
 
   /** `GET /api/v1/models/{id}`: the record, or null with the status when the answer is not one. */

@@ -28,6 +28,9 @@
  * What remains is a deletion and a creation between the same two pages, which cancel out in the
  * count; the record that slipped is back at the next sweep (and was only ever at risk of being
  * marked removed for one sweep).
+ * A page that ends with the same records as the page before is an error (retried), never read on:
+ * a hub that ignores `page_number` would otherwise answer its first page until `total_count`, and
+ * the sweep would mark every other model removed.
  */
 import { repoIdOf } from '../../catalog/modelscope/modelscope-record.js';
 import { MAX_TEXT, modelScopeRecords } from '../../catalog/modelscope/modelscope.records.js';
@@ -131,10 +134,16 @@ export function listingOf(body: unknown, url: string): ListingPage {
   const models = data['models'] ?? data['Models'];
   if (!Array.isArray(models)) throw new HubRequestError(`${url} answered data without a models list`, url, 200, true);
   const total = data['total_count'] ?? data['TotalCount'];
+  // A count as a number or as its digits (the record's own counts come both ways); else unknown.
+  const count = typeof total === 'string' && /^\s*\d{1,15}\s*$/.test(total) ? Number(total) : total;
   return {
     models,
-    total: typeof total === 'number' && Number.isSafeInteger(total) && total >= 0 ? total : null,
+    total: typeof count === 'number' && Number.isSafeInteger(count) && count >= 0 ? count : null,
   };
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id, index) => id === b[index]);
 }
 
 /** The repository id of a listing record, or null when it has none (it will be quarantined). */
@@ -142,6 +151,14 @@ function idOf(record: unknown): string | null {
   if (typeof record !== 'object' || record === null || Array.isArray(record)) return null;
   const id = repoIdOf(record as Record<string, unknown>);
   return 'repoId' in id ? id.repoId : null;
+}
+
+/** The ids of a page's last records, which the next page's cursor carries. */
+function lastIds(records: readonly unknown[]): string[] {
+  return records
+    .map(idOf)
+    .filter((id): id is string => id !== null)
+    .slice(-PREVIOUS_IDS);
 }
 
 function newest(records: readonly unknown[]): number | null {
@@ -177,6 +194,18 @@ export class ModelScopeAdapter implements HubAdapter {
     }
     const client = this.options.createClient();
     const listing = await this.listing(client, url, signal);
+    const tail = lastIds(listing.models);
+    if (state.phase === 'list' && tail.length > 0 && sameIds(tail, state.previous)) {
+      // The page before, again: a hub that ignores `page_number` answers page 1 to every request,
+      // and a sweep read on would see only it and mark the rest of the hub removed at its end.
+      throw new HubRequestError(
+        `page ${page} ends with the same ${tail.length} models as page ${page - 1}: the hub ignores ` +
+          'page_number, or more models changed between the two requests than a page holds',
+        url.toString(),
+        200,
+        true,
+      );
+    }
     const short = listing.models.length < size;
     if (short && listing.total !== null && page * size < listing.total) {
       // One answer cannot shrink between its list and its count: the hub caps page_size below ours,
@@ -230,11 +259,12 @@ export class ModelScopeAdapter implements HubAdapter {
     const head = state.mode === 'FULL' ? (state.head ?? (page === 1 ? newest(listing.models) : null)) : null;
     let nextCursor: string | null;
     if (!done) {
-      const previous = listing.models
-        .map(idOf)
-        .filter((id): id is string => id !== null)
-        .slice(-PREVIOUS_IDS);
-      nextCursor = encodeCursor(this.pageUrl(page + 1, size), { ...state, total: listing.total, previous, head });
+      nextCursor = encodeCursor(this.pageUrl(page + 1, size), {
+        ...state,
+        total: listing.total,
+        previous: tail,
+        head,
+      });
     } else if (state.mode === 'FULL' && head !== null) {
       nextCursor = encodeCursor(this.pageUrl(1, size), { ...state, phase: 'head', total: null, previous: [], head });
     } else {
@@ -280,9 +310,15 @@ export class ModelScopeAdapter implements HubAdapter {
         throw new Error(`${file} of ${repoId}: ${(result.reason as Error).message}`, { cause: result.reason });
       }
     }
+    // Enrichment keeps details at the listing's revision (`last_modified`, src/catalog/modelscope/
+    // modelscope.records.ts) and fetches them again when the listing's moves: a `last_modified` or
+    // `sha` of the detail's own that disagreed with the listing (fresher, another precision, or a
+    // listing without one) would move the model off the revision its details are stored at, and
+    // enrich it again at every sighting.
+    const { sha: _sha, last_modified: _lastModified, ...fields } = detail;
     return {
       // The detail's fields, the repository id the catalog knows, and the file list the classifier reads.
-      record: { ...detail, id: repoId, ...(files === null ? {} : { files: [...paths] }) },
+      record: { ...fields, id: repoId, ...(files === null ? {} : { files: [...paths] }) },
       readme: readme.status === 'fulfilled' ? readme.value : null,
       licenseText: licenseText.status === 'fulfilled' ? licenseText.value : null,
       counters: client.counters,

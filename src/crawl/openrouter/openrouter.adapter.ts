@@ -7,13 +7,19 @@
  *   with `offset`/`limit`, give `links.next` (a path such as `/api/v1/models?offset=500&limit=500`,
  *   which may not repeat our filter) and `totalCount`. So the first request asks for `limit` and
  *   `offset=0`; the next page is `links.next` when present (with our filter put back), else the
- *   next offset while `totalCount` says more records follow, else none.
+ *   next offset while `totalCount` says more records follow, else none. A `links.next` that does
+ *   not move past its page fails the page: followed, it would be read forever; taken as the end, it
+ *   would cut a full sweep short.
  * - There is no modification time: incremental and full crawls read the same listing, and only a
  *   full sweep marks models the hub no longer lists as removed.
+ * - An entry listed twice is passed on twice, as every hub's are: ingest writes a page's model once
+ *   (the last entry of an id wins).
+ * - A model's details are its listing entry, which the crawl already stores: enrichment asks the
+ *   hub nothing (see fetchDetails).
  */
 import { openRouterRecords } from '../../catalog/openrouter/openrouter.records.js';
 import { isJsonObject } from '../../catalog/record-problems.js';
-import { type HubClient, HubRequestError } from '../../outbound/hub-client.js';
+import { emptyCounters, type HubClient, HubRequestError } from '../../outbound/hub-client.js';
 import type { CrawlMode, HubAdapter, HubPage, ModelDetails } from '../hub-adapter.js';
 
 const LISTING_PATH = '/api/v1/models';
@@ -55,7 +61,7 @@ export class OpenRouterAdapter implements HubAdapter {
     const client = this.options.createClient();
     const listing = await this.list(client, url, signal);
     return {
-      records: uniqueById(listing.data),
+      records: listing.data,
       nextCursor: this.nextCursor(url, listing),
       counters: client.counters,
     };
@@ -63,19 +69,14 @@ export class OpenRouterAdapter implements HubAdapter {
 
   /**
    * The listing has no per-model record beyond its own entries (`/api/v1/models/{id}/endpoints`
-   * describes providers, not the model), so a model's details are its listing entry: the listing
-   * is read until the model is found. Null when the hub no longer lists it.
+   * describes providers, not the model), so a model's details are its listing entry, which every
+   * sighting stores as the model's raw record. Nothing to fetch, then: reading the listing again
+   * for each model would cost whole listings, and the copy kept as details (which has no revision
+   * to expire it) would stand under every later sighting, bringing back fields the hub dropped.
+   * An empty record adds nothing to the listing's, and never goes stale.
    */
-  async fetchDetails(repoId: string, signal?: AbortSignal): Promise<ModelDetails | null> {
-    const client = this.options.createClient();
-    let url: string | null = this.firstCursor('FULL');
-    while (url !== null) {
-      const listing = await this.list(client, url, signal);
-      const record = listing.data.find((entry) => isJsonObject(entry) && entry['id'] === repoId);
-      if (isJsonObject(record)) return { record, readme: null, licenseText: null, counters: client.counters };
-      url = this.nextCursor(url, listing);
-    }
-    return null;
+  fetchDetails(_repoId: string, _signal?: AbortSignal): Promise<ModelDetails | null> {
+    return Promise.resolve({ record: {}, readme: null, licenseText: null, counters: emptyCounters() });
   }
 
   private async list(client: HubClient, url: string, signal: AbortSignal | undefined): Promise<Listing> {
@@ -97,26 +98,35 @@ export class OpenRouterAdapter implements HubAdapter {
 
   private nextCursor(current: string, listing: Listing): string | null {
     if (listing.data.length === 0) return null;
+    const here = new URL(current);
+    const offset = offsetOf(here) ?? 0;
     let next: URL;
     if (listing.next !== null) {
       next = new URL(listing.next, this.options.endpoint);
       // The hub's own example of `links.next` drops the filter: without it the next page would be
       // a page of the text-only listing, at an offset of the full one.
       if (!next.searchParams.has(ALL_OUTPUTS.name)) next.searchParams.set(ALL_OUTPUTS.name, ALL_OUTPUTS.value);
+      // A link that does not move past this page would be read forever, and ending the listing
+      // there would cut a full sweep short (the rest of the hub marked removed): the page fails.
+      const nextOffset = offsetOf(next);
+      if (nextOffset === null ? samePage(next, here) : nextOffset <= offset) {
+        throw new HubRequestError(
+          `links.next ${listing.next.slice(0, 200)} does not move past ${current}`,
+          current,
+          200,
+          false,
+        );
+      }
     } else {
-      const url = new URL(current);
-      const offset = Number(url.searchParams.get('offset') ?? '0');
       const after = offset + listing.data.length;
-      if (listing.totalCount === null || !Number.isSafeInteger(after) || after >= listing.totalCount) return null;
-      url.searchParams.set('offset', String(after));
-      next = url;
+      if (listing.totalCount === null || after >= listing.totalCount) return null;
+      next = new URL(here);
+      next.searchParams.set('offset', String(after));
     }
-    // Never read on past the count the hub gave, nor follow a link back to this very page: a hub
-    // that ignores `offset` but links onwards must not be read forever.
-    const nextOffset = Number(next.searchParams.get('offset') ?? Number.NaN);
-    if (listing.totalCount !== null && nextOffset >= listing.totalCount) return null;
-    const cursor = this.checkedUrl(next.toString());
-    return cursor === current ? null : cursor;
+    // Never read on past the count the hub gave.
+    const nextOffset = offsetOf(next);
+    if (listing.totalCount !== null && nextOffset !== null && nextOffset >= listing.totalCount) return null;
+    return this.checkedUrl(next.toString());
   }
 
   /** Cursors come from the hub's answers; never follow one off the configured hub. */
@@ -129,18 +139,19 @@ export class OpenRouterAdapter implements HubAdapter {
   }
 }
 
-/**
- * The first entry of each id: ingest writes a page with one statement, which refuses to write the
- * same model twice, so a duplicated entry would fail its page on every retry. Entries without a
- * string id pass through, for the record builder to quarantine.
- */
-function uniqueById(records: readonly unknown[]): unknown[] {
-  const seen = new Set<string>();
-  return records.filter((record) => {
-    const id = isJsonObject(record) && typeof record['id'] === 'string' ? record['id'].trim() : null;
-    if (id === null) return true;
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
+/** Whether two listing URLs ask for the same page: the same parameters in any order, no offset being 0. */
+function samePage(a: URL, b: URL): boolean {
+  const key = (url: URL) =>
+    [...url.searchParams]
+      .filter(([name, value]) => name !== 'offset' || value !== '0')
+      .map(([name, value]) => `${name}=${value}`)
+      .sort()
+      .join('&');
+  return a.origin === b.origin && a.pathname === b.pathname && key(a) === key(b);
+}
+
+/** A page's `offset`: null when it has none, or one that is not a whole number. */
+function offsetOf(url: URL): number | null {
+  const offset = url.searchParams.get('offset');
+  return offset !== null && /^\d{1,15}$/.test(offset) ? Number(offset) : null;
 }

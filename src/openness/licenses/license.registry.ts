@@ -40,16 +40,28 @@ const STOP_WORDS = new Set([
 ]);
 
 /**
+ * Chinese words that do not tell licenses apart, as STOP_WORDS does for English: "通义千问许可协议"
+ * (Tongyi Qianwen license agreement) is "通义千问". Chinese has no spaces, so they are cut out of the
+ * text rather than dropped as words.
+ */
+const HAN_STOP_WORDS = /许可协议|许可证|授权协议|使用协议|协议|许可|授权/g;
+
+/**
  * The comparable core of a license name: lower case, parenthesized remarks dropped, stop words
  * dropped, `v` before a version number dropped, then only letters, digits, `+` and dots between
  * digits, without spaces. "Apache License, Version 2.0", "apache-2.0" and "Apache 2.0" share `apache2.0`.
+ * Chinese (Han) characters are kept, so that the names ModelScope and Chinese model cards use can be
+ * aliases ("通义千问许可协议" → `通义千问`); `ascii` drops them, which is how a name that mixes an English
+ * license with Chinese remarks ("Apache License 2.0 中文版") still finds the English one.
  */
-export function licenseCore(text: string): string {
+export function licenseCore(text: string, script: 'han' | 'ascii' = 'han'): string {
   const words = text
+    .normalize('NFKC')
     .toLowerCase()
     .replace(/\([^)]*\)|\[[^\]]*\]/g, ' ')
+    .replace(HAN_STOP_WORDS, ' ')
     .replace(/(\d)_(\d)/g, '$1.$2')
-    .split(/[^a-z0-9.+]+/);
+    .split(script === 'han' ? /[^a-z0-9.+\p{Script=Han}]+/u : /[^a-z0-9.+]+/);
   let core = '';
   for (const word of words) {
     if (word === '' || STOP_WORDS.has(word)) continue;
@@ -193,12 +205,12 @@ export function refLicense(id: string): LicenseDefinition | undefined {
   return REF_BY_LOWER_CASE_ID.get(id.toLowerCase());
 }
 
-/** A license by the core of its id, name or a known alias. */
 /** Cores that two licenses claim (for tests and debugging). */
 export function ambiguousCores(): string[] {
   return [...CORE_INDEX].filter(([, id]) => id === AMBIGUOUS).map(([core]) => core);
 }
 
+/** A license by the core of its id, name or a known alias. */
 export function licenseByCore(core: string): LicenseDefinition | undefined {
   const id = CORE_INDEX.get(core);
   return id ? DEFINITIONS.get(id) : undefined;

@@ -192,8 +192,8 @@ const MESSY_STRINGS: readonly MessyRow[] = [
   ['Upstage Solar License', 'LicenseRef-upstage-solar-license', 'UNKNOWN', 'license.unresolved'],
   // A name known only in another script keeps an id of its own (a hash of the name), never a shared one.
   ['许可证', 'LicenseRef-u1c742bbb', 'UNKNOWN', 'license.unresolved'],
-  ['通义千问许可协议', 'LicenseRef-ucadbda4d', 'UNKNOWN', 'license.unresolved'],
-  ['Baichuan2 模型社区许可协议', 'LicenseRef-baichuan2-ue41efbe2', 'UNKNOWN', 'license.unresolved'],
+  ['某某模型许可协议', 'LicenseRef-uef4e1579', 'UNKNOWN', 'license.unresolved'],
+  ['Acme 模型社区许可协议', 'LicenseRef-acme-ua6c1552d', 'UNKNOWN', 'license.unresolved'],
 ];
 
 describe('resolveLicenseText: messy strings', () => {
@@ -293,6 +293,53 @@ describe('resolveLicenseText: messy strings', () => {
     expect(evidence[0]?.value).toHaveLength(200);
     expect(evidence[0]?.value?.endsWith('…')).toBe(true);
     expect(license.id).toMatch(REF_ID);
+  });
+});
+
+/** License names as ModelScope and Chinese model cards write them. */
+const CHINESE_NAMES: readonly MessyRow[] = [
+  ['通义千问许可协议', 'LicenseRef-tongyi-qianwen', 'COMMUNITY', 'license.alias'],
+  ['通义千问 许可协议', 'LicenseRef-tongyi-qianwen', 'COMMUNITY', 'license.alias'],
+  ['Tongyi Qianwen 许可协议', 'LicenseRef-tongyi-qianwen', 'COMMUNITY', 'license.alias'],
+  ['通义千问研究许可协议', 'LicenseRef-qwen-research', 'NON_COMMERCIAL', 'license.alias'],
+  ['百川模型社区许可协议', 'LicenseRef-baichuan', 'COMMUNITY', 'license.alias'],
+  ['Baichuan 2 模型社区许可协议', 'LicenseRef-baichuan', 'COMMUNITY', 'license.alias'],
+  ['DeepSeek 模型许可协议', 'LicenseRef-deepseek', 'COMMUNITY', 'license.alias'],
+  ['腾讯混元社区许可协议', 'LicenseRef-tencent-hunyuan-community', 'COMMUNITY', 'license.alias'],
+  // An English license with Chinese words around it is still that license.
+  ['Apache License 2.0 许可证', 'Apache-2.0', 'PERMISSIVE', 'license.alias'],
+  ['Apache License 2.0 中文版', 'Apache-2.0', 'PERMISSIVE', 'license.alias'],
+  ['ＭＩＴ 协议', 'MIT', 'PERMISSIVE', 'license.alias'],
+  // Unknown names that say "non-commercial" or "research only" in Chinese.
+  ['某某模型非商业许可协议', 'NON_COMMERCIAL', 'NON_COMMERCIAL', 'license.keyword'],
+  ['仅供研究使用', 'NON_COMMERCIAL', 'NON_COMMERCIAL', 'license.keyword'],
+  ['某公司专有许可', 'PROPRIETARY', 'PROPRIETARY', 'license.keyword'],
+];
+
+describe('resolveLicenseText: Chinese names', () => {
+  it.each(CHINESE_NAMES)('%j → %s (%s, %s)', (input, id, category, rule) => {
+    const { license, evidence } = resolveLicenseText(input, 'license');
+    if (rule === 'license.keyword') {
+      // No license is named: the id is the name's own LicenseRef, the category comes from its words.
+      expect(license.id).toMatch(REF_ID);
+    } else {
+      expect(license.id).toBe(id);
+    }
+    expect(license.category).toBe(category);
+    expect(evidence[0]).toMatchObject({ status: category, rule });
+  });
+
+  it('does not take a Chinese name it does not know for a license it resembles', () => {
+    expect(resolveLicenseText('某某模型许可协议', 'license').license.category).toBe('UNKNOWN');
+    expect(resolveLicenseText('千问之外的协议', 'license').license.category).toBe('UNKNOWN');
+  });
+
+  it('reads 其他 and 未知 as the hub words other and unknown', () => {
+    const other = resolveLicense(buildInput({ hubLicense: '其他', licenseName: '通义千问许可协议' }));
+    expect(other.license).toMatchObject({ id: 'LicenseRef-tongyi-qianwen', hubValue: '其他' });
+    const unknown = resolveLicense(buildInput({ hubLicense: '未知' }));
+    expect(unknown.license.category).toBe('UNKNOWN');
+    expect(unknown.license.hubValue).toBe('未知');
   });
 });
 

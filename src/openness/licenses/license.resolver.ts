@@ -75,12 +75,15 @@ interface Outcome {
 // One license named in free text
 
 /** Rules that tell what a license is without resolving which one. */
-const NON_COMMERCIAL_WORDS = /\bnon[- ]?commercial\b|\bnot for commercial\b|\bnc\b|\bresearch\b/;
+// The Chinese words ("non-commercial", "commercial use forbidden", "for research only") have no \b:
+// Chinese has no spaces between words.
+const NON_COMMERCIAL_WORDS =
+  /\bnon[- ]?commercial\b|\bnot for commercial\b|\bnc\b|\bresearch\b|非商业|禁止商用|不可商用|不得商用|不允许商用|仅限研究|仅供研究|仅用于研究|仅限学术|仅供学术/;
 /**
  * Words that declare a license closed whatever else its name says ("Proprietary - all rights
  * reserved", "Acme proprietary license"): nothing is granted beyond what the copyright holder says.
  */
-const PROPRIETARY_WORDS = /\bproprietary\b|\ball rights reserved\b/;
+const PROPRIETARY_WORDS = /\bproprietary\b|\ball rights reserved\b|保留所有权利|专有/;
 /** Words that tell a license's category without naming the license, in order of precedence. */
 const KEYWORD_CATEGORIES: readonly (readonly [RegExp, LicenseCategory])[] = [
   [NON_COMMERCIAL_WORDS, 'NON_COMMERCIAL'],
@@ -128,13 +131,17 @@ function strictTerm(raw: string): TermMatch | null {
     const byUrl = licenseByUrl(text);
     return byUrl ? { def: byUrl, rule: 'license.alias' } : null;
   }
-  const core = licenseCore(text);
-  if (core === '') return null;
-  const byCore =
+  const byCore = byLicenseCore(licenseCore(text)) ?? byLicenseCore(licenseCore(text, 'ascii'));
+  return byCore ? { def: byCore, rule: ruleFor(byCore, 'license.alias') } : null;
+}
+
+function byLicenseCore(core: string): LicenseDefinition | undefined {
+  if (core === '') return undefined;
+  return (
     licenseByCore(core) ??
     creativeCommonsByCore(core) ??
-    (core.startsWith('gnu') ? licenseByCore(core.slice(3)) : undefined);
-  return byCore ? { def: byCore, rule: ruleFor(byCore, 'license.alias') } : null;
+    (core.startsWith('gnu') ? licenseByCore(core.slice(3)) : undefined)
+  );
 }
 
 function correctSpdx(text: string): string | null {
@@ -396,9 +403,13 @@ function fromContext(context: Context): Outcome | null {
 
 const FAMILY_OR_OPEN = new Set(['other', 'unknown', 'bsd', 'gpl', 'lgpl', 'gfdl', 'openrail', 'cc']);
 
+/** Hub words for Hugging Face's `other` and `unknown` in Chinese, as ModelScope's license field has them. */
+const CHINESE_HUB_WORDS: Readonly<Record<string, string>> = { 其他: 'other', 其它: 'other', 未知: 'unknown' };
+
 /** Hugging Face ids are lower case; other hubs and hand-edited cards are not always. */
 function hubId(value: string): string {
-  return value.trim().toLowerCase();
+  const id = value.trim().toLowerCase();
+  return CHINESE_HUB_WORDS[id] ?? id;
 }
 
 /** Whether name, link or text can change the resolution of this hub string. */

@@ -415,21 +415,36 @@ export const OTHER_LICENSES: readonly LicenseRefRow[] = [
     name: 'Tongyi Qianwen License Agreement',
     category: 'COMMUNITY',
     url: 'https://github.com/QwenLM/Qwen/blob/main/Tongyi%20Qianwen%20LICENSE%20AGREEMENT',
-    aliases: ['tongyi qianwen', 'qianwen', 'qwen', 'qwen license agreement', 'tongyi qianwen license agreement'],
+    aliases: [
+      'tongyi qianwen',
+      'qianwen',
+      'qwen',
+      'qwen license agreement',
+      'tongyi qianwen license agreement',
+      // The agreement's Chinese title, "通义千问许可协议", as ModelScope and Chinese model cards write it.
+      '通义千问',
+      '千问',
+    ],
   },
   {
     ref: 'qwen-research',
     name: 'Qwen Research License Agreement',
     category: 'NON_COMMERCIAL',
     url: null,
-    aliases: ['tongyi-qianwen-research', 'tongyi qianwen research license agreement', 'qwen research'],
+    aliases: [
+      'tongyi-qianwen-research',
+      'tongyi qianwen research license agreement',
+      'qwen research',
+      '通义千问研究',
+      '千问研究',
+    ],
   },
   {
     ref: 'deepseek',
     name: 'DeepSeek License Agreement',
     category: 'COMMUNITY',
     url: 'https://github.com/deepseek-ai/DeepSeek-LLM/blob/HEAD/LICENSE-MODEL',
-    aliases: ['deepseek-license', 'deepseek model license', 'deepseek license agreement'],
+    aliases: ['deepseek-license', 'deepseek model license', 'deepseek license agreement', 'deepseek 模型'],
   },
   {
     ref: 'nvidia-open-model-license',
@@ -473,7 +488,7 @@ export const OTHER_LICENSES: readonly LicenseRefRow[] = [
     name: 'Tencent Hunyuan Community License Agreement',
     category: 'COMMUNITY',
     url: null,
-    aliases: ['tencent hunyuan community license agreement', 'hunyuan community', 'tencent-hunyuan'],
+    aliases: ['tencent hunyuan community license agreement', 'hunyuan community', 'tencent-hunyuan', '腾讯混元社区'],
   },
   {
     ref: 'yi-license',
@@ -487,7 +502,16 @@ export const OTHER_LICENSES: readonly LicenseRefRow[] = [
     name: 'Baichuan Model Community License Agreement',
     category: 'COMMUNITY',
     url: null,
-    aliases: ['community license for baichuan2 model', 'community license for baichuan model', 'baichuan-7b license'],
+    aliases: [
+      'community license for baichuan2 model',
+      'community license for baichuan model',
+      'baichuan-7b license',
+      // "百川模型社区许可协议" / "Baichuan 2 模型社区许可协议", the agreement's Chinese titles.
+      '百川模型社区',
+      '百川2模型社区',
+      'baichuan 模型社区',
+      'baichuan 2 模型社区',
+    ],
   },
   {
     ref: 'llama-community',

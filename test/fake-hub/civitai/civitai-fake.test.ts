@@ -118,6 +118,55 @@ describe('fake civitai: listing', () => {
     expect(hub.cursorItemsSkipped).toBe(1);
   });
 
+  it('lists Public and EarlyAccess versions only, and leaves out a model with none after reading its row', async () => {
+    const records = civitaiRecords(30);
+    const [mixed, hidden] = [records[3]!, records[4]!];
+    mixed.modelVersions = [
+      { ...mixed.modelVersions[0]!, id: 1, availability: 'Private' },
+      { ...mixed.modelVersions[0]!, id: 2, availability: 'Public' },
+    ];
+    for (const version of hidden.modelVersions) version['availability'] = 'Private';
+    const hub = await start(records);
+    expect(hub.listable().map((record) => record.id)).not.toContain(hidden.id);
+
+    // Pages as long as the models before it: the first page's extra row, which its cursor names, is it.
+    const before = hub
+      .all()
+      .sort((a, b) => lastVersionAt(a) - lastVersionAt(b) || a.id - b.id)
+      .findIndex((record) => record.id === hidden.id);
+    expect(before).toBeGreaterThan(0);
+    const { ids, pages } = await walk(hub, `limit=${before}&sort=Oldest&nsfw=true&archived=true`);
+    expect(ids).not.toContain(hidden.id);
+    expect(ids.length).toBe(hub.listable().length);
+    const listedMixed = pages.flatMap((page) => page.items).find((item) => item.id === mixed.id);
+    expect(listedMixed?.modelVersions).toHaveLength(1);
+    // The row was read: the cursor before it names it, though its page leaves it out.
+    expect(String(pages[0]?.metadata.nextCursor)).toMatch(new RegExp(`\\|${hidden.id}$`));
+    expect(pages[1]?.items.map((item) => item.id)).not.toContain(hidden.id);
+    const detail = (await get(hub, `/api/v1/models/${hidden.id}`)).body as Page['items'][number];
+    expect(detail.modelVersions.length).toBe(hidden.modelVersions.length);
+  });
+
+  it('breaks the metadata of listing pages on request: a nextPage by page number, or none at all', async () => {
+    const hub = await start(civitaiRecords(10));
+    hub.breakMetadata('page-number', { skip: 1 });
+    const first = (await get(hub, '/api/v1/models?limit=3&sort=Oldest')).body as Page;
+    expect(first.metadata.nextCursor).toBeDefined();
+    const next = `/api/v1/models?limit=3&sort=Oldest&cursor=${encodeURIComponent(String(first.metadata.nextCursor))}`;
+    const second = (await get(hub, next)).body as Page;
+    expect(second.metadata).toEqual({
+      currentPage: 2,
+      pageSize: 3,
+      nextPage: `${hub.url}/api/v1/models?limit=3&sort=Oldest&page=3`,
+    });
+    expect(second.items).toHaveLength(3);
+
+    hub.breakMetadata('missing');
+    const bare = (await get(hub, '/api/v1/models?limit=3&sort=Oldest')).body as Record<string, unknown>;
+    expect(Object.keys(bare)).toEqual(['items']);
+    expect(((await get(hub, '/api/v1/models?limit=3&sort=Oldest')).body as Page).metadata.nextCursor).toBeDefined();
+  });
+
   it('serves one model with its versions’ createdAt, or a 404', async () => {
     const record = civitaiRecords(1)[0]!;
     record.modelVersions[0]!['createdAt'] = '2025-01-01T00:00:00.000Z';

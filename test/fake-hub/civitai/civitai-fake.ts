@@ -20,63 +20,48 @@
  *   - `{ items, metadata: { nextCursor, nextPage[, currentPage, pageSize] } }`; `nextPage` repeats
  *     the request's query with the cursor, on this server's origin. Listed versions lose their
  *     `createdAt`; archived models list no files, taken-down ones no images.
+ *   - Versions whose `availability` is neither `Public` nor `EarlyAccess` (`Private`, …) are left
+ *     out of a listed record after its row was read, and a record with no version left is left
+ *     out of the page: the cursor that named its row still names it (the detail endpoint shows
+ *     every version).
  * - `GET /api/v1/models/{id}`: the full record; 404 `{"error":"No model with id …"}`.
  * - An injectable cursor bug (`skipCursorItems`): the next cursor pages exclude the row their
  *   cursor names (civitai/civitai#1372), so the crawler's gap detection has something to find.
+ * - Injectable `metadata` a crawler cannot read a cursor from (`breakMetadata`): a `nextPage` by
+ *   page number (as the hub answers a request by `page`), or no `metadata` at all.
  * - Rate limits (optional): a fixed window, then 429 with `Retry-After`.
  * - Faults per test: 5xx, hangs, delays, truncated bodies, connection resets, malformed entries
  *   inside a valid page, replaced bodies, 429 bursts with `Retry-After`.
  * - A request log and counters.
+ *
+ * The server, the log, the faults and the rate limit are ../fake-server.ts's; this file is
+ * Civitai's routes, answers and `{"error": …}` bodies.
  */
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { IncomingMessage } from 'node:http';
+import { FakeServer, JSON_UTF8, jsonReply, withMalformed } from '../fake-server.js';
+import type { MalformedFault, RateLimitPolicy, Reply } from '../fake-server.js';
 import type { CivitaiFakeRecord, CivitaiFakeVersion } from './civitai-records.js';
 
 export { civitaiRecord, civitaiRecords, civitaiSeedRecords, type CivitaiFakeRecord } from './civitai-records.js';
 
 export type Route = 'list' | 'model' | 'other';
 
-export interface FaultMatch {
-  readonly route?: Route;
-  /** A pattern tested against pathname + query. */
-  readonly path?: RegExp;
-}
-
-export type FaultAction =
-  | { readonly kind: 'status'; readonly status: number }
-  /** Never answer; the request stays open until the client gives up or the hub stops. */
-  | { readonly kind: 'hang' }
-  | { readonly kind: 'delay'; readonly ms: number }
-  /** Valid status and headers, the JSON body cut in half (the response ends cleanly). */
-  | { readonly kind: 'truncate' }
-  | { readonly kind: 'reset' }
-  /** Insert these raw entries among the page's items. */
-  | { readonly kind: 'malformed'; readonly entries: readonly unknown[]; readonly position?: 'start' | 'middle' | 'end' }
-  | { readonly kind: 'body'; readonly body: unknown }
-  | { readonly kind: 'rate-limit'; readonly retryAfterSeconds?: number };
-
-export type FaultRule = FaultAction & FaultMatch & { readonly times?: number; readonly skip?: number };
-
-export interface RequestLogEntry {
-  readonly method: string;
-  readonly path: string;
-  readonly url: string;
-  readonly route: Route;
-  readonly headers: IncomingMessage['headers'];
-  status: number | undefined;
-  fault: FaultAction['kind'] | undefined;
-}
+/**
+ * A listing page's `metadata` gone wrong: `page-number`, a `nextPage` naming the next page by its
+ * number and no cursor (as the hub answers a request by `page`); `missing`, no `metadata` at all.
+ */
+export type MetadataBug = 'page-number' | 'missing';
 
 export interface CivitaiFakeOptions {
   readonly records?: readonly CivitaiFakeRecord[];
-  /** A fixed window per route family; none by default (Civitai publishes none). */
-  readonly rateLimit?: { readonly quota: number; readonly windowMs: number };
+  /** One fixed window for the API's routes; none by default (Civitai publishes none). */
+  readonly rateLimit?: RateLimitPolicy;
 }
 
 const MAX_LIMIT = 100;
 const MAX_PAGED_ITEMS = 1_000;
+/** The version availabilities a listing shows (lower case); the detail endpoint shows every one. */
+const LISTED_AVAILABILITY: ReadonlySet<string> = new Set(['public', 'earlyaccess']);
 /** `publicBrowsingLevelsFlag`: PG (1) and PG-13 (2). */
 const PUBLIC_BROWSING_LEVELS = 1 | 2;
 export const SORTS = ['Highest Rated', 'Most Liked', 'Most Downloaded', 'Newest', 'Oldest'] as const;
@@ -98,6 +83,19 @@ const downloads = (record: CivitaiFakeRecord) => record.stats?.['downloadCount']
 const thumbsUp = (record: CivitaiFakeRecord) => record.stats?.['thumbsUpCount'] ?? 0;
 const id = (record: CivitaiFakeRecord) => record.id;
 
+/** Whether a listing shows this version (one without an availability is shown). */
+function listedVersion(version: CivitaiFakeVersion): boolean {
+  const availability = version['availability'];
+  return typeof availability !== 'string' || LISTED_AVAILABILITY.has(availability.toLowerCase());
+}
+
+/** Highest Rated and Most Liked order alike. */
+const BY_THUMBS_UP: readonly SortField[] = [
+  { name: 'thumbsUpCount', desc: true, date: false, of: thumbsUp },
+  { name: 'downloadCount', desc: true, date: false, of: downloads },
+  { name: 'modelId', desc: false, date: false, of: id },
+];
+
 /** The server's ORDER BY for each sort (model.service.ts `getModelsRaw`). */
 const ORDER: Readonly<Record<Sort, readonly SortField[]>> = {
   Newest: [
@@ -108,16 +106,8 @@ const ORDER: Readonly<Record<Sort, readonly SortField[]>> = {
     { name: 'lastVersionAt', desc: false, date: true, of: lastVersionAt },
     { name: 'modelId', desc: false, date: false, of: id },
   ],
-  'Highest Rated': [
-    { name: 'thumbsUpCount', desc: true, date: false, of: thumbsUp },
-    { name: 'downloadCount', desc: true, date: false, of: downloads },
-    { name: 'modelId', desc: false, date: false, of: id },
-  ],
-  'Most Liked': [
-    { name: 'thumbsUpCount', desc: true, date: false, of: thumbsUp },
-    { name: 'downloadCount', desc: true, date: false, of: downloads },
-    { name: 'modelId', desc: false, date: false, of: id },
-  ],
+  'Highest Rated': BY_THUMBS_UP,
+  'Most Liked': BY_THUMBS_UP,
   'Most Downloaded': [
     { name: 'downloadCount', desc: true, date: false, of: downloads },
     { name: 'thumbsUpCount', desc: true, date: false, of: thumbsUp },
@@ -139,84 +129,26 @@ function compareKeys(order: readonly SortField[], a: readonly KeyValue[], b: rea
   return 0;
 }
 
-interface Reply {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-  json?: unknown;
-}
-
-function json(status: number, value: unknown, headers: Record<string, string> = {}): Reply {
-  return {
-    status,
-    headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers },
-    body: JSON.stringify(value),
-    json: value,
-  };
-}
-
 function zodError(path: string, message: string): Reply {
-  return json(400, { error: { issues: [{ code: 'custom', path: [path], message }], name: 'ZodError' } });
+  return jsonReply(400, { error: { issues: [{ code: 'custom', path: [path], message }], name: 'ZodError' } });
 }
 
-function routeOf(pathname: string): Route {
-  if (pathname === '/api/v1/models' || pathname === '/api/v1/models/') return 'list';
-  if (pathname.startsWith('/api/v1/models/')) return 'model';
-  return 'other';
-}
-
-interface ActiveFault {
-  readonly rule: FaultRule;
-  remaining: number;
-  skip: number;
-}
-
-export class CivitaiFakeHub {
+export class CivitaiFakeHub extends FakeServer<Route> {
   private readonly records = new Map<number, CivitaiFakeRecord>();
-  private server: Server | undefined;
-  private baseUrl: string | undefined;
-  private faults: ActiveFault[] = [];
-  private readonly entries: RequestLogEntry[] = [];
-  private readonly open = new Set<ServerResponse>();
-  private stopping = new AbortController();
   private cursorSkips = 0;
   private cursorSkipsServed = 0;
-  private window = { start: 0, used: 0 };
+  private metadataBug: { kind: MetadataBug; remaining: number; skip: number } | undefined;
 
-  constructor(private readonly options: CivitaiFakeOptions = {}) {
-    this.add(...(options.records ?? []));
-  }
-
-  static async start(options: CivitaiFakeOptions = {}): Promise<CivitaiFakeHub> {
-    const hub = new CivitaiFakeHub(options);
-    await hub.listen();
-    return hub;
-  }
-
-  get url(): string {
-    if (!this.baseUrl) throw new Error('fake civitai: not started');
-    return this.baseUrl;
-  }
-
-  private async listen(): Promise<void> {
-    const server = createServer((request, response) => void this.handle(request, response));
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+  constructor(options: CivitaiFakeOptions = {}) {
+    super({
+      name: 'fake civitai',
+      routes: ['list', 'model', 'other'],
+      listRoute: 'list',
+      jsonContentType: JSON_UTF8,
+      rateLimitMessage: 'Too Many Requests',
+      rateLimit: options.rateLimit,
     });
-    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    this.stopping.abort();
-    const closed = [...this.open].map((response) => once(response, 'close'));
-    for (const response of this.open) response.destroy();
-    server.closeAllConnections();
-    await Promise.all([...closed, new Promise<void>((resolve) => server.close(() => resolve()))]);
+    this.add(...(options.records ?? []));
   }
 
   // --- the data ----------------------------------------------------------------------------------
@@ -239,9 +171,9 @@ export class CivitaiFakeHub {
     return [...this.records.values()];
   }
 
-  /** The records a full listing with `nsfw=true&archived=true` shows (every one with a version). */
+  /** The records a full listing with `nsfw=true&archived=true` shows (every one with a listed version). */
   listable(): CivitaiFakeRecord[] {
-    return this.all().filter((record) => record.modelVersions.length > 0);
+    return this.all().filter((record) => record.modelVersions.some(listedVersion));
   }
 
   update(modelId: number, change: (record: CivitaiFakeRecord) => void): void {
@@ -287,43 +219,6 @@ export class CivitaiFakeHub {
 
   // --- faults and bugs ---------------------------------------------------------------------------
 
-  inject(rule: FaultRule): void {
-    this.faults.push({ rule, remaining: rule.times ?? 1, skip: rule.skip ?? 0 });
-  }
-
-  failNext(count: number, status = 503, match: FaultMatch = {}): void {
-    this.inject({ ...match, kind: 'status', status, times: count });
-  }
-
-  hangNext(count = 1, match: FaultMatch = {}): void {
-    this.inject({ ...match, kind: 'hang', times: count });
-  }
-
-  truncateNext(count = 1, match: FaultMatch = {}): void {
-    this.inject({ ...match, kind: 'truncate', times: count });
-  }
-
-  resetNext(count = 1, match: FaultMatch = {}): void {
-    this.inject({ ...match, kind: 'reset', times: count });
-  }
-
-  rateLimitBurst(count: number, retryAfterSeconds = 1, match: FaultMatch = {}): void {
-    this.inject({ ...match, kind: 'rate-limit', retryAfterSeconds, times: count });
-  }
-
-  injectMalformed(
-    entries: readonly unknown[],
-    options: { count?: number; position?: 'start' | 'middle' | 'end' } = {},
-  ): void {
-    this.inject({
-      route: 'list',
-      kind: 'malformed',
-      entries,
-      times: options.count ?? 1,
-      ...(options.position ? { position: options.position } : {}),
-    });
-  }
-
   /** The next `count` cursor pages leave out the row their cursor names (civitai/civitai#1372). */
   skipCursorItems(count = 1): void {
     this.cursorSkips += count;
@@ -334,131 +229,65 @@ export class CivitaiFakeHub {
     return this.cursorSkipsServed;
   }
 
-  clearFaults(): void {
-    this.faults = [];
+  /**
+   * The next `count` listing answers (default 1; `Infinity` for all), after `skip` more, carry
+   * `metadata` as `kind` says (their items are the real ones).
+   */
+  breakMetadata(kind: MetadataBug, options: { readonly count?: number; readonly skip?: number } = {}): void {
+    this.metadataBug = { kind, remaining: options.count ?? 1, skip: options.skip ?? 0 };
+  }
+
+  override clearFaults(): void {
+    super.clearFaults();
     this.cursorSkips = 0;
+    this.metadataBug = undefined;
   }
 
-  // --- observation -------------------------------------------------------------------------------
+  // --- what Civitai answers ----------------------------------------------------------------------
 
-  get log(): readonly RequestLogEntry[] {
-    return this.entries;
+  protected routeOf(pathname: string): Route {
+    if (pathname === '/api/v1/models' || pathname === '/api/v1/models/') return 'list';
+    if (pathname.startsWith('/api/v1/models/')) return 'model';
+    return 'other';
   }
 
-  requestsTo(route: Route): RequestLogEntry[] {
-    return this.entries.filter((entry) => entry.route === route);
+  protected errorReply(status: number, message: string, headers: Record<string, string> = {}): Reply {
+    return jsonReply(status, { error: message }, headers);
   }
 
-  resetLog(): void {
-    this.entries.length = 0;
+  /** The window (if any) counts the API's routes only. */
+  protected override windowFor(route: Route, url: URL) {
+    return route === 'other' ? undefined : super.windowFor(route, url);
   }
 
-  // --- serving -----------------------------------------------------------------------------------
+  protected answer(request: IncomingMessage, url: URL, route: Route, malformed: MalformedFault | undefined): Reply {
+    if (request.method !== 'GET') return jsonReply(405, { error: 'Method not allowed' });
+    if (route === 'list') return this.list(url, malformed);
+    if (route === 'model') return this.model(url);
+    return jsonReply(404, { error: 'Not found' });
+  }
 
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const route = routeOf(url.pathname);
-    const entry: RequestLogEntry = {
-      method: request.method ?? 'GET',
-      path: url.pathname,
-      url: `${url.pathname}${url.search}`,
-      route,
-      headers: request.headers,
-      status: undefined,
-      fault: undefined,
-    };
-    this.entries.push(entry);
-    this.open.add(response);
-    response.on('close', () => this.open.delete(response));
-    try {
-      if (this.options.rateLimit && route !== 'other') {
-        const now = Date.now();
-        const { quota, windowMs } = this.options.rateLimit;
-        if (now >= this.window.start + windowMs) this.window = { start: now, used: 0 };
-        if (this.window.used >= quota) {
-          const seconds = Math.max(1, Math.ceil((this.window.start + windowMs - now) / 1000));
-          this.send(response, entry, json(429, { error: 'Too Many Requests' }, { 'Retry-After': String(seconds) }));
-          return;
-        }
-        this.window.used++;
-      }
-      const fault = this.takeFault(route, url);
-      entry.fault = fault?.kind;
-      switch (fault?.kind) {
-        case 'status':
-          this.send(response, entry, json(fault.status, { error: `fake civitai: injected ${fault.status}` }));
-          return;
-        case 'hang':
-          return;
-        case 'reset':
-          response.socket?.destroy();
-          return;
-        case 'rate-limit':
-          this.send(
-            response,
-            entry,
-            json(429, { error: 'Too Many Requests' }, { 'Retry-After': String(fault.retryAfterSeconds ?? 1) }),
-          );
-          return;
-        case 'delay':
-          await sleep(fault.ms, undefined, { signal: this.stopping.signal });
-          break;
-        case 'truncate':
-        case 'malformed':
-        case 'body':
-        case undefined:
-          break;
-      }
-      let reply =
-        request.method !== 'GET'
-          ? json(405, { error: 'Method not allowed' })
-          : route === 'list'
-            ? this.list(url, fault?.kind === 'malformed' ? fault : undefined)
-            : route === 'model'
-              ? this.model(url)
-              : json(404, { error: 'Not found' });
-      if (fault?.kind === 'body') reply = json(200, fault.body);
-      if (fault?.kind === 'truncate')
-        reply = { ...reply, body: reply.body.slice(0, Math.floor(reply.body.length / 2)) };
-      this.send(response, entry, reply);
-    } catch (error) {
-      if (this.stopping.signal.aborted) return;
-      if (!response.headersSent) this.send(response, entry, json(500, { error: (error as Error).message }));
+  /** The metadata bug this listing answer carries, if any. */
+  private takeMetadataBug(): MetadataBug | undefined {
+    const bug = this.metadataBug;
+    if (!bug || bug.remaining <= 0) return undefined;
+    if (bug.skip > 0) {
+      bug.skip--;
+      return undefined;
     }
+    bug.remaining--;
+    return bug.kind;
   }
 
-  private takeFault(route: Route, url: URL): FaultAction | undefined {
-    for (const active of this.faults) {
-      const { rule } = active;
-      if (active.remaining <= 0) continue;
-      if (rule.route !== undefined && rule.route !== route) continue;
-      if (rule.path !== undefined && !rule.path.test(`${url.pathname}${url.search}`)) continue;
-      if (active.skip > 0) {
-        active.skip--;
-        continue;
-      }
-      active.remaining--;
-      if (active.remaining <= 0) this.faults = this.faults.filter((fault) => fault !== active);
-      return rule;
-    }
-    return undefined;
-  }
-
-  private send(response: ServerResponse, entry: RequestLogEntry, reply: Reply): void {
-    if (response.destroyed) return;
-    entry.status = reply.status;
-    response.writeHead(reply.status, reply.headers);
-    response.end(reply.body);
-  }
-
-  /** A record as the listing shows it. */
+  /** A record as the listing shows it (with every version as the detail endpoint shows it). */
   private listed(record: CivitaiFakeRecord, nsfw: boolean, detail = false): Record<string, unknown> {
     const archived = record.mode === 'Archived';
     const takenDown = record.mode === 'TakenDown';
+    const versions = detail ? record.modelVersions : record.modelVersions.filter(listedVersion);
     return {
       ...structuredClone(record),
       // The listing leaves out each version's createdAt; the detail endpoint keeps it.
-      modelVersions: record.modelVersions.map(({ createdAt, ...version }) => ({
+      modelVersions: versions.map(({ createdAt, ...version }) => ({
         ...(detail && createdAt !== undefined ? { createdAt } : {}),
         ...structuredClone(version),
         files: archived ? [] : structuredClone(version.files),
@@ -472,7 +301,7 @@ export class CivitaiFakeHub {
     };
   }
 
-  private list(url: URL, malformed: Extract<FaultAction, { kind: 'malformed' }> | undefined): Reply {
+  private list(url: URL, malformed: MalformedFault | undefined): Reply {
     const params = url.searchParams;
     const limitParam = params.get('limit');
     const limit = limitParam === null ? MAX_LIMIT : Number(limitParam);
@@ -494,10 +323,10 @@ export class CivitaiFakeHub {
     const query = params.get('query');
     const usingPaging = page !== undefined && cursor === null;
     if (usingPaging && page * take > MAX_PAGED_ITEMS) {
-      return json(429, { error: "You've requested too many pages, please use cursors instead" });
+      return jsonReply(429, { error: "You've requested too many pages, please use cursors instead" });
     }
     if (query && page !== undefined) {
-      return json(400, { error: 'Cannot use page param with query search. Use cursor-based pagination.' });
+      return jsonReply(400, { error: 'Cannot use page param with query search. Use cursor-based pagination.' });
     }
 
     let rows = this.all().filter(
@@ -509,6 +338,8 @@ export class CivitaiFakeHub {
 
     let items: CivitaiFakeRecord[];
     let nextCursor: string | number | undefined;
+    /** Where the page starts in its order (0 on the search path, which is not counted). */
+    let pageStart = 0;
     if (query) {
       // The search index: names, newest id first; `id < cursor` leaves out the row the cursor names.
       rows = rows
@@ -530,14 +361,14 @@ export class CivitaiFakeHub {
       if (cursor !== null) {
         const tokens = cursor.split('|');
         if (tokens.length !== order.length) {
-          return json(400, {
+          return jsonReply(400, {
             error: `Invalid cursor: expected ${order.length} value(s) for this sort, received ${tokens.length}`,
           });
         }
         const bound: number[] = [];
         for (const [i, token] of tokens.entries()) {
           const value = order[i]?.date ? Date.parse(`${token.replace(' ', 'T')}Z`) : Number.parseInt(token, 10);
-          if (Number.isNaN(value)) return json(400, { error: `Invalid cursor: unparseable value "${token}"` });
+          if (Number.isNaN(value)) return jsonReply(400, { error: `Invalid cursor: unparseable value "${token}"` });
           bound.push(value);
         }
         // Inclusive of the cursor row, as the fixed server is; the injected bug makes it strict.
@@ -554,6 +385,7 @@ export class CivitaiFakeHub {
       } else if (usingPaging) {
         start = (page - 1) * take;
       }
+      pageStart = start;
       const window = rows.slice(start, start + take + 1);
       if (window.length > take) {
         const next = window.pop()!;
@@ -564,13 +396,13 @@ export class CivitaiFakeHub {
       items = window;
     }
 
-    const page_: unknown[] = items.map((record) => this.listed(record, nsfw));
-    if (malformed) {
-      const at =
-        malformed.position === 'start' ? 0 : malformed.position === 'end' ? page_.length : Math.floor(page_.length / 2);
-      page_.splice(at, 0, ...malformed.entries);
-    }
-    const metadata: Record<string, unknown> = {};
+    // Rows read, then their versions the listing does not show dropped, and a record left without
+    // any with them: the cursor above may name a row that is not on its page.
+    const page_ = withMalformed(
+      items.filter((record) => record.modelVersions.some(listedVersion)).map((record) => this.listed(record, nsfw)),
+      malformed,
+    );
+    let metadata: Record<string, unknown> = {};
     if (nextCursor !== undefined) {
       const nextParams = new URLSearchParams(params);
       nextParams.set('cursor', String(nextCursor));
@@ -581,14 +413,27 @@ export class CivitaiFakeHub {
       metadata['currentPage'] = page;
       metadata['pageSize'] = take;
     }
-    return json(200, { items: page_, metadata });
+    const bug = this.takeMetadataBug();
+    if (bug === 'missing') return jsonReply(200, { items: page_ });
+    if (bug === 'page-number') {
+      // The page this answer would be by number (1-based), and the next one's URL by number only.
+      const current = usingPaging ? page : Math.floor(pageStart / take) + 1;
+      metadata = { currentPage: current, pageSize: take };
+      if (nextCursor !== undefined) {
+        const nextParams = new URLSearchParams(params);
+        nextParams.delete('cursor');
+        nextParams.set('page', String(current + 1));
+        metadata['nextPage'] = `${this.url}/api/v1/models?${nextParams.toString()}`;
+      }
+    }
+    return jsonReply(200, { items: page_, metadata });
   }
 
   private model(url: URL): Reply {
     const raw = decodeURIComponent(url.pathname.slice('/api/v1/models/'.length)).replace(/\/$/, '');
     if (!/^\d+$/.test(raw)) return zodError('id', 'Expected number, received nan');
     const record = this.records.get(Number(raw));
-    if (!record) return json(404, { error: `No model with id ${raw}` });
-    return json(200, this.listed(record, true, true));
+    if (!record) return jsonReply(404, { error: `No model with id ${raw}` });
+    return jsonReply(200, this.listed(record, true, true));
   }
 }

@@ -5,9 +5,7 @@
  * the API's array form and in the older string forms, missing `stats` and null counters, archived,
  * taken-down and early-access models. Plus the hand-written seed records of prisma/seed/civitai/.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { SEED_DIR } from '../../../src/lib/project-root.js';
+import { readSeedDir } from '../seed-records.js';
 
 export type CivitaiFakeRecord = Record<string, unknown> & {
   id: number;
@@ -198,9 +196,5 @@ export function civitaiRecords(count: number, from = 0): CivitaiFakeRecord[] {
 
 /** The hand-written records of prisma/seed/civitai/ (one per file). */
 export function civitaiSeedRecords(): CivitaiFakeRecord[] {
-  const dir = join(SEED_DIR, 'civitai');
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.json'))
-    .sort()
-    .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as CivitaiFakeRecord);
+  return readSeedDir<CivitaiFakeRecord>('civitai');
 }

@@ -7,7 +7,9 @@
  *   data: {models, total_count, page_number, page_size}}`; pages numbered from 1; `page_size`
  *   silently capped at `maxPageSize`; `sort` one of `default` (created, newest first),
  *   `last_modified` (newest first), `downloads`, `likes` (most first), ties by id; a bad page
- *   number is a 400 with `success: false`.
+ *   number is a 400 with `success: false`. With `ignoresPageNumber` (or `ignorePageNumber()`), the
+ *   hub reads no `page_number`: every request is answered page 1 (and says so), `total_count` the
+ *   whole listing's.
  * - `GET /openapi/v1/models/{owner}/{name}`: `{success, data: {…}}`, 404 `{success: false}` when
  *   the model does not exist.
  * - `GET /api/v1/models/{owner}/{name}/repo/files?Revision=&Recursive=`: `{Code, Success, Data:
@@ -21,14 +23,15 @@
  * - Changes during a crawl (`beforeListing`): a hook run before each listing request is answered,
  *   to insert a model at the head, delete one or change one between two pages.
  * - A request log.
+ *
+ * The server, the log, the faults and the rate limit are ../fake-server.ts's; this file is
+ * ModelScope's routes, answers and `{success: false}` envelopes.
  */
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import type { IncomingMessage } from 'node:http';
 import { parseHubTime, repoIdOf } from '../../../src/catalog/modelscope/modelscope-record.js';
-import { SEED_DIR } from '../../../src/lib/project-root.js';
+import { FakeServer, jsonReply, withMalformed } from '../fake-server.js';
+import type { MalformedFault, RateLimitPolicy, Reply } from '../fake-server.js';
+import { readSeedDir } from '../seed-records.js';
 
 /** A ModelScope listing record as the fake serves it (any documented shape: see generateModelScopeRecord). */
 export type MsRecord = Record<string, unknown>;
@@ -41,34 +44,18 @@ export interface MsFile {
 
 export type Route = 'list' | 'detail' | 'files' | 'file' | 'other';
 
-export type FaultAction =
-  | { readonly kind: 'status'; readonly status: number }
-  /** HTTP 200 with `{success: false, message}`. */
-  | { readonly kind: 'unsuccessful'; readonly message?: string }
-  | { readonly kind: 'hang' }
-  | { readonly kind: 'truncate' }
-  | { readonly kind: 'rate-limit'; readonly retryAfterSeconds?: number }
-  | { readonly kind: 'malformed'; readonly entries: readonly unknown[] }
-  | { readonly kind: 'body'; readonly body: unknown };
-
-export type FaultRule = FaultAction & {
-  readonly route?: Route;
-  readonly times?: number;
-  readonly skip?: number;
-};
-
-export interface LogEntry {
-  readonly route: Route;
-  readonly url: string;
-  readonly headers: IncomingMessage['headers'];
-  status: number | undefined;
-  fault: FaultAction['kind'] | undefined;
+/** ModelScope's own fault: HTTP 200 with `{success: false, message}`. */
+export interface UnsuccessfulFault {
+  readonly kind: 'unsuccessful';
+  readonly message?: string;
 }
 
 export interface FakeModelScopeOptions {
   readonly records?: readonly MsRecord[];
   readonly maxPageSize?: number;
-  readonly rateLimit?: { readonly quota: number; readonly windowMs: number };
+  readonly rateLimit?: RateLimitPolicy;
+  /** Whether the listing ignores `page_number` and answers page 1 to every request (default false). */
+  readonly ignoresPageNumber?: boolean;
 }
 
 interface Entry {
@@ -138,11 +125,7 @@ export function generateModelScopeRecords(count: number, start = 0): MsRecord[] 
 
 /** The hand-written records of prisma/seed/modelscope/. */
 export function loadSeedRecords(): MsRecord[] {
-  const dir = join(SEED_DIR, 'modelscope');
-  return readdirSync(dir)
-    .filter((file) => file.endsWith('.json'))
-    .sort()
-    .map((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as MsRecord);
+  return readSeedDir<MsRecord>('modelscope');
 }
 
 /** The `owner/name` of a record (however it spells it); throws for one without. */
@@ -168,20 +151,10 @@ function defaultFiles(record: MsRecord): MsFile[] {
 // ---------------------------------------------------------------------------------------------
 // The server
 
-interface ActiveFault {
-  readonly rule: FaultRule;
-  remaining: number;
-  skip: number;
-}
+const JSON_TYPE = 'application/json';
 
-interface Reply {
-  readonly status: number;
-  readonly headers?: Record<string, string>;
-  readonly body: string;
-}
-
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
-  return { status, headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) };
+function json(status: number, body: unknown): Reply {
+  return jsonReply(status, body, {}, JSON_TYPE);
 }
 
 let requestIds = 0;
@@ -189,50 +162,29 @@ function envelope(data: unknown): Reply {
   return json(200, { code: 200, success: true, message: 'success', request_id: `fake-${++requestIds}`, data });
 }
 
-function failure(status: number, message: string): Reply {
-  return json(status, { code: status, success: false, message, request_id: `fake-${++requestIds}`, data: null });
+function failure(status: number, message: string, headers: Record<string, string> = {}): Reply {
+  const body = { code: status, success: false, message, request_id: `fake-${++requestIds}`, data: null };
+  return jsonReply(status, body, headers, JSON_TYPE);
 }
 
-export class FakeModelScope {
+export class FakeModelScope extends FakeServer<Route, UnsuccessfulFault> {
   private readonly entries = new Map<string, Entry>();
-  private server: Server | undefined;
-  private baseUrl: string | undefined;
-  private faults: ActiveFault[] = [];
-  private readonly open = new Set<ServerResponse>();
   private hooks: { run: (listRequest: number) => void; seen: number }[] = [];
-  private window: { start: number; used: number } = { start: 0, used: 0 };
-  readonly log: LogEntry[] = [];
+  private ignoresPageNumber: boolean;
   readonly maxPageSize: number;
-  private readonly rateLimit: FakeModelScopeOptions['rateLimit'];
 
   constructor(options: FakeModelScopeOptions = {}) {
+    super({
+      name: 'fake modelscope',
+      routes: ['list', 'detail', 'files', 'file', 'other'],
+      listRoute: 'list',
+      jsonContentType: JSON_TYPE,
+      rateLimitMessage: 'Too many requests',
+      rateLimit: options.rateLimit,
+    });
     this.maxPageSize = options.maxPageSize ?? 100;
-    this.rateLimit = options.rateLimit;
+    this.ignoresPageNumber = options.ignoresPageNumber ?? false;
     for (const record of options.records ?? []) this.add(record);
-  }
-
-  static async start(options: FakeModelScopeOptions = {}): Promise<FakeModelScope> {
-    const hub = new FakeModelScope(options);
-    const server = createServer((request, response) => hub.handle(request, response));
-    hub.server = server;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    hub.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return hub;
-  }
-
-  get url(): string {
-    if (!this.baseUrl) throw new Error('fake modelscope: not started');
-    return this.baseUrl;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    const closed = [...this.open].map((response) => once(response, 'close'));
-    for (const response of this.open) response.destroy();
-    server.closeAllConnections();
-    await Promise.all([...closed, new Promise<void>((resolve) => server.close(() => resolve()))]);
   }
 
   // --- the models --------------------------------------------------------------------------------
@@ -282,30 +234,17 @@ export class FakeModelScope {
     entry.texts.set(path, text);
   }
 
+  /** From now on, the listing ignores `page_number` (answers page 1 to every request), or reads it again. */
+  ignorePageNumber(ignore = true): void {
+    this.ignoresPageNumber = ignore;
+  }
+
   /**
    * Run `hook` before each listing request is answered, with that request's number (1-based,
    * counted from this call: a hook added between two crawls counts the second crawl's requests).
    */
   beforeListing(hook: (listRequest: number) => void): void {
     this.hooks.push({ run: hook, seen: 0 });
-  }
-
-  // --- faults and observation ------------------------------------------------------------------
-
-  inject(rule: FaultRule): void {
-    this.faults.push({ rule, remaining: rule.times ?? 1, skip: rule.skip ?? 0 });
-  }
-
-  clearFaults(): void {
-    this.faults = [];
-  }
-
-  requests(route?: Route): LogEntry[] {
-    return route === undefined ? this.log : this.log.filter((entry) => entry.route === route);
-  }
-
-  resetLog(): void {
-    this.log.length = 0;
   }
 
   // --- handling ----------------------------------------------------------------------------------
@@ -327,95 +266,24 @@ export class FakeModelScope {
       .sort(([a, x], [b, y]) => key(y) - key(x) || (a < b ? -1 : a > b ? 1 : 0));
   }
 
-  private takeFault(route: Route): FaultAction | undefined {
-    for (const active of this.faults) {
-      if (active.remaining <= 0 || (active.rule.route !== undefined && active.rule.route !== route)) continue;
-      if (active.skip > 0) {
-        active.skip--;
-        continue;
-      }
-      active.remaining--;
-      if (active.remaining <= 0) this.faults = this.faults.filter((fault) => fault !== active);
-      return active.rule;
-    }
-    return undefined;
+  protected routeOf(pathname: string): Route {
+    if (pathname === '/openapi/v1/models' || pathname === '/openapi/v1/models/') return 'list';
+    if (/^\/openapi\/v1\/models\/[^/]+\/[^/]+$/.test(pathname)) return 'detail';
+    if (/^\/api\/v1\/models\/[^/]+\/[^/]+\/repo\/files$/.test(pathname)) return 'files';
+    if (/^\/api\/v1\/models\/[^/]+\/[^/]+\/repo$/.test(pathname)) return 'file';
+    return 'other';
   }
 
-  private throttled(): boolean {
-    if (!this.rateLimit) return false;
-    const now = Date.now();
-    if (now >= this.window.start + this.rateLimit.windowMs) this.window = { start: now, used: 0 };
-    if (this.window.used >= this.rateLimit.quota) return true;
-    this.window.used++;
-    return false;
+  protected errorReply(status: number, message: string, headers: Record<string, string> = {}): Reply {
+    return failure(status, message, headers);
   }
 
-  private handle(request: IncomingMessage, response: ServerResponse): void {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const route = routeOf(url.pathname);
-    const entry: LogEntry = {
-      route,
-      url: `${url.pathname}${url.search}`,
-      headers: request.headers,
-      status: undefined,
-      fault: undefined,
-    };
-    this.log.push(entry);
-    this.open.add(response);
-    response.on('close', () => this.open.delete(response));
+  protected override customFault(fault: UnsuccessfulFault): Reply {
+    return failure(200, fault.message ?? 'system busy, please retry later');
+  }
 
-    if (this.throttled()) {
-      const retryAfter = Math.max(
-        1,
-        Math.ceil((this.window.start + (this.rateLimit?.windowMs ?? 0) - Date.now()) / 1000),
-      );
-      this.send(response, entry, failure(429, 'Too many requests'), { 'Retry-After': String(retryAfter) });
-      return;
-    }
-    const fault = this.takeFault(route);
-    entry.fault = fault?.kind;
-    switch (fault?.kind) {
-      case 'status':
-        this.send(response, entry, failure(fault.status, `fake modelscope: injected ${fault.status}`));
-        return;
-      case 'unsuccessful':
-        this.send(response, entry, failure(200, fault.message ?? 'system busy, please retry later'));
-        return;
-      case 'hang':
-        return;
-      case 'rate-limit':
-        this.send(response, entry, failure(429, 'Too many requests'), {
-          'Retry-After': String(fault.retryAfterSeconds ?? 1),
-        });
-        return;
-      case 'body':
-        this.send(response, entry, json(200, fault.body));
-        return;
-      case 'truncate':
-      case 'malformed':
-      case undefined:
-        break;
-    }
-
+  protected answer(request: IncomingMessage, url: URL, route: Route, malformed: MalformedFault | undefined): Reply {
     if (route === 'list') for (const hook of this.hooks) hook.run(++hook.seen);
-    const reply = this.route(request, url, route, fault?.kind === 'malformed' ? fault.entries : undefined);
-    if (fault?.kind === 'truncate') {
-      entry.status = reply.status;
-      response.writeHead(reply.status, reply.headers);
-      response.end(reply.body.slice(0, Math.floor(reply.body.length / 2)));
-      return;
-    }
-    this.send(response, entry, reply);
-  }
-
-  private send(response: ServerResponse, entry: LogEntry, reply: Reply, headers: Record<string, string> = {}): void {
-    if (response.destroyed) return;
-    entry.status = reply.status;
-    response.writeHead(reply.status, { ...reply.headers, ...headers });
-    response.end(reply.body);
-  }
-
-  private route(request: IncomingMessage, url: URL, route: Route, malformed: readonly unknown[] | undefined): Reply {
     if (request.method !== 'GET') return failure(405, 'method not allowed');
     const repo = repoOf(url.pathname);
     switch (route) {
@@ -459,9 +327,9 @@ export class FakeModelScope {
     }
   }
 
-  private listing(url: URL, malformed: readonly unknown[] | undefined): Reply {
+  private listing(url: URL, malformed: MalformedFault | undefined): Reply {
     const params = url.searchParams;
-    const page = Number(params.get('page_number') ?? '1');
+    const page = this.ignoresPageNumber ? 1 : Number(params.get('page_number') ?? '1');
     const requested = Number(params.get('page_size') ?? '10');
     const sort = (params.get('sort') ?? 'default') as Sort;
     if (!Number.isInteger(page) || page < 1) return failure(400, `invalid page_number ${params.get('page_number')}`);
@@ -471,18 +339,12 @@ export class FakeModelScope {
     if (!SORTS.includes(sort)) return failure(400, `invalid sort ${sort}`);
     const size = Math.min(requested, this.maxPageSize);
     const all = this.sorted(sort);
-    const models: unknown[] = all.slice((page - 1) * size, page * size).map(([, record]) => record);
-    if (malformed) models.splice(Math.floor(models.length / 2), 0, ...malformed);
+    const models = withMalformed(
+      all.slice((page - 1) * size, page * size).map(([, record]) => record),
+      malformed,
+    );
     return envelope({ models, total_count: all.length, page_number: page, page_size: size });
   }
-}
-
-function routeOf(pathname: string): Route {
-  if (pathname === '/openapi/v1/models' || pathname === '/openapi/v1/models/') return 'list';
-  if (/^\/openapi\/v1\/models\/[^/]+\/[^/]+$/.test(pathname)) return 'detail';
-  if (/^\/api\/v1\/models\/[^/]+\/[^/]+\/repo\/files$/.test(pathname)) return 'files';
-  if (/^\/api\/v1\/models\/[^/]+\/[^/]+\/repo$/.test(pathname)) return 'file';
-  return 'other';
 }
 
 function repoOf(pathname: string): string | null {
