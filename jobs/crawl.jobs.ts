@@ -6,10 +6,11 @@
 import { type Queue } from 'bullmq';
 import type { Logger } from '../src/lib/logger.js';
 import type { CrawlService, EnrichTarget } from '../src/crawl/crawl.service.js';
-import { HUB_IDS, isHubId } from '../src/config/hubs.js';
+import { HUB_IDS, isHubId, type HubId } from '../src/config/hubs.js';
+import type { CrawlErrorStage, WorkerMetrics } from '../src/lib/metrics-worker.js';
 import { CRAWL_JOBS, type CrawlContracts } from '../src/queue/contracts.js';
 import type { QueueProducer } from '../src/queue/producer.js';
-import { bindJob } from './registry.js';
+import { bindJob, type BoundJob } from './registry.js';
 
 /**
  * Make sure the job for page `page` of a run exists: add it, or retry it if it had failed for good
@@ -55,14 +56,24 @@ export async function resumeRunningCrawls(crawl: CrawlService, producer: QueuePr
   }
 }
 
-/** The crawl jobs of every hub: the same handlers, bound to each hub's queue. */
-export function crawlJobs(deps: { crawl: CrawlService; producer: QueueProducer; logger: Logger }) {
-  return HUB_IDS.flatMap((hubId) => hubCrawlJobs(CRAWL_JOBS[hubId], deps));
+interface CrawlJobDeps {
+  readonly crawl: CrawlService;
+  readonly producer: QueueProducer;
+  readonly logger: Logger;
+  /** Counts pages, models and errors per hub (README: "Operations: metrics and queues"). */
+  readonly metrics?: WorkerMetrics | undefined;
 }
 
-function hubCrawlJobs(jobs: CrawlContracts, deps: { crawl: CrawlService; producer: QueueProducer; logger: Logger }) {
-  const { crawl, producer, logger } = deps;
-  return [
+/** The crawl jobs of every hub: the same handlers, bound to each hub's queue. */
+export function crawlJobs(deps: CrawlJobDeps) {
+  return HUB_IDS.flatMap((hubId) => hubCrawlJobs(hubId, CRAWL_JOBS[hubId], deps));
+}
+
+function hubCrawlJobs(hubId: HubId, jobs: CrawlContracts, deps: CrawlJobDeps) {
+  const { crawl, producer, logger, metrics } = deps;
+  const stage = (entry: BoundJob): CrawlErrorStage =>
+    entry.contract === jobs.start ? 'start' : entry.contract === jobs.page ? 'page' : 'enrich';
+  const bound = [
     bindJob(jobs.start, async (payload) => {
       const { run, resumed } = await crawl.startRun({
         hubId: payload.hubId,
@@ -88,6 +99,7 @@ function hubCrawlJobs(jobs: CrawlContracts, deps: { crawl: CrawlService; produce
           return { outcome: 'stale' };
         }
         case 'page': {
+          metrics?.crawlPage(hubId, { ...outcome.counts, quarantined: outcome.quarantined });
           await enqueueEnrichment(producer, jobs, outcome.enrich);
           if (outcome.nextCursor === null) await crawl.finishRun(payload.runId);
           else await ensurePageJob(producer, jobs, payload.runId, payload.page + 1);
@@ -104,6 +116,23 @@ function hubCrawlJobs(jobs: CrawlContracts, deps: { crawl: CrawlService; produce
     // run), not as a failed job: the hub client has retried already and page jobs never wait on
     // it. The model is a target again when a page sees it after this job has aged out of Redis
     // (the contract's removeOnComplete). Database errors still fail the job, which is retried.
-    bindJob(jobs.enrich, async (payload) => ({ outcome: await crawl.enrichModel(payload) })),
+    bindJob(jobs.enrich, async (payload) => {
+      const outcome = await crawl.enrichModel(payload);
+      if (outcome === 'failed') metrics?.crawlError(hubId, 'enrich');
+      return { outcome };
+    }),
   ];
+  return metrics ? bound.map((entry) => countingFailures(entry, () => metrics.crawlError(hubId, stage(entry)))) : bound;
+}
+
+/** A job that throws (BullMQ retries it) is counted as its hub's crawl error, then fails as before. */
+function countingFailures(entry: BoundJob, count: () => void): BoundJob {
+  return {
+    contract: entry.contract,
+    handler: (payload, job) =>
+      entry.handler(payload, job).catch((error: unknown) => {
+        count();
+        throw error;
+      }),
+  };
 }

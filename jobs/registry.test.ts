@@ -18,6 +18,7 @@ describe('checkRegistry', () => {
       producer: {} as never,
       logger: {} as never,
       webhookDeliveries: {} as never,
+      changeLogMaintenance: {} as never,
     });
     expect(() => checkRegistry(JOB_CONTRACTS, bound)).not.toThrow();
   });

@@ -1,6 +1,7 @@
 /** Webhook deliveries: one job per delivery, one HTTP attempt per run (src/webhooks/webhook-delivery.service.ts). */
 import { DelayedError } from 'bullmq';
 import type { Logger } from '../src/lib/logger.js';
+import type { WorkerMetrics } from '../src/lib/metrics-worker.js';
 import { webhookDeliveryJob } from '../src/queue/contracts.js';
 import type { WebhookDeliveryService } from '../src/webhooks/webhook-delivery.service.js';
 import { bindJob } from './registry.js';
@@ -13,13 +14,18 @@ export class WebhookAttemptFailed extends Error {
   override readonly name = 'WebhookAttemptFailed';
 }
 
-export function webhookJobs(deps: { webhookDeliveries: WebhookDeliveryService; logger: Logger }) {
+export function webhookJobs(deps: {
+  webhookDeliveries: WebhookDeliveryService;
+  logger: Logger;
+  metrics?: WorkerMetrics | undefined;
+}) {
   return [
     bindJob(webhookDeliveryJob, async (payload, job) => {
       const outcome = await deps.webhookDeliveries.deliver(payload.deliveryId, {
         attemptsMade: job.attemptsMade,
         maxAttempts: job.opts.attempts ?? 1,
       });
+      deps.metrics?.webhookDelivery(outcome.kind);
       switch (outcome.kind) {
         case 'RETRY':
           throw new WebhookAttemptFailed(`${outcome.error}; next attempt at ${outcome.nextAttemptAt.toISOString()}`);

@@ -8,6 +8,8 @@ import { createDatabase, pingDatabase } from '../src/db/database.js';
 import { waitForDependencies } from '../src/lib/dependencies.js';
 import { Lifecycle } from '../src/lib/lifecycle.js';
 import { captureProcessOutput, createLogger } from '../src/lib/logger.js';
+import { startMetricsServer } from '../src/lib/metrics.js';
+import { WorkerMetrics } from '../src/lib/metrics-worker.js';
 import { retryWithBackoff } from '../src/lib/retry.js';
 import {
   HEARTBEAT_EVERY_MS,
@@ -23,6 +25,7 @@ import { WebhookDeliveryService } from '../src/webhooks/webhook-delivery.service
 import { WebhookDispatcher } from '../src/webhooks/webhook-dispatcher.js';
 import { WebhookQueue } from '../src/webhooks/webhook-queue.js';
 import { workerJobs } from './all.jobs.js';
+import { createChangeLogMaintenance, registerChangeLogMaintenance } from './change-log.jobs.js';
 import { resumeRunningCrawls } from './crawl.jobs.js';
 import { startReclassificationIfNeeded } from './reclassify.jobs.js';
 import { registerCrawlSchedules } from './schedules.js';
@@ -58,6 +61,24 @@ function onRedisReturn(redis: Redis, returned: () => void): void {
 let restoring: Promise<void> | null = null;
 
 await lifecycle.run(async () => {
+  // This process's metrics on WORKER_METRICS_PORT (README: "Operations: metrics and queues"), from
+  // the start, so a worker waiting for its dependencies can be scraped too; closed last.
+  const { metrics: metricsConfig } = config.monitoring;
+  const metrics =
+    metricsConfig.enabled && metricsConfig.workerPort > 0
+      ? new WorkerMetrics([{ name: 'primary', stats: db.pool }])
+      : undefined;
+  if (metrics) {
+    const server = await startMetricsServer({
+      registries: metrics.registries,
+      settings: metricsConfig,
+      host: config.http.host,
+      port: metricsConfig.workerPort,
+      logger,
+    });
+    lifecycle.onShutdown('metrics', () => server.close());
+    logger.info({ port: server.port }, 'worker metrics listening');
+  }
   const producer = new QueueProducer(producerRedis, config.redis.queuePrefix, logger);
   lifecycle.onShutdown('queues', () => producer.close());
   const { crawl, reclassify } = createCrawlRuntime({ config, db, redis: producerRedis, logger });
@@ -70,6 +91,8 @@ await lifecycle.run(async () => {
     producer,
     logger,
     webhookDeliveries,
+    metrics,
+    changeLogMaintenance: createChangeLogMaintenance(db.pool, config.changeLog, logger),
   });
   checkRegistry(JOB_CONTRACTS, bound);
 
@@ -100,6 +123,7 @@ await lifecycle.run(async () => {
         { name: heartbeatJob.name, data: {}, opts: heartbeatJob.options ?? {} },
       );
     await registerCrawlSchedules(producer, config, logger);
+    await registerChangeLogMaintenance(producer, logger);
     await resumeRunningCrawls(crawl, producer, logger);
   };
   await restoreQueues();
@@ -122,6 +146,11 @@ await lifecycle.run(async () => {
     // Deliveries wait on other people's servers: a concurrency of their own.
     ...startWorkers({ ...workerOptions, bound: bound.filter(isWebhook), concurrency: config.webhooks.concurrency }),
   ];
+  // Wait and run time of every job, by queue and job name (the contracts' names only).
+  for (const worker of workers) {
+    const names = bound.filter((entry) => entry.contract.queue === worker.name).map((entry) => entry.contract.name);
+    metrics?.observe(worker, new Set(names));
+  }
   const dispatcher = new WebhookDispatcher({
     pool: db.pool,
     queue: new WebhookQueue(producer, config.webhooks),

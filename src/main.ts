@@ -30,7 +30,14 @@ lifecycle.onShutdown('redis', () =>
 );
 
 await lifecycle.run(async () => {
-  const checks = { pool: db.pool, redis, migrationsDir: MIGRATIONS_DIR, queuePrefix: config.redis.queuePrefix };
+  const checks = {
+    pool: db.pool,
+    // DATABASE_READ_URL: the read replica is checked too (docs/replicas.md).
+    replicaPool: db.replica,
+    redis,
+    migrationsDir: MIGRATIONS_DIR,
+    queuePrefix: config.redis.queuePrefix,
+  };
   // /readyz is public: in production a failed check says what failed, not the driver's message.
   const readiness = createReadinessCheck({ ...checks, exposeDetails: config.env !== 'production' });
   const server = await createApiServer({ config, logger, db, readiness, redis, producerRedis, subscriberRedis });

@@ -15,7 +15,8 @@ export function sendBadInput(res: Response, error: CatalogError): void {
   const { message, extensions } = toGraphQLError(error);
   const { code, ...details } = extensions as { code: ClientErrorCode } & Record<string, unknown>;
   res
-    .status(400)
+    // Gone: what was asked for existed and was dropped by retention (docs/changes.md).
+    .status(error.code === 'CHANGES_EXPIRED' ? 410 : 400)
     .set('Cache-Control', 'no-store')
     .json(clientErrorBody(code, message, details));
 }

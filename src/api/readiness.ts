@@ -1,5 +1,6 @@
 /**
- * Readiness: the API can serve when Postgres and Redis answer and every migration is applied.
+ * Readiness: the API can serve when Postgres (and its read replica, when one is configured) and
+ * Redis answer and every migration is applied.
  * Each check has its own timeout so `/readyz` answers quickly and names what is down. What it
  * says about a failed check is for anyone who can reach `/readyz`: without `exposeDetails`
  * (production), a short reason ("unreachable", "no answer within 2000 ms"), never the driver's
@@ -15,6 +16,11 @@ import { pingRedis } from '../queue/redis.js';
 
 export interface ReadinessDeps {
   readonly pool: pg.Pool;
+  /**
+   * The read replica's pool (DATABASE_READ_URL), checked as `replica`: the catalog's reads fail
+   * while it is down, so the instance is not ready (docs/replicas.md).
+   */
+  readonly replicaPool?: pg.Pool | null;
   readonly redis: Redis;
   readonly migrationsDir: string;
   readonly queuePrefix: string;
@@ -64,7 +70,8 @@ export function createReadinessCheck(deps: ReadinessDeps): () => Promise<Readine
   let migrationsApplied = false;
 
   return async () => {
-    const [postgres, redis, migrations] = await Promise.all([
+    const { replicaPool } = deps;
+    const [postgres, redis, migrations, replica] = await Promise.all([
       timed(() => pingDatabase(deps.pool), timeoutMs, exposeDetails),
       timed(
         async () => {
@@ -85,12 +92,17 @@ export function createReadinessCheck(deps: ReadinessDeps): () => Promise<Readine
         timeoutMs,
         exposeDetails,
       ),
+      replicaPool ? timed(() => pingDatabase(replicaPool), timeoutMs, exposeDetails) : null,
     ]);
     let worker: Readiness['worker'] = null;
     if (redis.ok) {
       const beat = await deps.redis.get(heartbeatKey(deps.queuePrefix)).catch(() => null);
       worker = beat ? { lastHeartbeat: JSON.parse(beat) as unknown } : null;
     }
-    return { ready: postgres.ok && redis.ok && migrations.ok, checks: { postgres, redis, migrations }, worker };
+    return {
+      ready: postgres.ok && redis.ok && migrations.ok && (replica?.ok ?? true),
+      checks: { postgres, redis, migrations, ...(replica ? { replica } : {}) },
+      worker,
+    };
   };
 }

@@ -29,6 +29,8 @@ import { changesExport } from './exports/changes-export.js';
 import { EXPORT_FORMATS, exportHandler, type ExportFormat } from './exports/export-response.js';
 import { modelsExport } from './exports/models-export.js';
 import { statsJsonHandler } from './stats-json/stats-json.js';
+import { createApiMetrics } from './metrics/api-metrics.js';
+import { QUEUE_DASHBOARD_PATH, queueDashboardRoutes } from './metrics/queue-dashboard.js';
 import { dashboardRoutes } from './dashboard/dashboard.js';
 import { chartEmbedHandler, chartJsAsset } from './embeds/chart.js';
 import { badgeRoutes } from './embeds/badge.js';
@@ -38,11 +40,12 @@ import type { Database } from '../db/database.js';
 import { ChangeLog } from '../events/change-log.repository.js';
 import { ChangeStream } from '../events/change-stream.js';
 import type { Logger } from '../lib/logger.js';
+import { QUEUE_NAMES } from '../queue/contracts.js';
 import { QueueProducer } from '../queue/producer.js';
 import { WebhookQueue } from '../webhooks/webhook-queue.js';
 import { WebhookService } from '../webhooks/webhook.service.js';
 import { AdminService } from './admin/admin.service.js';
-import { createContext, type ApiContext } from './context.js';
+import { createContext, primaryReadsPlugin, type ApiContext } from './context.js';
 import { apiErrorFormatter, apiErrorsPlugin, httpErrorHandler } from './errors.js';
 import { atomFeedHandler } from './feeds/atom-feed.js';
 import { corsOptions } from './limits/cors.js';
@@ -65,7 +68,7 @@ import { startSubscriptionServer, subscriptionsOverWebSocketPlugin } from './sub
 import { clientErrorBody } from '../lib/errors.js';
 
 export interface ApiServerDeps {
-  readonly config: Pick<Config, 'env' | 'api' | 'redis' | 'hubs' | 'crawl' | 'webhooks'>;
+  readonly config: Pick<Config, 'env' | 'api' | 'redis' | 'hubs' | 'crawl' | 'webhooks' | 'monitoring'>;
   readonly logger: Logger;
   readonly db: Database;
   readonly readiness: () => Promise<Readiness>;
@@ -105,9 +108,27 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
     }),
   );
+
+  // Prometheus metrics (README: "Operations: metrics and queues"): every answer is timed from here
+  // on. /metrics is outside the client guards (a scrape is never rate-limited), behind
+  // METRICS_TOKEN when one is set; the queues' counts are read (from `producer`, below) per scrape.
+  const { monitoring } = config;
+  const metrics = monitoring.metrics.enabled
+    ? createApiMetrics({
+        settings: monitoring.metrics,
+        operations: monitoring.metrics.operations,
+        pools: [{ name: 'primary', stats: db.pool }, ...(db.replica ? [{ name: 'replica', stats: db.replica }] : [])],
+        queues: () => QUEUE_NAMES.map((name) => producer.queue(name)),
+        logger,
+      })
+    : null;
+  if (metrics) {
+    app.use(metrics.http);
+    app.get('/metrics', metrics.scrape);
+  }
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -153,6 +174,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     plugins: [
       // First: codes Apollo's persisted-query refusals before other plugins read error codes.
       persistedQueryErrorsPlugin(),
+      ...(metrics ? [metrics.plugin] : []),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Logs unexpected errors with the request id, puts the id in them; 503 when a dependency is down.
       apiErrorsPlugin(),
@@ -163,6 +185,8 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
       ApolloServerPluginCacheControlDisabled(),
       cacheHintPlugin(api.cacheMaxAgeSeconds),
       subscriptionsOverWebSocketPlugin('/graphql'),
+      // Mutations and change-log queries read the primary, not the replica (docs/replicas.md).
+      primaryReadsPlugin(),
       queryLimitsPlugin(limits),
       ...(api.introspection ? [] : [hideSuggestionsPlugin()]),
     ],
@@ -170,7 +194,10 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   await apollo.start();
 
   const hubs = new HubRepository(db.prisma);
-  const catalog = new CatalogReadRepository(db.pool, api.filterFirstMaxRows);
+  // Catalog reads go to the replica when there is one (DATABASE_READ_URL, docs/replicas.md); what
+  // follows the change log, or must see its own writes, reads `primaryCatalog`.
+  const catalog = new CatalogReadRepository(db.readPool, api.filterFirstMaxRows);
+  const primaryCatalog = db.replica ? new CatalogReadRepository(db.pool, api.filterFirstMaxRows) : catalog;
   const producer = new QueueProducer(deps.producerRedis, config.redis.queuePrefix);
   const { crawl, reclassify } = createCrawlRuntime({ config, db, redis: deps.redis, logger });
   const admin = new AdminService({ pool: db.pool, hubs, crawl, reclassify, producer, logger });
@@ -186,7 +213,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     // The models of a batch, read once for every subscriber of this instance.
     enrich: async (changes) => {
       const ids = [...new Set(changes.map((change) => change.modelId))];
-      const models = new Map((await catalog.modelsByIds(ids)).map((model) => [model.id, model]));
+      const models = new Map((await primaryCatalog.modelsByIds(ids)).map((model) => [model.id, model]));
       for (const change of changes) change.model = models.get(change.modelId) ?? null;
     },
   });
@@ -206,6 +233,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     crawlRuns: new CrawlRunRepository(db.prisma),
     webhooks,
     stats: catalog.stats,
+    primary: { catalog: primaryCatalog, stats: primaryCatalog.stats },
   };
   // What every client-facing route runs first: CORS from the allow-list, the API key (if any),
   // the per-client rate limit, and the refusal of rejected credentials.
@@ -226,11 +254,20 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   app.get(
     '/feeds/changes.atom',
     ...clientGuards,
-    atomFeedHandler({ log: changeLog, catalog, filterType: inputType('ChangeFilter'), publicUrl: api.publicUrl }),
+    atomFeedHandler({
+      log: changeLog,
+      catalog: primaryCatalog,
+      filterType: inputType('ChangeFilter'),
+      publicUrl: api.publicUrl,
+    }),
   );
   // Bulk exports (README: Exports): the catalog's filters as query parameters, rows streamed.
-  const exportDeps = { exports: new ExportRepository(db.pool), logger };
-  for (const definition of [modelsExport(inputType('ModelFilter')), changesExport(inputType('ChangeFilter'))]) {
+  // Models from the replica (versioned by its own newest change); the change log from the primary.
+  for (const [definition, pool] of [
+    [modelsExport(inputType('ModelFilter')), db.readPool],
+    [changesExport(inputType('ChangeFilter'), changeLog), db.pool],
+  ] as const) {
+    const exportDeps = { exports: new ExportRepository(pool), logger };
     for (const format of Object.keys(EXPORT_FORMATS) as ExportFormat[]) {
       app.get(`/export/${definition.name}.${format}`, ...clientGuards, exportHandler(exportDeps, definition, format));
     }
@@ -256,7 +293,15 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     logger,
     production: config.env === 'production',
     context: (principal, requestId) =>
-      createContext({ ...contextBase, requestId, logger: logger.child({ requestId }), principal, changeStream }),
+      createContext({
+        ...contextBase,
+        requestId,
+        logger: logger.child({ requestId }),
+        principal,
+        changeStream,
+        // Subscriptions follow the change log: every read of a WebSocket operation is the primary's.
+        readFromPrimary: true,
+      }),
   });
   app.use(
     '/graphql',
@@ -282,6 +327,20 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     ...clientGuards,
     chartEmbedHandler({ filterType: inputType('ModelFilter'), frameAncestors: api.embedFrameAncestors }),
   );
+  // The queue dashboard (bull-board), for API keys with the `admin` scope (metrics/queue-dashboard.ts).
+  if (monitoring.queueDashboard !== 'off') {
+    app.use(
+      QUEUE_DASHBOARD_PATH,
+      queueDashboardRoutes({
+        queues: QUEUE_NAMES.map((name) => producer.queue(name)),
+        mode: monitoring.queueDashboard,
+        authenticator,
+        limiter: limiter || null,
+        production: config.env === 'production',
+        logger,
+      }),
+    );
+  }
   // README badges: always an SVG, even for an unknown model, a bad path or an outage (embeds/badge.ts).
   app.use('/badge', badgeRoutes({ catalog, limiter: limiter || null, corsOrigins: api.corsOrigins, logger }));
   // The dashboard (docs/dashboard.md): the Vite build of web/dashboard, on the public GraphQL API only.

@@ -36,6 +36,7 @@ describe('API keys', () => {
   it('parses scope lists strictly, in canonical order', () => {
     expect(parseScopes('webhooks, crawl,crawl')).toEqual({ ok: true, scopes: ['crawl', 'webhooks'] });
     expect(parseScopes('')).toEqual({ ok: true, scopes: [] });
-    expect(parseScopes('crawl,admin,Reclassify')).toEqual({ ok: false, unknown: ['admin'] });
+    expect(parseScopes('admin, crawl')).toEqual({ ok: true, scopes: ['crawl', 'admin'] });
+    expect(parseScopes('crawl,root,Reclassify')).toEqual({ ok: false, unknown: ['root'] });
   });
 });

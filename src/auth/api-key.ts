@@ -5,7 +5,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 
-export const API_KEY_SCOPES = ['crawl', 'reclassify', 'webhooks'] as const;
+/** `admin`: the queue dashboard at /admin/queues (src/api/metrics/queue-dashboard.ts). */
+export const API_KEY_SCOPES = ['crawl', 'reclassify', 'webhooks', 'admin'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 const KEY_PREFIX = 'cat_';

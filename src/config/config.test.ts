@@ -66,7 +66,38 @@ describe('loadConfig', () => {
         concurrency: 16,
         dispatchEveryMs: 5_000,
       },
+      changeLog: { retentionMonths: 12, partitionsAhead: 2 },
+      monitoring: {
+        metrics: { enabled: true, token: null, operations: [], workerPort: 0 },
+        queueDashboard: 'on',
+      },
     });
+  });
+
+  it('reads the metrics and queue dashboard settings', () => {
+    expect(
+      loadConfig({
+        METRICS: 'off',
+        METRICS_TOKEN: 'a-long-scrape-token',
+        METRICS_OPERATIONS: 'ModelsByLicense, GrafanaPanel',
+        WORKER_METRICS_PORT: '9464',
+        QUEUE_DASHBOARD: 'read-only',
+      }).monitoring,
+    ).toEqual({
+      metrics: {
+        enabled: false,
+        token: 'a-long-scrape-token',
+        operations: ['ModelsByLicense', 'GrafanaPanel'],
+        workerPort: 9464,
+      },
+      queueDashboard: 'read-only',
+    });
+    const problems = problemsOf({ METRICS_TOKEN: 'short', METRICS_OPERATIONS: 'ok,not-a-name', QUEUE_DASHBOARD: 'x' });
+    expect(problems).toEqual([
+      expect.stringMatching(/^METRICS_TOKEN: must be 16 to 256 characters/),
+      expect.stringMatching(/^METRICS_OPERATIONS: must be a comma list/),
+      expect.stringMatching(/^QUEUE_DASHBOARD: must be "on", "read-only" or "off"/),
+    ]);
   });
 
   it('reads the hub retry settings', () => {
@@ -209,6 +240,9 @@ describe('loadConfig', () => {
     ['PUBLIC_URL', 'https://catalog.example.com/?x=1'],
     ['PUBLIC_URL', 'https://catalog.example.com/#top'],
     ['PUBLIC_URL', 'https://user:secret@catalog.example.com'],
+    ['CHANGE_RETENTION_MONTHS', '-1'],
+    ['CHANGE_RETENTION_MONTHS', 'a year'],
+    ['CHANGE_PARTITIONS_AHEAD', '0'],
   ])('rejects %s=%s', (name, value) => {
     expect(problemsOf({ [name]: value })).toEqual([expect.stringMatching(new RegExp(`^${name}: `))]);
   });
@@ -244,6 +278,8 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
       SHUTDOWN_TIMEOUT_MS: '5000',
       WORKER_CONCURRENCY: '2',
+      CHANGE_RETENTION_MONTHS: '0',
+      CHANGE_PARTITIONS_AHEAD: '3',
     });
     expect(config).toEqual({
       env: 'test',
@@ -259,6 +295,8 @@ describe('loadConfig', () => {
       crawl: expect.objectContaining({ timeoutMs: 30_000 }) as unknown,
       api: expect.objectContaining({ maxDepth: 12 }) as unknown,
       webhooks: expect.objectContaining({ attempts: 10 }) as unknown,
+      changeLog: { retentionMonths: 0, partitionsAhead: 3 },
+      monitoring: expect.objectContaining({ queueDashboard: 'on' }) as unknown,
     });
   });
 

@@ -111,6 +111,19 @@ const publicUrl = z
   )
   .transform((value) => new URL(value).href.replace(/\/+$/, ''));
 
+/** `METRICS_OPERATIONS`: a comma list of GraphQL operation names (each a GraphQL Name), at most 100. */
+const operationNames = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== ''),
+  )
+  .refine((names) => names.length <= 100 && names.every((name) => /^[_A-Za-z][_0-9A-Za-z]{0,99}$/.test(name)), {
+    error: 'must be a comma list of at most 100 GraphQL operation names such as Dashboard,ModelsByLicense',
+  });
+
 const cron = z.string().regex(/^(\S+\s+){4,5}\S+$/, { error: 'must be a cron pattern' });
 
 /** One hub's variables (src/config/hubs.ts): `<PREFIX>_ENDPOINT` and the rest. */
@@ -140,6 +153,11 @@ const envSchema = z.object({
     'postgresql://postgres@127.0.0.1:5432/catalog',
   ),
   DATABASE_POOL_SIZE: withDefault(integer(1, 500), '10'),
+  // A streaming replica for the API's catalog reads (docs/replicas.md); its pool size defaults to DATABASE_POOL_SIZE.
+  DATABASE_READ_URL: optionalString.pipe(
+    urlWithProtocols(['postgresql:', 'postgres:'], 'postgresql://postgres@replica:5432/catalog').optional(),
+  ),
+  DATABASE_READ_POOL_SIZE: optionalString.pipe(integer(1, 500).optional()),
   REDIS_URL: withDefault(urlWithProtocols(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'), 'redis://127.0.0.1:6379'),
   QUEUE_PREFIX: withDefault(
     z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'must contain only letters, digits, "_" and "-"' }),
@@ -185,13 +203,33 @@ const envSchema = z.object({
   MODELS_FILTER_FIRST_MAX_ROWS: withDefault(integer(0, 100_000_000), '5000'),
   CHANGE_STREAM_POLL_MS: withDefault(integer(100, 600_000), '5000'),
   CHANGE_STREAM_DEGRADED_POLL_MS: withDefault(integer(50, 60_000), '500'),
+  CHANGE_RETENTION_MONTHS: withDefault(integer(0, 1_200), '12'),
+  CHANGE_PARTITIONS_AHEAD: withDefault(integer(1, 24), '2'),
+  METRICS: withDefault(onOff, 'on'),
+  METRICS_TOKEN: optionalString.pipe(
+    z
+      .string()
+      .regex(/^\S{16,256}$/, { error: 'must be 16 to 256 characters without spaces' })
+      .optional(),
+  ),
+  METRICS_OPERATIONS: withDefault(operationNames, ''),
+  WORKER_METRICS_PORT: withDefault(integer(0, 65535), '0'),
+  QUEUE_DASHBOARD: withDefault(
+    z.enum(['on', 'read-only', 'off'], { error: 'must be "on", "read-only" or "off"' }),
+    'on',
+  ),
 });
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export interface Config {
   readonly env: 'development' | 'test' | 'production';
-  readonly database: { readonly url: string; readonly poolSize: number };
+  readonly database: {
+    readonly url: string;
+    readonly poolSize: number;
+    /** DATABASE_READ_URL: where the API's catalog reads go (docs/replicas.md); absent when unset. */
+    readonly read?: { readonly url: string; readonly poolSize: number };
+  };
   readonly redis: { readonly url: string; readonly queuePrefix: string };
   readonly http: { readonly host: string; readonly port: number };
   /** Each hub's endpoint, token, page size, request budget and schedule (src/config/hubs.ts). */
@@ -210,6 +248,24 @@ export interface Config {
   };
   readonly api: ApiConfig;
   readonly webhooks: WebhookConfig;
+  readonly changeLog: ChangeLogConfig;
+  readonly monitoring: MonitoringConfig;
+}
+
+/** Prometheus metrics and the queue dashboard (README: "Operations: metrics and queues"). */
+export interface MonitoringConfig {
+  readonly metrics: {
+    /** METRICS: the API's `/metrics` and the worker's metrics server. */
+    readonly enabled: boolean;
+    /** METRICS_TOKEN: the bearer token a scrape must send; null: none needed. */
+    readonly token: string | null;
+    /** METRICS_OPERATIONS: GraphQL operation names with a latency series of their own. */
+    readonly operations: readonly string[];
+    /** WORKER_METRICS_PORT: the worker's metrics server (on HOST); 0: none. */
+    readonly workerPort: number;
+  };
+  /** QUEUE_DASHBOARD: bull-board at /admin/queues, with actions or read-only, or none. */
+  readonly queueDashboard: 'on' | 'read-only' | 'off';
 }
 
 /** One hub's crawl settings. */
@@ -249,6 +305,14 @@ export interface WebhookConfig {
   readonly concurrency: number;
   /** The dispatcher reads the change log at least this often (pub/sub wakes it sooner). */
   readonly dispatchEveryMs: number;
+}
+
+/** The change log's monthly partitions and retention (src/events/change-retention.ts, docs/changes.md). */
+export interface ChangeLogConfig {
+  /** Months of changes kept (at least); 0 keeps every change. Months a webhook still needs are kept longer. */
+  readonly retentionMonths: number;
+  /** Monthly partitions created ahead of the current month. */
+  readonly partitionsAhead: number;
 }
 
 /** The GraphQL endpoint's limits and exposure (src/api/limits, src/api/server.ts). */
@@ -340,7 +404,13 @@ export function loadConfig(env: Env = process.env): Config {
   };
   return {
     env: e.NODE_ENV,
-    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
+    database: {
+      url: e.DATABASE_URL,
+      poolSize: e.DATABASE_POOL_SIZE,
+      ...(e.DATABASE_READ_URL
+        ? { read: { url: e.DATABASE_READ_URL, poolSize: e.DATABASE_READ_POOL_SIZE ?? e.DATABASE_POOL_SIZE } }
+        : {}),
+    },
     redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
     http: { host: e.HOST, port: e.PORT },
     hubs: Object.fromEntries(
@@ -382,6 +452,16 @@ export function loadConfig(env: Env = process.env): Config {
       disableAfter: e.WEBHOOK_DISABLE_AFTER,
       concurrency: e.WEBHOOK_CONCURRENCY,
       dispatchEveryMs: e.WEBHOOK_DISPATCH_EVERY_MS,
+    },
+    changeLog: { retentionMonths: e.CHANGE_RETENTION_MONTHS, partitionsAhead: e.CHANGE_PARTITIONS_AHEAD },
+    monitoring: {
+      metrics: {
+        enabled: e.METRICS === 'on',
+        token: e.METRICS_TOKEN ?? null,
+        operations: e.METRICS_OPERATIONS,
+        workerPort: e.WORKER_METRICS_PORT,
+      },
+      queueDashboard: e.QUEUE_DASHBOARD,
     },
   };
 }

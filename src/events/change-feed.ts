@@ -21,8 +21,10 @@ export async function findChanges(args: ChangesArgs, log: ChangeLog): Promise<Ch
   const page = pageRequest({ first: args.first ?? null }, DEFAULT_CHANGES_PAGE_SIZE);
   const filter = parseChangeFilter(args.filter);
   const after = args.after === undefined || args.after === null ? null : parseChangeId(args.after);
-  if (after !== null) await log.requireKnown(after);
   const rows = await log.read(after ?? '0', filter, page.size + 1);
+  // After the read, not before: retention dropping a month while the page was read is caught here,
+  // so a page is either whole or refused (CHANGES_EXPIRED), never silently short of a gap.
+  await log.requireRetained(after, { since: filter.since });
   let count: Promise<number> | undefined;
   return connectionOf<LoggedChange, LoggedChange>(
     rows,
@@ -41,7 +43,8 @@ export async function subscribeChanges(
 ): Promise<ChangeSubscription> {
   const filter = parseChangeFilter(args.filter);
   const after = args.after === undefined || args.after === null ? null : parseChangeId(args.after);
-  if (after !== null) await log.requireKnown(after);
+  // Catch-up re-checks the horizon after each page it reads (ChangeSubscription).
+  if (after !== null) await log.requireRetained(after, { since: filter.since });
   await stream.ready();
   return new ChangeSubscription(stream, log, filter, after);
 }

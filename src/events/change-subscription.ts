@@ -8,6 +8,10 @@
  * `lastId`, and nothing at or below `lastId` is delivered again — which also covers an `after`
  * beyond P (a client that saw rows through another, faster instance).
  *
+ * Retention may drop a month of the log while catch-up reads it: after each page, the horizon is
+ * read again, and a catch-up position it passed ends the subscription with CHANGES_EXPIRED (the
+ * rows after that position are no longer all there) instead of skipping them.
+ *
  * Written as an explicit AsyncIterator rather than an async generator: a generator suspended in
  * `await` (waiting for the next change) cannot run its `finally` when the client unsubscribes,
  * so its listener would leak until the next change arrived.
@@ -15,7 +19,7 @@
 import type { GraphQLError } from 'graphql';
 import { CatalogError, toGraphQLError } from '../lib/errors.js';
 import { matchesChange, type ChangeFilter } from './change-filter.js';
-import type { ChangeLog, LoggedChange } from './change-log.repository.js';
+import { changesExpired, type ChangeLog, type LoggedChange } from './change-log.repository.js';
 import type { ChangeStream } from './change-stream.js';
 
 /** Undelivered live changes a subscriber may have before it is ended as too slow. */
@@ -62,6 +66,7 @@ export class ChangeSubscription implements AsyncIterableIterator<LoggedChange> {
       const change = await this.nextCaughtUp();
       if (change) return this.deliver(change);
       if (this.done) return { done: true, value: undefined };
+      if (this.failure) return this.fail();
     }
     const change = this.live.shift();
     if (change) return this.deliver(change);
@@ -79,11 +84,22 @@ export class ChangeSubscription implements AsyncIterableIterator<LoggedChange> {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 
-  /** The next change of the catch-up range, reading the log a page at a time; null when none is left. */
+  /**
+   * The next change of the catch-up range, reading the log a page at a time; null when none is
+   * left, or when the range fell behind the retention horizon (`failure` then says so).
+   */
   private async nextCaughtUp(): Promise<LoggedChange | null> {
     while (this.catchUp.length === 0 && this.catchUpFrom !== null) {
-      const rows = await this.log.read(this.catchUpFrom, this.filter, CATCH_UP_PAGE, this.seam);
+      const from = this.catchUpFrom;
+      const rows = await this.log.read(from, this.filter, CATCH_UP_PAGE, this.seam);
+      // "0" reads from the oldest change kept, wherever the horizon is; any other position must
+      // still be at or above it once the page is read.
+      const horizon = from === '0' ? null : await this.log.horizon();
       if (this.done) return null;
+      if (horizon && greater(horizon.throughId, from)) {
+        this.failure = toGraphQLError(changesExpired(horizon, { argument: 'after', value: from }));
+        return null;
+      }
       this.catchUp = rows;
       this.catchUpFrom = rows.length < CATCH_UP_PAGE ? null : (rows.at(-1) as LoggedChange).id;
     }

@@ -127,7 +127,13 @@ export interface CheckResult {
 
 export interface Readiness {
   readonly ready: boolean;
-  readonly checks: { readonly postgres: CheckResult; readonly redis: CheckResult; readonly migrations: CheckResult };
+  readonly checks: {
+    readonly postgres: CheckResult;
+    readonly redis: CheckResult;
+    readonly migrations: CheckResult;
+    /** The read replica, when one is configured (docs/replicas.md). */
+    readonly replica?: CheckResult;
+  };
   /** Informational: the last worker heartbeat, or null when no worker has beaten recently. */
   readonly worker: { readonly lastHeartbeat: unknown } | null;
 }

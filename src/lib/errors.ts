@@ -28,7 +28,12 @@ export type CatalogErrorCode =
   /** The client's request budget is spent (HTTP 429 with Retry-After). */
   | 'RATE_LIMITED'
   /** A live subscription fell too far behind the change log and was ended (resume with `after`). */
-  | 'SUBSCRIBER_TOO_SLOW';
+  | 'SUBSCRIBER_TOO_SLOW'
+  /**
+   * A change-log cursor (or `since`) older than the log's retention: the changes after it are partly
+   * gone. The client resyncs (models, exports) and continues from `oldestCursor`.
+   */
+  | 'CHANGES_EXPIRED';
 
 /** Every `extensions.code` the API sends, over HTTP, WebSocket and the plain JSON routes. */
 export type ClientErrorCode =
@@ -42,6 +47,7 @@ export type ClientErrorCode =
   | 'QUERY_TOO_COMPLEX'
   | 'RATE_LIMITED'
   | 'SUBSCRIBER_TOO_SLOW'
+  | 'CHANGES_EXPIRED'
   /** Set by Apollo (over WebSocket, by src/api/subscriptions.ts, with the same codes). */
   | 'GRAPHQL_PARSE_FAILED'
   | 'GRAPHQL_VALIDATION_FAILED'
@@ -80,6 +86,7 @@ function clientCode(code: CatalogErrorCode): ClientErrorCode {
     case 'QUERY_TOO_COMPLEX':
     case 'RATE_LIMITED':
     case 'SUBSCRIBER_TOO_SLOW':
+    case 'CHANGES_EXPIRED':
       return code;
   }
 }

@@ -142,11 +142,24 @@ export const webhookDeliveryJob = defineJob({
   options: { removeOnComplete: true, removeOnFail: true },
 });
 
+/**
+ * Change-log maintenance (src/events/change-retention.ts): the monthly partitions ahead, and
+ * retention. Recurring, and queued once at every worker start; runs are idempotent and take turns
+ * on a database lock, so a duplicate is harmless.
+ */
+export const changeLogMaintenanceJob = defineJob({
+  queue: 'system',
+  name: 'change-log-maintenance',
+  payload: z.object({}).strict(),
+  options: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: 24, removeOnFail: 50 },
+});
+
 export const JOB_CONTRACTS: readonly JobContract[] = [
   heartbeatJob,
   ...HUB_IDS.flatMap((hubId) => Object.values(CRAWL_JOBS[hubId])),
   reclassifyJob,
   webhookDeliveryJob,
+  changeLogMaintenanceJob,
 ];
 
 export const crawlSchedulerId = (hubId: string, mode: 'FULL' | 'INCREMENTAL') =>

@@ -19,6 +19,7 @@ import type {
 } from './catalog.rows.js';
 import type { LineageCountRow } from './deployment.view.js';
 import { cubeCountSql } from './facets.sql.js';
+import { searchTermsOf } from './search-terms.repository.js';
 import { MODEL_COLUMNS, modelsSql, type PagePlan, type Projection } from './models.sql.js';
 import type { ModelsQuery } from './models.filter.js';
 import { StatsRepository } from './stats.repository.js';
@@ -63,7 +64,7 @@ export class CatalogReadRepository {
     plan: PagePlan = 'index',
     projection: Projection = 'full',
   ): Promise<(ModelParent & SortKeyed)[]> {
-    const { page } = modelsSql(query, plan, projection);
+    const { page } = modelsSql(await this.expanded(query), plan, projection);
     if (projection === 'full') return (await this.pool.query<ModelPageRow>(page.text, [...page.values])).rows;
     const { rows } = await this.pool.query<ModelHeadPageRow>(page.text, [...page.values]);
     // The rows are this query's own objects: completed in place rather than copied.
@@ -98,9 +99,15 @@ export class CatalogReadRepository {
 
   /** From the facet cube when the filter only uses facet fields (facets.sql.ts), else a COUNT of models. */
   async modelsCount(query: ModelsQuery): Promise<number> {
-    const count = cubeCountSql(query.filter) ?? modelsSql(query).count;
+    const count = cubeCountSql(query.filter) ?? modelsSql(await this.expanded(query)).count;
     const result = await this.pool.query<{ totalCount: number }>(count.text, [...count.values]);
     return result.rows[0]?.totalCount ?? 0;
+  }
+
+  /** The query with its search expanded (search-terms.repository.ts). */
+  private async expanded(query: ModelsQuery): Promise<ModelsQuery> {
+    if (query.filter.search === null) return query;
+    return { ...query, filter: await searchTermsOf(this.pool).expandFilter(query.filter) };
   }
 
   async modelsByIds(ids: readonly string[]): Promise<ModelRow[]> {

@@ -16,6 +16,8 @@
 import { Readable } from 'node:stream';
 import type pg from 'pg';
 import type { SqlStatement } from './models.sql.js';
+import { searchTermsOf } from './search-terms.repository.js';
+import type { SearchQuery } from './search.js';
 
 /** Rows fetched per round trip: large enough to keep the connection busy, small enough to stay flat. */
 const BATCH_SIZE = 500;
@@ -91,6 +93,11 @@ class CursorRows extends Readable {
 
 export class ExportRepository {
   constructor(private readonly pool: pg.Pool) {}
+
+  /** `filter` with its search expanded as `models` expands it (search-terms.repository.ts). */
+  expandFilter<F extends { readonly search: SearchQuery | null }>(filter: F): Promise<F> {
+    return searchTermsOf(this.pool).expandFilter(filter);
+  }
 
   /** The newest change-log row, or null when the log is empty. */
   async latestChange(): Promise<LatestChange | null> {

@@ -1,29 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CatalogError } from '../lib/errors.js';
 import { encodeCursor } from './cursor.js';
-import { parseModelsArgs, searchTsquery, searchWords, type ModelsArgs } from './models.filter.js';
-
-describe('search terms', () => {
-  it.each([
-    ['Llama-3.1-8B', ['llama', '3', '1', '8b']],
-    ['meta-llama/Llama', ['meta', 'llama', 'llama']],
-    ['license:apache-2.0', ['license', 'apache', '2', '0']],
-    ['  ', []],
-    ['Zephyr-7B-β', ['zephyr', '7b', 'β']],
-  ])('searchWords(%j) = %j', (text, words) => {
-    expect(searchWords(text)).toEqual(words);
-  });
-
-  it.each([
-    ['llama', "('llama')"],
-    ['llama-3.1 instruct', "('llama' <-> '3' <-> '1') & ('instruct')"],
-    ["it's", "('it' <-> 's')"],
-    ['--- / !!', null],
-    ["a' | b", "('a') & ('b')"],
-  ])('searchTsquery(%j) = %j', (text, tsquery) => {
-    expect(searchTsquery(text)).toBe(tsquery);
-  });
-});
+import { parseModelsArgs, type ModelsArgs } from './models.filter.js';
 
 describe('parseModelsArgs', () => {
   it('defaults: 20 forward, DOWNLOADS DESC, removed models excluded, empty lists', () => {

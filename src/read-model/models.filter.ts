@@ -14,14 +14,11 @@ import type {
 import { CatalogError } from '../lib/errors.js';
 import { decodeCursor, type Cursor } from './cursor.js';
 import type { Precision } from './deployment.view.js';
-import { INT8, isKeyText, SORT_KEYS, type OrderDirection, type OrderField } from './sort-keys.js';
+import { INT8, isKeyText, isRelevanceKey, SORT_KEYS, type OrderDirection, type OrderField } from './sort-keys.js';
 import { pageRequest, type PageArgs } from './pagination.js';
+import { parseSearch, type SearchQuery } from './search.js';
 
-export interface SearchQuery {
-  readonly text: string;
-  /** `to_tsquery('simple', …)` input: every term, each a phrase of its words. */
-  readonly tsquery: string;
-}
+export type { SearchQuery } from './search.js';
 
 export interface ModelsFilter {
   readonly search: SearchQuery | null;
@@ -72,28 +69,6 @@ export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_FILTER_VALUES = 100;
 export const MAX_SEARCH_LENGTH = 200;
 
-/** The words of a text as the search document splits them: runs of letters and digits, lowercase. */
-export function searchWords(text: string): string[] {
-  return text
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((word) => word.length > 0);
-}
-
-/**
- * `llama-3.1 instruct` → `('llama' <-> '3' <-> '1') & ('instruct')`: every whitespace-separated
- * term must match, its words adjacent and in order. Null when the text has no word at all.
- */
-export function searchTsquery(text: string): string | null {
-  const phrases = text
-    .split(/\s+/)
-    .map((term) => searchWords(term))
-    .filter((words) => words.length > 0)
-    // Words are letters and digits only, so quoting cannot be broken out of.
-    .map((words) => `(${words.map((word) => `'${word}'`).join(' <-> ')})`);
-  return phrases.length > 0 ? phrases.join(' & ') : null;
-}
-
 const values = <T extends z.ZodType>(item: T) =>
   z
     .array(item)
@@ -118,12 +93,12 @@ const filterSchema = z
         .string()
         .max(MAX_SEARCH_LENGTH, `at most ${MAX_SEARCH_LENGTH} characters`)
         .transform((search, context) => {
-          const tsquery = searchTsquery(search);
-          if (tsquery === null) {
+          const parsed = parseSearch(search);
+          if (parsed === null) {
             context.addIssue({ code: 'custom', message: 'needs at least one letter or digit' });
             return z.NEVER;
           }
-          return { text: search, tsquery };
+          return parsed;
         }),
     ),
     hubs: values(text),
@@ -192,7 +167,8 @@ export function parseModelsArgs(args: ModelsArgs): ModelsQuery {
   if (page.cursor !== null) {
     cursor = decodeCursor(page.cursor, `${order.field}:${order.direction}`, page.cursorArgument);
     const key = SORT_KEYS[order.field];
-    if (cursor.key === null ? !key.nullable : !isKeyText(key.type, cursor.key)) {
+    const malformed = cursor.key === null ? !key.nullable : !isKeyText(key.type, cursor.key);
+    if (malformed || (order.field === 'RELEVANCE' && cursor.key !== null && !isRelevanceKey(cursor.key))) {
       throw new CatalogError(
         'INVALID_CURSOR',
         `\`${page.cursorArgument}\` is not a valid cursor for this connection: its position is malformed`,

@@ -22,7 +22,15 @@ import { HUB_IDS, HUBS } from '../config/hubs.js';
 import type { Cursor } from './cursor.js';
 import { maxParametersForMemory, PRECISION_BITS } from './deployment.view.js';
 import type { ModelsFilter, ModelsQuery } from './models.filter.js';
-import { SORT_KEYS, type OrderDirection, type SortKey } from './sort-keys.js';
+import {
+  RELEVANCE_TIERS,
+  relevanceKey,
+  relevancePosition,
+  SORT_KEYS,
+  type OrderDirection,
+  type SortKey,
+} from './sort-keys.js';
+import type { SearchQuery } from './search.js';
 
 export interface SqlStatement {
   readonly text: string;
@@ -197,7 +205,94 @@ function sourceOf(sortKey: SortKey, key: string, nullKeys: boolean) {
  */
 export type PagePlan = 'index' | 'filter';
 
+/** The best tier of RELEVANCE (an exact name); the tiers count down to 0. */
+const RELEVANCE_TOP_TIER = RELEVANCE_TIERS - 1;
+
+/**
+ * The tiers of ranked search, best first (docs/search.md): each a condition on `models m` that
+ * matches the search and leaves out every better tier, so that the tiers split the matches between
+ * them. What was typed ranks above what a correction or a prefix found; in each, the repo id,
+ * author and name rank above tags and the card's summary. Each tier names only the queries it
+ * needs (a tier's query implies the search's own, and stating both would make the planner take
+ * the two for independent and expect a fraction of the rows, and read the tier by its GIN index
+ * when a walk of the downloads order finds a page in a few hundred rows).
+ */
+function relevanceTiers(search: SearchQuery, params: Params): (() => string)[] {
+  // Each tier adds the parameters it names: a tier a cursor skips must leave none unused.
+  const matches = (query: string) => `m.search_vector @@ to_tsquery('simple', ${params.add(query)})`;
+  const exact = () => `m.search_name = ${params.add(search.exactName)}::text`;
+  const tiers = [
+    // 4: the name is exactly what was typed.
+    () => `${exact()} AND ${matches(search.literal)}`,
+    // 3: every term as typed in the repo id, author or name.
+    () => `${matches(search.inName)} AND NOT coalesce(${exact()}, false)`,
+    // 2: every term as typed, somewhere (tags, the card's summary).
+    () => `${matches(search.literal)} AND NOT ${matches(search.inName)}`,
+  ];
+  if (search.tsquery !== search.literal) {
+    // 1 and 0: only with a correction or the last word as a prefix, in the name, then elsewhere.
+    tiers.push(() => `${matches(search.tsqueryInName)} AND NOT ${matches(search.literal)}`);
+    tiers.push(
+      () => `${matches(search.tsquery)} AND NOT ${matches(search.tsqueryInName)} AND NOT ${matches(search.literal)}`,
+    );
+  }
+  return tiers;
+}
+
+/**
+ * A page of RELEVANCE: the tiers one after the other, each read in the downloads order
+ * (`models_page_by_downloads_idx`, or the search's GIN index and a top-N sort when its matches are
+ * few: the planner sees the tsquery and its selectivity), each only for the rows the tiers before
+ * it left to fill (its LIMIT subtracts theirs; a tier whose LIMIT is 0 reads nothing). The key
+ * (sort-keys.ts, relevanceKey) orders tier first, then downloads, then id: the cursor is a
+ * position in that order and seeks into its tier.
+ */
+function relevancePage(query: ModelsQuery, search: SearchQuery, projection: Projection): SqlStatement {
+  const params = new Params();
+  // The search itself is each tier's condition (relevanceTiers).
+  const where = filterConditions(query.filter, params, null);
+  const tiers = relevanceTiers(search, params);
+  const direction = query.page.backward ? flip(query.order.direction) : query.order.direction;
+  const after = direction === 'ASC' ? '>' : '<';
+  const cursor =
+    query.page.cursor === null
+      ? null
+      : { ...relevancePosition(query.page.cursor.key ?? '0'), id: query.page.cursor.id };
+  // Best tier first when reading DESC; scan order otherwise.
+  const order = tiers.map((condition, i) => ({ tier: RELEVANCE_TOP_TIER - i, condition }));
+  const scan = direction === 'DESC' ? order : [...order].reverse();
+  const limit = params.add(query.page.size + 1);
+  const columns = projection === 'head' ? MODEL_HEAD_COLUMNS : 'm.id';
+  const segments: string[] = [];
+  for (const { tier, condition } of scan) {
+    if (cursor !== null && (direction === 'DESC' ? tier > cursor.tier : tier < cursor.tier)) continue;
+    const conditions = [...where, condition()];
+    if (cursor !== null && tier === cursor.tier) {
+      conditions.push(
+        `(m.downloads, m.id) ${after} (${params.add(cursor.downloads)}::integer, ${params.add(cursor.id)})`,
+      );
+    }
+    const before = segments.map((_, i) => ` - (SELECT count(*) FROM tier_${i})`).join('');
+    segments.push(
+      `tier_${segments.length} AS MATERIALIZED (\nSELECT ${columns}, ${relevanceKey(tier)} AS "sortKey"\nFROM models m\n` +
+        `WHERE ${conditions.join('\n  AND ')}\nORDER BY m.downloads ${direction}, m.id ${direction}\nLIMIT ${limit}${before}\n)`,
+    );
+  }
+  const union =
+    segments.map((_, i) => `SELECT * FROM tier_${i}`).join('\nUNION ALL\n') ||
+    `SELECT ${columns}, NULL::bigint AS "sortKey" FROM models m WHERE false`;
+  const ordered = `ORDER BY page."sortKey" ${direction}, page.id ${direction}`;
+  const withs = [...segments, `page AS MATERIALIZED (\n${union}\n)`].join(',\n');
+  const text =
+    projection === 'head'
+      ? `WITH ${withs}\nSELECT * FROM page\n${ordered}`
+      : `WITH ${withs}\nSELECT ${MODEL_COLUMNS}, page."sortKey"\nFROM page JOIN models m ON m.id = page.id\n${ordered}`;
+  return { text, values: params.values };
+}
+
 function pageStatement(query: ModelsQuery, plan: PagePlan, projection: Projection): SqlStatement {
+  if (query.order.field === 'RELEVANCE' && query.filter.search)
+    return relevancePage(query, query.filter.search, projection);
   const params = new Params();
   const tsquery = query.filter.search ? params.add(query.filter.search.tsquery) : null;
   const where = filterConditions(query.filter, params, tsquery);

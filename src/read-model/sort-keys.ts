@@ -34,6 +34,31 @@ export interface SortKey {
   readonly joined?: { readonly from: string; readonly id: string; readonly present: string; readonly absent: string };
 }
 
+/** RELEVANCE keys: tier × 2³² + downloads + 2³¹ (downloads is a 32-bit integer, maybe negative). */
+export const RELEVANCE_TIER_SPAN = 4_294_967_296n;
+export const RELEVANCE_DOWNLOADS_OFFSET = 2_147_483_648n;
+
+/** The RELEVANCE key of a row of `models m` in `tier`. */
+export function relevanceKey(tier: number): string {
+  return `(${BigInt(tier) * RELEVANCE_TIER_SPAN + RELEVANCE_DOWNLOADS_OFFSET}::bigint + m.downloads)`;
+}
+
+/** The number of RELEVANCE tiers (models.sql.ts, relevanceTiers). */
+export const RELEVANCE_TIERS = 5;
+
+/** Whether a bigint key text is a RELEVANCE position: a tier and a 32-bit downloads count. */
+export function isRelevanceKey(key: string): boolean {
+  const value = BigInt(key);
+  return value >= 0n && value < BigInt(RELEVANCE_TIERS) * RELEVANCE_TIER_SPAN;
+}
+
+/** A RELEVANCE key's tier and downloads (the key text was checked as a bigint). */
+export function relevancePosition(key: string): { tier: number; downloads: number } {
+  const value = BigInt(key);
+  const tier = value >= 0n ? value / RELEVANCE_TIER_SPAN : -1n;
+  return { tier: Number(tier), downloads: Number(value - tier * RELEVANCE_TIER_SPAN - RELEVANCE_DOWNLOADS_OFFSET) };
+}
+
 export const SORT_KEYS: Readonly<Record<OrderField, SortKey>> = {
   DOWNLOADS: { expression: () => 'm.downloads', type: 'integer', nullable: false },
   LIKES: { expression: () => 'm.likes', type: 'integer', nullable: false },
@@ -41,9 +66,12 @@ export const SORT_KEYS: Readonly<Record<OrderField, SortKey>> = {
   LAST_MODIFIED: { expression: () => 'm.last_modified', type: 'timestamptz', nullable: true },
   PARAMETERS: { expression: () => 'm.parameter_count', type: 'bigint', nullable: true },
   OPENNESS_SCORE: { expression: () => 'm.openness_score', type: 'double precision', nullable: true },
+  // Ranked search (docs/search.md): the match's tier and then downloads, in one number, so that
+  // each tier is read in the downloads index's order (models.sql.ts, relevancePage). `expression`
+  // is the key of the lowest tier; a page of this order is built by relevancePage, not from it.
   RELEVANCE: {
-    expression: (tsquery) => `ts_rank(m.search_vector, to_tsquery('simple', ${tsquery ?? 'NULL'}))`,
-    type: 'real',
+    expression: () => relevanceKey(0),
+    type: 'bigint',
     nullable: false,
   },
   // The counts table holds only bases with derivatives (or that had some); a model without any is

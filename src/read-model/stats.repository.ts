@@ -9,6 +9,7 @@ import type { CommercialUse, LicenseCategory } from '../openness/types.js';
 import type { LicenseRow } from './catalog.rows.js';
 import { facetsSql, opennessChangesSql, type FacetRow, type OpennessChangeRow, type TimeUnit } from './facets.sql.js';
 import type { ModelsFilter } from './models.filter.js';
+import { searchTermsOf } from './search-terms.repository.js';
 
 export interface LicensesFilter {
   readonly categories: readonly LicenseCategory[];
@@ -47,7 +48,7 @@ export class StatsRepository {
 
   /** Every facet of the filter's models, unsorted (facets.sql.ts). */
   async facets(filter: ModelsFilter): Promise<FacetRow[]> {
-    const statement = facetsSql(filter);
+    const statement = facetsSql(await searchTermsOf(this.pool).expandFilter(filter));
     const result = await this.pool.query<FacetRow>(statement.text, [...statement.values]);
     return result.rows;
   }
@@ -59,7 +60,7 @@ export class StatsRepository {
     start: Date | null,
     end: Date,
   ): Promise<OpennessChangeRow[]> {
-    const statement = opennessChangesSql(filter, unit, start, end);
+    const statement = opennessChangesSql(await searchTermsOf(this.pool).expandFilter(filter), unit, start, end);
     const result = await this.pool.query<OpennessChangeRow>(statement.text, [...statement.values]);
     return result.rows;
   }

@@ -316,6 +316,28 @@ export class WebhookRepository {
     return rows;
   }
 
+  /**
+   * The smallest change id webhooks still need, or null when they need none; change-log retention
+   * keeps every month that holds one (src/events/change-retention.ts). Needed: the changes of
+   * pending deliveries, which are read again at every attempt, and every change past the dispatch
+   * position while any webhook is there to dispatch to. Webhooks of unrevoked keys count, disabled
+   * ones too: their deliveries wait to be sent when they are enabled again.
+   */
+  async oldestNeededChangeId(): Promise<string | null> {
+    const { rows } = await this.pool.query<{ needed: string | null }>(
+      `WITH live AS (
+         SELECT w.id, w.after_change_id FROM webhooks w JOIN api_keys k ON k.id = w.api_key_id AND k.revoked_at IS NULL
+       )
+       SELECT LEAST(
+         (SELECT min(x) FROM webhook_deliveries d JOIN live ON live.id = d.webhook_id, unnest(d.change_ids) AS x
+          WHERE d.status = 'PENDING'),
+         (SELECT coalesce((SELECT last_change_id FROM webhook_dispatch_cursor WHERE id = 1), min(live.after_change_id)) + 1
+          FROM live HAVING count(*) > 0)
+       )::text AS needed`,
+    );
+    return rows[0]?.needed ?? null;
+  }
+
   /** Move the cursor past `lastChangeId`, the last change of the batch. */
   async advanceCursor(tx: WebhookTransaction, lastChangeId: string): Promise<void> {
     await tx.client.query(

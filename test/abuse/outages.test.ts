@@ -445,9 +445,10 @@ describe('Redis stopped under the API and the worker, then restarted', () => {
       expect(receiver.requests.flatMap((request) => changeIds(request.rawBody)).sort()).toEqual([...expected].sort());
       const deliveryIds = receiver.requests.map((request) => request.headers['x-catalog-delivery']);
       expect(new Set(deliveryIds).size).toBe(deliveryIds.length);
-      // The restarted Redis came back empty: the worker put its recurring heartbeat back, once.
+      // The restarted Redis came back empty: the worker put its recurring heartbeat and change-log
+      // maintenance back, once each.
       const system = new Queue('system', { connection: testConnection(redis.url), prefix });
-      await expectEventually(async () => expect(await system.getJobSchedulersCount()).toBe(1), WAIT_MS);
+      await expectEventually(async () => expect(await system.getJobSchedulersCount()).toBe(2), WAIT_MS);
       await system.close();
 
       await subscriber.close();

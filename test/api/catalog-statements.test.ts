@@ -82,6 +82,11 @@ describe('statements per page', () => {
     ['the DOWNLOADS_ALL_TIME order', { orderBy: { field: 'DOWNLOADS_ALL_TIME', direction: 'DESC' } }],
     ['the deployment filters', { filter: { maxMemoryGb: 80, formats: ['safetensors'], minDerivatives: 0 } }],
   ])('%s: 10 models cost what 100 cost', async (_name, variables) => {
+    if ('filter' in variables && 'search' in variables.filter) {
+      // A search's words are looked up in the dictionary once (search-terms.repository.ts), then cached.
+      const first = await statementsOf({ first: 1, ...variables });
+      expect(first.statements.filter((text) => text.includes('FROM search_terms'))).toHaveLength(1);
+    }
     const ten = await statementsOf({ first: 10, ...variables });
     const hundred = await statementsOf({ first: 100, ...variables });
 

@@ -179,9 +179,35 @@ export interface FilterInput {
 
 const words = (text: string | null): string[] => (text ?? '').toLowerCase().match(/[a-z0-9]+/g) ?? [];
 
-/** The words of a model's search document, in order: repo id, author, name, tags, card summary. */
+/** `llama3` → `llama 3`: words split where a letter meets a digit (docs/search.md). */
+const splitRun = (run: readonly string[]): string[] =>
+  run.flatMap((word) => word.replace(/([a-z])(?=[0-9])/g, '$1 ').split(' '));
+
+/**
+ * The words of a model's search document, in order: repo id, author and name, again split where a
+ * letter meets a digit when that differs, then tags and card summary.
+ */
 function documentWords({ model, summary }: SeededModel): string[] {
-  return [model.repoId, model.author, model.name, ...model.tags, summary].flatMap(words);
+  const name = [model.repoId, model.author, model.name].flatMap(words);
+  const split = splitRun(name);
+  return [...name, ...(split.length === name.length ? [] : split), ...[...model.tags, summary].flatMap(words)];
+}
+
+/**
+ * Whether a search term matches the document: its words in a run, or the same split where letters
+ * meet digits; the last term also with its last word as a prefix (from 3 characters, not a number).
+ * Typo corrections are left out: the fixture's search words are either in repo ids or like none.
+ */
+function termMatches(document: readonly string[], run: readonly string[], last: boolean): boolean {
+  if (containsRun(document, run) || containsRun(document, splitRun(run))) return true;
+  const prefix = run[run.length - 1] ?? '';
+  if (!last || prefix.length < 3 || /^[0-9]+$/.test(prefix)) return false;
+  const head = run.slice(0, -1);
+  for (let start = 0; start + run.length <= document.length; start++) {
+    if (head.every((word, i) => document[start + i] === word) && document[start + head.length]?.startsWith(prefix))
+      return true;
+  }
+  return false;
 }
 
 function containsRun(haystack: readonly string[], run: readonly string[]): boolean {
@@ -204,7 +230,7 @@ export function matches(seeded: SeededModel, filter: FilterInput): boolean {
       .split(/\s+/)
       .map(words)
       .filter((run) => run.length > 0);
-    if (!terms.every((run) => containsRun(document, run))) return false;
+    if (!terms.every((run, i) => termMatches(document, run, i === terms.length - 1))) return false;
   }
   if (!within(filter.hubs, model.hubId)) return false;
   if (filter.authors?.length && (model.author === null || !filter.authors.includes(model.author))) return false;

@@ -21,7 +21,8 @@ import { BARE_ROUTES } from './api.queries.js';
 const config = loadConfigOrExit();
 const logger = pino({ level: 'warn' });
 const db = createDatabase(config, logger);
-const repository = new CatalogReadRepository(db.pool, config.api.filterFirstMaxRows);
+// The pool the API's catalog reads use: the replica's with DATABASE_READ_URL (docs/replicas.md).
+const repository = new CatalogReadRepository(db.readPool, config.api.filterFirstMaxRows);
 
 type Variables = Record<string, unknown>;
 

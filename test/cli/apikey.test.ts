@@ -85,9 +85,9 @@ describe('catalog apikey', () => {
   }, 60_000);
 
   it('refuses unknown scopes and unknown keys', async () => {
-    const bad = await catalog('create', '--name', 'x', '--scopes', 'crawl,admin');
+    const bad = await catalog('create', '--name', 'x', '--scopes', 'crawl,root');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('unknown scope(s) admin (known: crawl, reclassify, webhooks)');
+    expect(bad.stderr).toContain('unknown scope(s) root (known: crawl, reclassify, webhooks, admin)');
     expect(bad.stdout).toBe('');
     expect(await db.prisma.apiKey.count()).toBe(0);
 

@@ -114,7 +114,8 @@ async function columns(): Promise<ColumnRow[]> {
     SELECT c.relname AS table_name, a.attname AS column_name,
            format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null, a.atthasdef AS has_default
     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped`);
+    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+      AND a.attnum > 0 AND NOT a.attisdropped`);
   return result.rows;
 }
 
@@ -180,7 +181,7 @@ describe('migrated database vs schema.prisma (DMMF)', () => {
                    JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.n)::text[] AS columns
       FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace ns ON ns.oid = t.relnamespace
         JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam
-      WHERE ns.nspname = 'public' AND t.relname <> '_prisma_migrations'`);
+      WHERE ns.nspname = 'public' AND t.relname <> '_prisma_migrations' AND NOT t.relispartition`);
     const key = (row: { table: string; columns: string[]; unique: boolean; primary: boolean; method: string }) =>
       `${row.table}(${row.columns.join(', ')})${row.primary ? ' primary' : row.unique ? ' unique' : ''} ${row.method}`;
     const expected = datamodel.indexes.map((index) => {
@@ -216,7 +217,7 @@ describe('migrated database vs schema.prisma (DMMF)', () => {
              array(SELECT attname FROM unnest(c.conkey) k JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k)::text[] AS from_columns,
              array(SELECT attname FROM unnest(c.confkey) k JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k)::text[] AS to_columns,
              c.confdeltype AS on_delete
-      FROM pg_constraint c WHERE c.contype = 'f'`);
+      FROM pg_constraint c WHERE c.contype = 'f' AND c.conparentid = 0`);
     const actions: Record<string, string> = {
       a: 'NoAction',
       r: 'Restrict',

@@ -36,6 +36,7 @@ export async function startApi(options: {
   const subscriberRedis = createRedis(options.redisUrl, 'subscriber', silentLogger);
   const readiness = createReadinessCheck({
     pool: options.db.pool,
+    replicaPool: options.db.replica,
     redis,
     migrationsDir: MIGRATIONS_DIR,
     queuePrefix: config.redis.queuePrefix,

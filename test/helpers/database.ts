@@ -37,10 +37,16 @@ export async function dropDatabase(url: string): Promise<void> {
   }
 }
 
-/** Every application table (not the migrations table), read from the database itself. */
+/**
+ * Every application table (not the migrations table), read from the database itself. A partitioned
+ * table counts once: its partitions (the change log's months) are part of it.
+ */
 export async function applicationTables(pool: pg.Pool): Promise<string[]> {
   const result = await pool.query<{ tablename: string }>(
-    `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY tablename`,
+    `SELECT c.relname AS tablename FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+       AND c.relname <> '_prisma_migrations'
+     ORDER BY c.relname`,
   );
   return result.rows.map((row) => row.tablename);
 }

@@ -132,7 +132,7 @@ function isAlive(pid: number): boolean {
 }
 
 describe('worker process (jobs/worker.ts)', () => {
-  it('logs ready, beats its heartbeat through BullMQ, registers one schedule however often it starts, and stops on SIGTERM', async () => {
+  it('logs ready, beats its heartbeat through BullMQ, registers its schedules once however often it starts, and stops on SIGTERM', async () => {
     const prefix = `test-${randomBytes(4).toString('hex')}`;
     try {
       const first = start('jobs/worker.ts', env({ QUEUE_PREFIX: prefix }));
@@ -151,8 +151,12 @@ describe('worker process (jobs/worker.ts)', () => {
       expect(status.stdout).toContain(beat.worker);
       const nobody = await runProcess('src/cli/main.ts', env({ QUEUE_PREFIX: `${prefix}-idle` }), ['worker-status']);
       expect(nobody.code).toBe(1);
+      // The heartbeat and change-log maintenance, once each, however many workers started.
       const queue = new Queue('system', { connection: redis, prefix });
-      expect(await queue.getJobSchedulersCount()).toBe(1);
+      expect((await queue.getJobSchedulers()).map((scheduler) => scheduler.key).sort()).toEqual([
+        'change-log-maintenance',
+        'worker-heartbeat',
+      ]);
       await queue.close();
 
       for (const worker of [first, second]) {

@@ -5,11 +5,17 @@
  */
 import type { GraphQLInputObjectType } from 'graphql';
 import { parseChangeFilter, changeFilterToJson } from '../../events/change-filter.js';
-import { CHANGE_EXPORT_COLUMNS, changesExportSql, parseChangeId } from '../../events/change-log.repository.js';
+import {
+  CHANGE_EXPORT_COLUMNS,
+  changesExportSql,
+  parseChangeId,
+  type ChangeLog,
+} from '../../events/change-log.repository.js';
 import { listParam, inputFromQuery } from '../query-params.js';
 import type { ExportDefinition } from './export-response.js';
 
-export function changesExport(filterType: GraphQLInputObjectType): ExportDefinition {
+/** `log` answers whether `after` and `since` are still retained (CHANGES_EXPIRED, docs/changes.md). */
+export function changesExport(filterType: GraphQLInputObjectType, log: ChangeLog): ExportDefinition {
   return {
     name: 'changes',
     columns: CHANGE_EXPORT_COLUMNS,
@@ -17,7 +23,11 @@ export function changesExport(filterType: GraphQLInputObjectType): ExportDefinit
       const filter = parseChangeFilter(inputFromQuery(filterType, query, ['after']), 'filter');
       const after = query['after'] === undefined ? '0' : parseChangeId(listParam(query['after']).join(','), 'after');
       return {
-        statement: changesExportSql(filter, after),
+        statement: async () => {
+          // Never rows after a gap: an export from before the retention horizon is refused.
+          await log.requireRetained(after, { since: filter.since });
+          return changesExportSql(filter, after);
+        },
         key: JSON.stringify({ filter: changeFilterToJson(filter), after }),
       };
     },

@@ -13,7 +13,8 @@ import type { Request, Response } from 'express';
 import type { Logger } from '../../lib/logger.js';
 import type { ExportRepository } from '../../read-model/export.repository.js';
 import type { SqlStatement } from '../../read-model/models.sql.js';
-import { answeredNotModified, etagOf, parsedOrRefused } from '../http-responses.js';
+import { CatalogError } from '../../lib/errors.js';
+import { answeredNotModified, etagOf, parsedOrRefused, sendBadInput } from '../http-responses.js';
 
 export const EXPORT_FORMATS = {
   csv: 'text/csv; charset=utf-8; header=present',
@@ -73,8 +74,15 @@ export interface ExportDefinition {
   /** `models` → `models.csv`. */
   readonly name: string;
   readonly columns: readonly string[];
-  /** The statement, and what identifies the rows beside the catalog's version (the parsed parameters). Throws CatalogError on bad parameters. */
-  select(query: Request['query']): { readonly statement: SqlStatement; readonly key: string };
+  /**
+   * The statement (given a way to expand a filter's search, ExportRepository.expandFilter), and what
+   * identifies the rows beside the catalog's version (the parsed parameters). Throws CatalogError
+   * on bad parameters.
+   */
+  select(query: Request['query']): {
+    readonly statement: (exports: ExportRepository) => Promise<SqlStatement>;
+    readonly key: string;
+  };
 }
 
 export function exportHandler(
@@ -95,7 +103,15 @@ export function exportHandler(
     });
     if (answeredNotModified(req, res, etag)) return;
     // The cursor first: a failure to open it is answered as an error, not as an empty attachment.
-    const rows = await deps.exports.stream(selected.statement);
+    let statement: SqlStatement;
+    try {
+      statement = await selected.statement(deps.exports);
+    } catch (error) {
+      if (!(error instanceof CatalogError)) throw error;
+      sendBadInput(res, error);
+      return;
+    }
+    const rows = await deps.exports.stream(statement);
     res.set({
       'Content-Type': EXPORT_FORMATS[format],
       'Content-Disposition': `attachment; filename="${definition.name}.${format}"`,

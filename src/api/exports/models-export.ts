@@ -15,7 +15,10 @@ export function modelsExport(filterType: GraphQLInputObjectType): ExportDefiniti
     columns: EXPORT_COLUMNS,
     select(query) {
       const { filter } = parseModelsArgs({ filter: inputFromQuery(filterType, query) });
-      return { statement: modelsExportSql(filter), key: JSON.stringify(filter) };
+      return {
+        statement: async (exports) => modelsExportSql(await exports.expandFilter(filter)),
+        key: JSON.stringify(filter),
+      };
     },
   };
 }

@@ -1087,9 +1087,16 @@ export type Query = {
    * The catalog's change feed: change-log rows matching `filter`, oldest first, in id order — the
    * order in which they were committed. Poll it with `after` set to the last id you processed (a
    * change's `id` is also its cursor here), or use `Subscription.modelChanged` to have them pushed.
-   * Without `after`, the feed starts at the oldest change (`after: "0"` says the same explicitly).
+   * Without `after`, the feed starts at the oldest change kept (`after: "0"` says the same explicitly).
    * An `after` that names no change is refused (BAD_USER_INPUT), never silently restarted.
    * At most 100 changes per page.
+   *
+   * The log keeps changes for a retention period (CHANGE_RETENTION_MONTHS, 12 by default), in whole
+   * months. An `after` older than what it keeps, or, from the start, a `filter.since` before it, is
+   * refused with `CHANGES_EXPIRED` (never answered with a gap): `extensions.oldestCursor` is the
+   * oldest `after` the log can continue from, `extensions.expiredBefore` the earliest `since`.
+   * Resync what you track from `models` (or `/export/models.jsonl`), then continue from
+   * `oldestCursor`.
    */
   changes: ModelChangeConnection;
   /** A hub by its lowercase id (`huggingface`), or null when the catalog does not know it. */
@@ -1343,7 +1350,9 @@ export type Subscription = {
    * (Redis pub/sub only wakes it up), so a lost announcement delays a change, never loses it. A
    * subscriber too slow to keep up (more than 10,000 undelivered changes) is ended with an error
    * (extensions.code `SUBSCRIBER_TOO_SLOW`, `lastDeliveredId` in its extensions) so that it can
-   * resubscribe with `after`; nothing is dropped silently.
+   * resubscribe with `after`; nothing is dropped silently. An `after` older than the log's retention
+   * (see `Query.changes`) ends it with `CHANGES_EXPIRED` and `oldestCursor` in its extensions, also
+   * when retention reaches it while the subscription is still catching up.
    */
   modelChanged: ModelChange;
 };

@@ -1,0 +1,80 @@
+/**
+ * The catalog's dictionary of repo-id words (`search_terms`, migration 20261208010000_ranked_search)
+ * and what it says of a search's words: known, or the known words most like it (pg_trgm trigram
+ * similarity, served by the table's GIN trigram index). Answers are cached for a few minutes: the
+ * same words are searched again and again, and a word the catalog learns in the meantime only
+ * widens a search a little later.
+ */
+import type pg from 'pg';
+import { BoundedLruCache } from '../lib/bounded-lru-cache.js';
+import { expandSearch, wordsToLookUp, type SearchQuery, type WordKnowledge } from './search.js';
+
+/** How alike two words must be to stand for each other (pg_trgm similarity, 0–1). */
+export const MIN_SIMILARITY = 0.45;
+/** Known words a word may stand for, at most. */
+export const MAX_SIMILAR = 3;
+const CACHE_SECONDS = 300;
+/** About 10,000 words with their answers. */
+const CACHE_WEIGHT = 1_000_000;
+
+export class SearchTermsRepository {
+  private readonly cache = new BoundedLruCache<WordKnowledge>(
+    CACHE_WEIGHT,
+    (word, value) => 40 + word.length + value.similar.reduce((sum, similar) => sum + 8 + similar.length, 0),
+  );
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  /** `filter` with its search expanded (below); the same object when it has none. */
+  async expandFilter<F extends { readonly search: SearchQuery | null }>(filter: F): Promise<F> {
+    return filter.search === null ? filter : { ...filter, search: await this.expand(filter.search) };
+  }
+
+  /** `search` with its unknown words corrected and its last word a prefix (search.ts). */
+  async expand(search: SearchQuery): Promise<SearchQuery> {
+    const words = wordsToLookUp(search);
+    const knowledge = new Map<string, WordKnowledge>();
+    const missing: string[] = [];
+    for (const word of words) {
+      const cached = await this.cache.get(word);
+      if (cached) knowledge.set(word, cached);
+      else missing.push(word);
+    }
+    if (missing.length > 0) {
+      for (const [word, about] of await this.lookUp(missing)) {
+        knowledge.set(word, about);
+        await this.cache.set(word, about, { ttl: CACHE_SECONDS });
+      }
+    }
+    return expandSearch(search, knowledge);
+  }
+
+  /** One statement for all the words: each known, or its most similar known words. */
+  private async lookUp(words: readonly string[]): Promise<Map<string, WordKnowledge>> {
+    const { rows } = await this.pool.query<{ word: string; known: boolean; similar: string[] }>(
+      `SELECT q.word, k.known,
+              CASE WHEN k.known THEN '{}'::text[] ELSE ARRAY(
+                SELECT s.term FROM search_terms s
+                WHERE s.term % q.word AND similarity(s.term, q.word) >= $2
+                ORDER BY similarity(s.term, q.word) DESC, s.term
+                LIMIT $3) END AS similar
+       FROM unnest($1::text[]) AS q(word)
+       CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM search_terms s WHERE s.term = q.word) AS known) AS k`,
+      [words, MIN_SIMILARITY, MAX_SIMILAR],
+    );
+    return new Map(rows.map((row) => [row.word, { known: row.known, similar: row.similar }]));
+  }
+}
+
+/**
+ * One dictionary reader (and its cache) per pool, for the read repositories on that pool: they
+ * expand a filter's search before they build its SQL, so that `models`, `stats` and the exports of
+ * one filter match the same models.
+ */
+const BY_POOL = new WeakMap<pg.Pool, SearchTermsRepository>();
+
+export function searchTermsOf(pool: pg.Pool): SearchTermsRepository {
+  let terms = BY_POOL.get(pool);
+  if (!terms) BY_POOL.set(pool, (terms = new SearchTermsRepository(pool)));
+  return terms;
+}

@@ -1,0 +1,137 @@
+/**
+ * A search text → the queries of ranked search (docs/search.md). Pure: the words the catalog knows
+ * come from SearchTermsRepository (search-terms.repository.ts) and are merged in by `expandSearch`.
+ *
+ * - Every whitespace-separated term must match: its words adjacent and in order (`llama-3.1` is
+ *   the phrase llama 3 1). A word where a letter meets a digit also matches split there (`llama3`
+ *   finds "Llama-3"; the document side splits names the same way, migration
+ *   20261208010000_ranked_search, so `llama 3` finds "Llama3").
+ * - `literal`: the terms as typed; `inName`: the same, in the repo id, author or name only (the
+ *   document's weight A); `exactName`: the words a model's name has when it is exactly what was
+ *   typed (after the last `/`, so `meta-llama/Llama-3.1-8B` is the name Llama-3.1-8B).
+ * - `tsquery`, what a model must match: `literal`, widened by `expandSearch` with the known words
+ *   most like a word the catalog does not know (typos: `mistrl` → mistral) and with the last word
+ *   as a prefix (`mist` → mistral), so that search works while it is typed.
+ *
+ * Words are letters and digits only, so quoting them in a tsquery cannot be broken out of.
+ */
+
+export interface SearchQuery {
+  readonly text: string;
+  /** The words of each term. */
+  readonly terms: readonly (readonly string[])[];
+  /** Every term as typed (a phrase of its words, or of its words split at letter-digit joins). */
+  readonly literal: string;
+  /** `literal` in the repo id, author or name (weight A) only. */
+  readonly inName: string;
+  /** The words of an exactly matching name (`models.search_name`), space-separated. */
+  readonly exactName: string;
+  /** What a model must match: `literal`, or wider once expanded. */
+  readonly tsquery: string;
+  /** `tsquery` in the repo id, author or name only. */
+  readonly tsqueryInName: string;
+}
+
+/** What the catalog knows of a query word (search-terms.repository.ts). */
+export interface WordKnowledge {
+  /** Some repo id has the word. */
+  readonly known: boolean;
+  /** The known words most like it, best first (empty for a known word). */
+  readonly similar: readonly string[];
+}
+
+/** Words shorter than this are not corrected (too many words are one letter away). */
+export const MIN_CORRECTED_LENGTH = 4;
+/** The last word is also a prefix from this length on (`ll:*` would match half the catalog). */
+export const MIN_PREFIX_LENGTH = 3;
+
+/** The words of a text as the search document splits them: runs of letters and digits, lowercase. */
+export function searchWords(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word.length > 0);
+}
+
+/** `llama3` → `llama 3`: split where a letter is followed by a digit, as the document's names are. */
+function splitWords(words: readonly string[]): string[] {
+  return words.flatMap((word) => word.replace(/(\p{L})(?=\p{N})/gu, '$1 ').split(' '));
+}
+
+function phrase(words: readonly string[], weight: '' | ':A' = '', prefixLast = false): string {
+  return words
+    .map((word, i) => `'${word}'${prefixLast && i === words.length - 1 ? `:*${weight.slice(1)}` : weight}`)
+    .join(' <-> ');
+}
+
+/** A term's literal forms: its phrase, and its split phrase when that differs. */
+function literalForms(words: readonly string[], weight: '' | ':A' = ''): string[] {
+  const split = splitWords(words);
+  const forms = [phrase(words, weight)];
+  if (split.length !== words.length) forms.push(phrase(split, weight));
+  return forms;
+}
+
+const group = (forms: readonly string[]) => `(${forms.map((form) => `(${form})`).join(' | ')})`;
+
+/** The ranked-search queries of a text; null when it has no word at all. */
+export function parseSearch(text: string): SearchQuery | null {
+  const terms = text
+    .split(/\s+/)
+    .map((term) => searchWords(term))
+    .filter((words) => words.length > 0);
+  if (terms.length === 0) return null;
+  const literal = terms.map((words) => group(literalForms(words))).join(' & ');
+  const inName = terms.map((words) => group(literalForms(words, ':A'))).join(' & ');
+  const slash = text.lastIndexOf('/');
+  const exactName = searchWords(slash < 0 ? text : text.slice(slash + 1)).join(' ');
+  return {
+    text,
+    terms,
+    literal,
+    inName,
+    exactName: exactName === '' ? searchWords(text).join(' ') : exactName,
+    tsquery: literal,
+    tsqueryInName: inName,
+  };
+}
+
+/** The words worth asking the catalog about: one-word terms long enough to correct, not numbers. */
+export function wordsToLookUp(search: SearchQuery): string[] {
+  const words = search.terms
+    .filter((words) => words.length === 1)
+    .map((words) => words[0] as string)
+    .filter((word) => word.length >= MIN_CORRECTED_LENGTH && !/^\p{N}+$/u.test(word));
+  return [...new Set(words)];
+}
+
+/**
+ * `search` widened: a one-word term the catalog does not know also matches the known words most
+ * like it; the last term's last word also matches as a prefix. Unchanged when neither applies.
+ */
+export function expandSearch(search: SearchQuery, knowledge: ReadonlyMap<string, WordKnowledge>): SearchQuery {
+  let widened = false;
+  const groups = search.terms.map((words, index) => {
+    const forms = (weight: '' | ':A') => {
+      const list = literalForms(words, weight);
+      const about = words.length === 1 ? knowledge.get(words[0] as string) : undefined;
+      if (about && !about.known && about.similar.length > 0) {
+        list.push(...about.similar.map((similar) => phrase([similar], weight)));
+        widened = true;
+      }
+      const last = words[words.length - 1] as string;
+      if (index === search.terms.length - 1 && last.length >= MIN_PREFIX_LENGTH && !/^\p{N}+$/u.test(last)) {
+        list.push(phrase(words, weight, true));
+        widened = true;
+      }
+      return group(list);
+    };
+    return { all: forms(''), inName: forms(':A') };
+  });
+  if (!widened) return search;
+  return {
+    ...search,
+    tsquery: groups.map((g) => g.all).join(' & '),
+    tsqueryInName: groups.map((g) => g.inName).join(' & '),
+  };
+}
