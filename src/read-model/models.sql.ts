@@ -282,11 +282,13 @@ function relevancePage(query: ModelsQuery, search: SearchQuery, projection: Proj
     segments.map((_, i) => `SELECT * FROM tier_${i}`).join('\nUNION ALL\n') ||
     `SELECT ${columns}, NULL::bigint AS "sortKey" FROM models m WHERE false`;
   const ordered = `ORDER BY page."sortKey" ${direction}, page.id ${direction}`;
-  const withs = [...segments, `page AS MATERIALIZED (\n${union}\n)`].join(',\n');
+  // The same outer shape as every other page statement: the chosen rows as `page`, then whole rows.
+  const chosen = segments.length > 0 ? `WITH ${segments.join(',\n')}\n${union}` : union;
   const text =
     projection === 'head'
-      ? `WITH ${withs}\nSELECT * FROM page\n${ordered}`
-      : `WITH ${withs}\nSELECT ${MODEL_COLUMNS}, page."sortKey"\nFROM page JOIN models m ON m.id = page.id\n${ordered}`;
+      ? `WITH page AS MATERIALIZED (\n${chosen}\n)\nSELECT * FROM page\n${ordered}`
+      : `WITH page AS MATERIALIZED (\n${chosen}\n)\n` +
+        `SELECT ${MODEL_COLUMNS}, page."sortKey"\nFROM page JOIN models m ON m.id = page.id\n${ordered}`;
   return { text, values: params.values };
 }
 

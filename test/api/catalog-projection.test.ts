@@ -88,6 +88,8 @@ describe('head pages', () => {
     ['the DERIVATIVES order', { orderBy: { field: 'DERIVATIVES', direction: 'DESC' } }],
     ['a search', { filter: { search: 'llama' } }],
   ])('%s: every field answers the same from heads as from whole rows', async (_name, variables) => {
+    // A search's words are looked up once, then cached (search-terms.repository.ts): not in the counts below.
+    if ('filter' in variables && 'search' in variables.filter) await run(EVERY_FIELD, variables);
     forced.projection = 'full';
     const whole = await run(EVERY_FIELD, variables);
     forced.projection = 'head';
