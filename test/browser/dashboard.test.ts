@@ -295,6 +295,8 @@ describe('the dashboard in Chromium', () => {
     // Escape closes it and the URL forgets it; a link with ?model= opens it directly.
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => !document.querySelector<HTMLDialogElement>('#model-detail')?.open);
+    // The URL follows on the dialog's `close` event, which fires after the dialog has closed.
+    await page.waitForFunction(() => !new URL(location.href).searchParams.has('model'), null, { timeout: 5_000 });
     expect(new URL(page.url()).searchParams.get('model')).toBeNull();
     const direct = await open(`/?model=${encodeURIComponent(referenced.id)}`);
     await direct.page.waitForSelector('#model-detail[data-state="ready"]');
