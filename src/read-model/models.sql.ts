@@ -205,6 +205,17 @@ function sourceOf(sortKey: SortKey, key: string, nullKeys: boolean) {
  */
 export type PagePlan = 'index' | 'filter';
 
+/**
+ * Every page statement's outer shape: the chosen rows (`chosen`, a query of ids or heads with their
+ * `sortKey`) as `page`, in `order`; whole rows joined for a full projection.
+ */
+function pageText(chosen: string, order: string, projection: Projection): string {
+  return projection === 'head'
+    ? `WITH page AS MATERIALIZED (\n${chosen}\n)\nSELECT * FROM page\n${order}`
+    : `WITH page AS MATERIALIZED (\n${chosen}\n)\n` +
+        `SELECT ${MODEL_COLUMNS}, page."sortKey"\nFROM page JOIN models m ON m.id = page.id\n${order}`;
+}
+
 /** The best tier of RELEVANCE (an exact name); the tiers count down to 0. */
 const RELEVANCE_TOP_TIER = RELEVANCE_TIERS - 1;
 
@@ -282,14 +293,8 @@ function relevancePage(query: ModelsQuery, search: SearchQuery, projection: Proj
     segments.map((_, i) => `SELECT * FROM tier_${i}`).join('\nUNION ALL\n') ||
     `SELECT ${columns}, NULL::bigint AS "sortKey" FROM models m WHERE false`;
   const ordered = `ORDER BY page."sortKey" ${direction}, page.id ${direction}`;
-  // The same outer shape as every other page statement: the chosen rows as `page`, then whole rows.
   const chosen = segments.length > 0 ? `WITH ${segments.join(',\n')}\n${union}` : union;
-  const text =
-    projection === 'head'
-      ? `WITH page AS MATERIALIZED (\n${chosen}\n)\nSELECT * FROM page\n${ordered}`
-      : `WITH page AS MATERIALIZED (\n${chosen}\n)\n` +
-        `SELECT ${MODEL_COLUMNS}, page."sortKey"\nFROM page JOIN models m ON m.id = page.id\n${ordered}`;
-  return { text, values: params.values };
+  return { text: pageText(chosen, ordered, projection), values: params.values };
 }
 
 function pageStatement(query: ModelsQuery, plan: PagePlan, projection: Projection): SqlStatement {
@@ -347,12 +352,7 @@ function pageStatement(query: ModelsQuery, plan: PagePlan, projection: Projectio
         select(second, ', 1 AS segment', `${limit} - (SELECT count(*) FROM first_segment)`) +
         `)\n) segments\nORDER BY segment, "sortKey" ${direction}, id ${direction}\nLIMIT ${limit}`;
   const order = `ORDER BY ${second === undefined ? '' : 'page.segment, '}page."sortKey" ${direction}, page.id ${direction}`;
-  const text =
-    projection === 'head'
-      ? `WITH page AS MATERIALIZED (\n${chosen}\n)\nSELECT * FROM page\n${order}`
-      : `WITH page AS MATERIALIZED (\n${chosen}\n)\n` +
-        `SELECT ${MODEL_COLUMNS}, page."sortKey"\nFROM page JOIN models m ON m.id = page.id\n${order}`;
-  return { text, values: params.values };
+  return { text: pageText(chosen, order, projection), values: params.values };
 }
 
 function countStatement(filter: ModelsFilter): SqlStatement {
