@@ -111,9 +111,12 @@ export function facetConditions(filter: ModelsFilter, params: Params, a: string)
  * The WHERE conditions of a filter (without any keyset bound) over `models m`; `tsquery` is the
  * search parameter. Also the fallback of `stats` for filters the facet cube cannot answer (facets.sql.ts).
  */
+/** The condition of the listed models: what a filter of nothing but a search reduces to. */
+const LISTED = 'm.removed_at IS NULL';
+
 export function filterConditions(filter: ModelsFilter, params: Params, tsquery: string | null): string[] {
   const where: string[] = [];
-  if (!filter.includeRemoved) where.push('m.removed_at IS NULL');
+  if (!filter.includeRemoved) where.push(LISTED);
   if (tsquery) where.push(`m.search_vector @@ to_tsquery('simple', ${tsquery})`);
   where.push(...facetConditions(filter, params, 'm'));
   if (filter.minParameters !== null)
@@ -207,13 +210,14 @@ export type PagePlan = 'index' | 'filter';
 
 /**
  * Every page statement's outer shape: the chosen rows (`chosen`, a query of ids or heads with their
- * `sortKey`) as `page`, in `order`; whole rows joined for a full projection.
+ * `sortKey`) as `page`, in `order`; the columns of `projection` joined from `models` unless `chosen`
+ * already holds them (`withHeads`: heads chosen from `models` itself).
  */
-function pageText(chosen: string, order: string, projection: Projection): string {
-  return projection === 'head'
-    ? `WITH page AS MATERIALIZED (\n${chosen}\n)\nSELECT * FROM page\n${order}`
-    : `WITH page AS MATERIALIZED (\n${chosen}\n)\n` +
-        `SELECT ${MODEL_COLUMNS}, page."sortKey"\nFROM page JOIN models m ON m.id = page.id\n${order}`;
+function pageText(chosen: string, order: string, projection: Projection, withHeads = projection === 'head'): string {
+  const head = `WITH page AS MATERIALIZED (\n${chosen}\n)\n`;
+  if (withHeads) return `${head}SELECT * FROM page\n${order}`;
+  const columns = projection === 'head' ? MODEL_HEAD_COLUMNS : MODEL_COLUMNS;
+  return `${head}SELECT ${columns}, page."sortKey"\nFROM page JOIN models m ON m.id = page.id\n${order}`;
 }
 
 /** The best tier of RELEVANCE (an exact name); the tiers count down to 0. */
@@ -262,6 +266,10 @@ function relevancePage(query: ModelsQuery, search: SearchQuery, projection: Proj
   const params = new Params();
   // The search itself is each tier's condition (relevanceTiers).
   const where = filterConditions(query.filter, params, null);
+  // A search of the listed models alone reads the search table (docs/search.md, "The search
+  // table"): the same columns under the same names, for listed models only; other filters read
+  // `models`, which has their columns.
+  const searchTable = where.length === 1 && where[0] === LISTED;
   const tiers = relevanceTiers(search, params);
   const direction = query.page.backward ? flip(query.order.direction) : query.order.direction;
   const after = direction === 'ASC' ? '>' : '<';
@@ -273,11 +281,12 @@ function relevancePage(query: ModelsQuery, search: SearchQuery, projection: Proj
   const order = tiers.map((condition, i) => ({ tier: RELEVANCE_TOP_TIER - i, condition }));
   const scan = direction === 'DESC' ? order : [...order].reverse();
   const limit = params.add(query.page.size + 1);
-  const columns = projection === 'head' ? MODEL_HEAD_COLUMNS : 'm.id';
+  const withHeads = projection === 'head' && !searchTable;
+  const columns = withHeads ? MODEL_HEAD_COLUMNS : 'm.id';
   const segments: string[] = [];
   for (const { tier, condition } of scan) {
     if (cursor !== null && (direction === 'DESC' ? tier > cursor.tier : tier < cursor.tier)) continue;
-    const conditions = [...where, condition()];
+    const conditions = searchTable ? [condition()] : [...where, condition()];
     if (cursor !== null && tier === cursor.tier) {
       conditions.push(
         `(m.downloads, m.id) ${after} (${params.add(cursor.downloads)}::integer, ${params.add(cursor.id)})`,
@@ -285,7 +294,7 @@ function relevancePage(query: ModelsQuery, search: SearchQuery, projection: Proj
     }
     const before = segments.map((_, i) => ` - (SELECT count(*) FROM tier_${i})`).join('');
     segments.push(
-      `tier_${segments.length} AS MATERIALIZED (\nSELECT ${columns}, ${relevanceKey(tier)} AS "sortKey"\nFROM models m\n` +
+      `tier_${segments.length} AS MATERIALIZED (\nSELECT ${columns}, ${relevanceKey(tier)} AS "sortKey"\nFROM ${searchTable ? 'model_search' : 'models'} m\n` +
         `WHERE ${conditions.join('\n  AND ')}\nORDER BY m.downloads ${direction}, m.id ${direction}\nLIMIT ${limit}${before}\n)`,
     );
   }
@@ -294,7 +303,7 @@ function relevancePage(query: ModelsQuery, search: SearchQuery, projection: Proj
     `SELECT ${columns}, NULL::bigint AS "sortKey" FROM models m WHERE false`;
   const ordered = `ORDER BY page."sortKey" ${direction}, page.id ${direction}`;
   const chosen = segments.length > 0 ? `WITH ${segments.join(',\n')}\n${union}` : union;
-  return { text: pageText(chosen, ordered, projection), values: params.values };
+  return { text: pageText(chosen, ordered, projection, withHeads), values: params.values };
 }
 
 function pageStatement(query: ModelsQuery, plan: PagePlan, projection: Projection): SqlStatement {

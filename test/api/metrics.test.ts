@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { CLIENT_OPERATIONS } from '../../src/api/metrics/labels.js';
 import { HubRepository, knownHubs } from '../../src/catalog/hub.repository.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -244,5 +245,29 @@ describe('GET /metrics', () => {
     const answer = await scrape(off.url);
     expect(answer.status).toBe(404);
     expect(answer.text).not.toContain('catalog_');
+  });
+
+  it("compose's monitoring profile scrapes the API's port and the worker's WORKER_METRICS_PORT, and Grafana loads the dashboard", () => {
+    const read = (path: string) => readFileSync(join(PROJECT_ROOT, path), 'utf8');
+    interface Service {
+      profiles?: string[];
+      environment?: Record<string, string>;
+      volumes?: string[];
+    }
+    const compose = parseYaml(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service> };
+    const prometheus = parseYaml(read('docker/prometheus/prometheus.yml')) as {
+      scrape_configs: { job_name: string; metrics_path: string; static_configs: { targets: string[] }[] }[];
+    };
+    const targets = prometheus.scrape_configs.flatMap((job) =>
+      job.static_configs.flatMap((config) => config.targets.map((target) => `${target}${job.metrics_path}`)),
+    );
+    const { api, worker, prometheus: scraper, grafana } = compose.services;
+    expect(targets).toEqual([
+      `api:${api?.environment?.['PORT']}/metrics`,
+      `worker:${worker?.environment?.['WORKER_METRICS_PORT']}/metrics`,
+    ]);
+    expect(scraper?.profiles).toEqual(['monitoring']);
+    expect(grafana?.profiles).toEqual(['monitoring']);
+    expect(grafana?.volumes).toContain('./docs/grafana:/var/lib/grafana/dashboards:ro');
   });
 });

@@ -56,14 +56,14 @@ export interface ApiBenchOptions {
 }
 
 /** What one server's load slices add up to. */
-interface Tally {
+export interface Tally {
   readonly latencies: Histogram;
   requests: number;
   seconds: number;
   failed: number;
 }
 
-const newTally = (): Tally => ({
+export const newTally = (): Tally => ({
   latencies: buildHistogram({
     lowestDiscernibleValue: 1,
     highestTrackableValue: 120_000,
@@ -91,11 +91,25 @@ async function slice(
         ? { query: BENCH_QUERIES[query], variables: randomVariables(query, words) }
         : { variables: randomVariables(query, words) },
     );
+  await load(`${target.url}${path}`, body, seconds, connections, tally);
+}
+
+/**
+ * `seconds` of POSTs of `body()` (fresh for every request) to `url` over `connections`, every
+ * latency recorded into `tally` (or nowhere: a warm-up); a GraphQL `errors` answer counts as failed.
+ */
+export async function load(
+  url: string,
+  body: () => string,
+  seconds: number,
+  connections: number,
+  tally: Tally | null,
+): Promise<void> {
   let graphqlErrors = 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
-        url: `${target.url}${path}`,
+        url,
         method: 'POST',
         connections,
         duration: seconds,

@@ -15,6 +15,7 @@ import { registerCrawlBench } from './crawl.bench.js';
 import { registerExportBench } from './export.bench.js';
 import { registerIngestBench } from './ingest.bench.js';
 import { registerNotifyBench } from './notify.bench.js';
+import { registerScaleBench } from './scale.bench.js';
 import { registerSoakBench } from './soak.bench.js';
 
 const BENCHES: ((bench: Command) => void)[] = [
@@ -25,6 +26,7 @@ const BENCHES: ((bench: Command) => void)[] = [
   registerNotifyBench,
   registerSoakBench,
   registerExportBench,
+  registerScaleBench,
 ];
 
 export function registerBenches(bench: Command): void {

@@ -32,6 +32,8 @@ export async function startChildServer(options: {
   readonly timeoutMs?: number;
   /** Options for `node` itself, before the script (`--expose-gc`, `--max-semi-space-size=16`). */
   readonly nodeArgs?: readonly string[];
+  /** The variable that tells the child its port: PORT, or the worker's WORKER_METRICS_PORT. */
+  readonly portVariable?: string;
 }): Promise<ChildServer> {
   const port = await freePort();
   // Benchmark-only servers run from their TypeScript sources (they are not built into dist/).
@@ -42,7 +44,7 @@ export async function startChildServer(options: {
   const child = spawn(process.execPath, args, {
     // The child's environment is ours plus its own settings (this passes variables through, it
     // reads no configuration of its own).
-    env: { ...process.env, ...options.env, HOST: '127.0.0.1', PORT: String(port) },
+    env: { ...process.env, ...options.env, HOST: '127.0.0.1', [options.portVariable ?? 'PORT']: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

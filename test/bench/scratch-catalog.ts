@@ -1,7 +1,7 @@
 /**
  * A scratch catalog of N generated models for the benchmarks that drive the real API (`bench api`,
- * `bench soak`): a scratch database filled through the crawler's own ingest path from generated
- * Hugging Face records (record-generator.ts), so the maintained facet tables are built the way
+ * `bench soak`, `bench scale`): a scratch database filled through the crawler's own ingest path from
+ * every hub's generated records (bench-records.ts), so the maintained facet tables are built the way
  * production builds them, kept between runs with `--keep` and picked up again with `--reuse`; and
  * the API process (`dist/src/main.js`) started over it.
  */
@@ -10,13 +10,10 @@ import { pino } from 'pino';
 import { IngestRepository } from '../../src/catalog/ingest.repository.js';
 import type { CatalogModel } from '../../src/catalog/catalog-model.js';
 import type { Config } from '../../src/config/config.js';
-import { HubClient } from '../../src/outbound/hub-client.js';
-import { unlimited } from '../../src/outbound/request-budget.js';
-import { HuggingFaceAdapter } from '../../src/crawl/huggingface/huggingface.adapter.js';
-import { generateHfRecords } from '../../src/catalog/seed/demo/record-generator.js';
 import { createProgress } from '../../src/lib/progress.js';
 import { PROJECT_ROOT } from '../../src/lib/project-root.js';
 import type { Vocabulary } from './api.queries.js';
+import { buildBenchRecord } from './bench-records.js';
 import { startChildServer, type ChildServer } from './child-server.js';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database.js';
 
@@ -24,24 +21,30 @@ import { createScratchDatabase, type ScratchDatabase } from './scratch-database.
 export const SEED_PAGE = 1_000;
 const logger = pino({ level: 'silent' });
 
-/** Fill the scratch database through ingest, two pages in flight, with a progress bar. */
-async function seed(scratch: ScratchDatabase, n: number, label: string): Promise<void> {
-  const adapter = new HuggingFaceAdapter({
-    endpoint: 'http://127.0.0.1:9',
-    createClient: () => new HubClient({ limiter: unlimited, logger }),
-  });
+/** What seeding measured: models written and the seconds they took (ingest only, not the vacuum). */
+export interface SeedResult {
+  readonly models: number;
+  readonly seconds: number;
+}
+
+/**
+ * Ingest records `from` … `to - 1` (bench-records.ts) into the scratch database, two pages in
+ * flight, with a progress bar; then VACUUM ANALYZE, as autovacuum would have by the time a real
+ * catalog of this size is queried.
+ */
+async function seed(scratch: ScratchDatabase, from: number, to: number, label: string): Promise<SeedResult> {
   const ingest = new IngestRepository(scratch.db.pool);
-  const records = generateHfRecords(n)[Symbol.iterator]();
+  let next = from;
   const nextPage = (): CatalogModel[] | null => {
     const models: CatalogModel[] = [];
-    for (let next = records.next(); !next.done; next = records.next()) {
-      const built = adapter.buildModel(next.value);
+    while (next < to && models.length < SEED_PAGE) {
+      const built = buildBenchRecord(next++);
       if (built.ok) models.push(built.model);
-      if (models.length === SEED_PAGE) break;
     }
     return models.length > 0 ? models : null;
   };
-  const progress = createProgress({ label: `${label}: seeding the catalog`, total: n, unit: 'models' });
+  const progress = createProgress({ label: `${label}: seeding the catalog`, total: to - from, unit: 'models' });
+  const started = performance.now();
   await Promise.all(
     Array.from({ length: 2 }, async () => {
       for (let page = nextPage(); page !== null; page = nextPage()) {
@@ -50,9 +53,10 @@ async function seed(scratch: ScratchDatabase, n: number, label: string): Promise
       }
     }),
   );
+  const seconds = (performance.now() - started) / 1000;
   progress.stop();
-  // What autovacuum would have done by the time a real catalog of this size is queried.
   await scratch.db.pool.query('VACUUM ANALYZE');
+  return { models: to - from, seconds };
 }
 
 async function countModels(scratch: ScratchDatabase): Promise<number> {
@@ -62,24 +66,31 @@ async function countModels(scratch: ScratchDatabase): Promise<number> {
 
 /**
  * The scratch catalog `catalog_bench_<bench>_<models>`, holding exactly `models` generated models:
- * kept from an earlier `--keep` run when `reuse` and it already holds them, else (re)seeded.
- * `label` prefixes the progress lines (`bench api`).
+ * kept from an earlier `--keep` run when `reuse` and it already holds them; grown in place when it
+ * holds fewer (records are pure in their index, so the first k of N are a catalog of k: a database
+ * renamed from a smaller run grows into this one); else (re)seeded. `label` prefixes the progress
+ * lines (`bench api`). `seeded` is what this call ingested (none when reused).
  */
 export async function openScratchCatalog(
   config: Config,
   options: { readonly bench: string; readonly models: number; readonly reuse: boolean; readonly label: string },
-): Promise<ScratchDatabase> {
+): Promise<ScratchDatabase & { readonly seeded: SeedResult | null }> {
   const name = `catalog_bench_${options.bench}_${options.models}`;
   const scratch = await createScratchDatabase(config, name, logger, 4, { reuse: options.reuse });
   try {
-    const existing = await countModels(scratch);
-    if (existing !== options.models) {
-      if (existing > 0) await scratch.db.pool.query('TRUNCATE models, licenses, model_changes CASCADE');
-      await seed(scratch, options.models, options.label);
-    } else {
+    let existing = await countModels(scratch);
+    if (existing === options.models) {
       process.stderr.write(`${options.label}: reusing ${name} (${existing} models)\n`);
+      return { ...scratch, seeded: null };
     }
-    return scratch;
+    if (existing > options.models) {
+      await scratch.db.pool.query('TRUNCATE models, licenses, model_changes CASCADE');
+      existing = 0;
+    } else if (existing > 0) {
+      process.stderr.write(`${options.label}: growing ${name} from ${existing} models\n`);
+    }
+    const seeded = await seed(scratch, existing, options.models, options.label);
+    return { ...scratch, seeded };
   } catch (error) {
     await scratch.db.close();
     throw error;

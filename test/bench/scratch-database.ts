@@ -1,6 +1,7 @@
 /** Benchmarks create their own scratch database on the configured server, migrate it, and drop it. */
 import pg from 'pg';
 import type { Config } from '../../src/config/config.js';
+import { HUBS } from '../../src/config/hubs.js';
 import { createDatabase, type Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 import type { Logger } from '../../src/lib/logger.js';
@@ -37,10 +38,11 @@ export async function createScratchDatabase(
   if (!options.reuse) await dropIt();
   await migrate({ databaseUrl: url.toString(), migrationsDir: MIGRATIONS_DIR, logger });
   const db = createDatabase({ database: { url: url.toString(), poolSize } }, logger);
-  await db.pool.query(
-    `INSERT INTO hubs (id, name, kind, base_url) VALUES ('huggingface', 'Hugging Face', 'MODEL_HUB', $1) ON CONFLICT DO NOTHING`,
-    [config.hubs.huggingface.endpoint],
-  );
+  for (const hub of Object.values(HUBS))
+    await db.pool.query(
+      `INSERT INTO hubs (id, name, kind, base_url) VALUES ($1, $2, $3::"HubKind", $4) ON CONFLICT DO NOTHING`,
+      [hub.id, hub.name, hub.kind, config.hubs[hub.id].endpoint],
+    );
   return {
     url: url.toString(),
     db,

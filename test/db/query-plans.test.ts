@@ -100,7 +100,8 @@ const SHAPES: readonly (readonly [string, ModelsArgs])[] = [
   ],
 ];
 
-const SEQ_SCAN_ON_MODELS = /Seq Scan on models\b/;
+/** A sequential scan of the catalog, or of its search table (a search of the listed models reads it). */
+const SEQ_SCAN_ON_MODELS = /Seq Scan on (models|model_search)\b/;
 
 describe('plans over models (sequential scans disabled)', () => {
   it.each(SHAPES)('%s: page and count are index-backed', async (_name, args) => {
@@ -143,5 +144,16 @@ describe('plans over models (sequential scans disabled)', () => {
   it('would see a sequential scan: a condition no index serves', async () => {
     const plan = await planOf({ text: "SELECT id FROM models m WHERE m.card_summary LIKE '%x%'", values: [] });
     expect(plan).toMatch(SEQ_SCAN_ON_MODELS);
+    const search = await planOf({ text: "SELECT id FROM model_search m WHERE m.search_name LIKE '%x%'", values: [] });
+    expect(search).toMatch(SEQ_SCAN_ON_MODELS);
+  });
+
+  it('reads a search of the listed models from the search table, and a filtered search from models', async () => {
+    const plain = modelsSql(parseModelsArgs({ filter: { search: 'llama' } })).page;
+    expect(await planOf(plain)).toMatch(/on model_search m/);
+    const filtered = modelsSql(
+      parseModelsArgs({ filter: { search: 'llama', licenseCategories: ['PERMISSIVE'] } }),
+    ).page;
+    expect(await planOf(filtered)).not.toMatch(/model_search/);
   });
 });
