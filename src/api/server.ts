@@ -3,7 +3,6 @@
  * the GraphQL endpoint at `/graphql` (Apollo Server 5 on Express 5), behind CORS, API-key
  * authentication and the per-client rate limit; depth and cost are checked before execution.
  */
-import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import {
@@ -18,7 +17,6 @@ import cors from 'cors';
 import express from 'express';
 import { isInputObjectType } from 'graphql';
 import type { Redis } from 'ioredis';
-import { pinoHttp } from 'pino-http';
 import type { Config } from '../config/config.js';
 import { ApiKeyRepository } from '../auth/api-key.repository.js';
 import { Authenticator } from '../auth/authenticator.js';
@@ -63,6 +61,7 @@ import {
 } from './limits/request-guards.js';
 import type { Readiness } from '../lib/dependencies.js';
 import { resolvers, withArgumentChecks } from './resolvers/index.js';
+import { requestLog } from './http/request-log.js';
 import { loadTypeDefs } from './schema.js';
 import { startSubscriptionServer, subscriptionsOverWebSocketPlugin } from './subscriptions.js';
 import { clientErrorBody } from '../lib/errors.js';
@@ -88,8 +87,6 @@ export interface ApiServer {
   stop(): Promise<void>;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
-
 export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const { config, logger, db } = deps;
   const app = express();
@@ -98,19 +95,8 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   // The client IP (for the rate limit) from `X-Forwarded-For`, only through the configured proxies.
   app.set('trust proxy', config.api.trustProxyHops > 0 ? config.api.trustProxyHops : false);
 
-  app.use(
-    pinoHttp({
-      logger,
-      // Honour a caller's request id (from a proxy) when it is sane; otherwise mint one.
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
-    }),
-  );
+  // Each request's id (X-Request-Id) and logger; each request logged at `info` (http/request-log.ts).
+  app.use(requestLog(logger));
 
   // Prometheus metrics (README: "Operations: metrics and queues"): every answer is timed from here
   // on. /metrics is outside the client guards (a scrape is never rate-limited), behind

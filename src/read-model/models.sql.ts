@@ -232,11 +232,17 @@ const RELEVANCE_TOP_TIER = RELEVANCE_TIERS - 1;
  * the two for independent and expect a fraction of the rows, and read the tier by its GIN index
  * when a walk of the downloads order finds a page in a few hundred rows).
  */
-function relevanceTiers(search: SearchQuery, params: Params): (() => string)[] {
-  // Each tier adds the parameters it names: a tier a cursor skips must leave none unused.
-  const matches = (query: string) => `m.search_vector @@ to_tsquery('simple', ${params.add(query)})`;
+function relevanceTiers(search: SearchQuery, params: Params): ((hidden?: boolean) => string)[] {
+  // Each tier adds the parameters it names: a tier a cursor skips must leave none unused. Hidden
+  // (`hidden`), a query is a value the planner sees only when the statement runs: it then expects
+  // few matches, and reads them by the GIN index (relevancePage's fallback).
+  let hide = false;
+  const matches = (query: string) =>
+    hide
+      ? `m.search_vector @@ (SELECT to_tsquery('simple', ${params.add(query)}))`
+      : `m.search_vector @@ to_tsquery('simple', ${params.add(query)})`;
   const exact = () => `m.search_name = ${params.add(search.exactName)}::text`;
-  const tiers = [
+  const tiers: (() => string)[] = [
     // 4: the name is exactly what was typed.
     () => `${exact()} AND ${matches(search.literal)}`,
     // 3: every term as typed in the repo id, author or name.
@@ -251,8 +257,20 @@ function relevanceTiers(search: SearchQuery, params: Params): (() => string)[] {
       () => `${matches(search.tsquery)} AND NOT ${matches(search.tsqueryInName)} AND NOT ${matches(search.literal)}`,
     );
   }
-  return tiers;
+  return tiers.map((tier) => (hidden = false) => {
+    hide = hidden;
+    const condition = tier();
+    hide = false;
+    return condition;
+  });
 }
+
+/**
+ * Rows of the downloads order a tier of the search table may walk before it reads the rest of its
+ * matches by the GIN index (relevancePage): 5,000 narrow rows take a few milliseconds, and a tier
+ * that finds no page in them matches fewer than one row in 250 of the most downloaded.
+ */
+export const SEARCH_WALK_ROWS = 5_000;
 
 /**
  * A page of RELEVANCE: the tiers one after the other, each read in the downloads order
@@ -284,22 +302,72 @@ function relevancePage(query: ModelsQuery, search: SearchQuery, projection: Proj
   const withHeads = projection === 'head' && !searchTable;
   const columns = withHeads ? MODEL_HEAD_COLUMNS : 'm.id';
   const segments: string[] = [];
+  // The tiers' CTEs, in order (tier_0 … tier_n, with their bounds and heads between them).
+  const tierNames: string[] = [];
+  const bounds = new Set<string>();
   for (const { tier, condition } of scan) {
     if (cursor !== null && (direction === 'DESC' ? tier > cursor.tier : tier < cursor.tier)) continue;
-    const conditions = searchTable ? [condition()] : [...where, condition()];
-    if (cursor !== null && tier === cursor.tier) {
-      conditions.push(
-        `(m.downloads, m.id) ${after} (${params.add(cursor.downloads)}::integer, ${params.add(cursor.id)})`,
+    const n = tierNames.length;
+    tierNames.push(`tier_${n}`);
+    const rows = `${limit}${tierNames
+      .slice(0, n)
+      .map((name) => ` - (SELECT count(*) FROM ${name})`)
+      .join('')}`;
+    const seek = (key: string) =>
+      cursor !== null && tier === cursor.tier
+        ? [`(${key}, m.id) ${after} (${params.add(cursor.downloads)}::integer, ${params.add(cursor.id)})`]
+        : [];
+    const select = `SELECT ${columns}, ${relevanceKey(tier)} AS "sortKey"`;
+    if (!searchTable || tier === RELEVANCE_TOP_TIER) {
+      // The planner's choice: a walk of the downloads order, or the GIN index and a top-N sort.
+      const conditions = [...(searchTable ? [] : where), condition(), ...seek('m.downloads')];
+      segments.push(
+        `tier_${n} AS MATERIALIZED (\n${select}\nFROM ${searchTable ? 'model_search' : 'models'} m\n` +
+          `WHERE ${conditions.join('\n  AND ')}\nORDER BY m.downloads ${direction}, m.id ${direction}\nLIMIT ${rows}\n)`,
+      );
+      continue;
+    }
+    // The search table. The planner chooses between a walk of the downloads order and the GIN
+    // index with a top-N sort, but it estimates a phrase or words searched together as if their
+    // words were independent: for "model gpt2" (common words, rarely in one name) it expects a page
+    // within a few hundred rows and walks the whole table for one match (1–1.5 s at a million
+    // models). So its choice is bounded to the first SEARCH_WALK_ROWS rows of the order (`bound_…`:
+    // the last of them, read from the index alone); below them, when they hold no page, the
+    // matches are read by the GIN index: the fallback hides its queries from the planner
+    // (relevanceTiers), which then plans for few matches, and orders by `downloads + 0`, which no
+    // index walks.
+    const cursorTier = cursor !== null && tier === cursor.tier;
+    const bound = cursorTier ? `bound_${n}` : 'bound_top';
+    if (cursorTier || !bounds.has(bound)) {
+      bounds.add(bound);
+      const within = seek('m.downloads');
+      const reverse = direction === 'DESC' ? 'ASC' : 'DESC';
+      segments.push(
+        `${bound} AS MATERIALIZED (\nSELECT t.downloads, t.id FROM (\n  SELECT m.downloads, m.id FROM model_search m` +
+          `${within.length > 0 ? `\n  WHERE ${within.join(' AND ')}` : ''}\n  ORDER BY m.downloads ${direction}, m.id ${direction}\n` +
+          `  LIMIT ${SEARCH_WALK_ROWS}\n) t\nORDER BY t.downloads ${reverse}, t.id ${reverse}\nLIMIT 1\n)`,
       );
     }
-    const before = segments.map((_, i) => ` - (SELECT count(*) FROM tier_${i})`).join('');
+    const edge = `((SELECT downloads FROM ${bound}), (SELECT id FROM ${bound}))`;
+    const within = direction === 'DESC' ? '>=' : '<=';
+    const head = [condition(), ...seek('m.downloads'), `(m.downloads, m.id) ${within} ${edge}`];
+    const found = `(SELECT count(*) FROM head_${n})`;
+    const rest = [
+      condition(true),
+      ...seek('m.downloads + 0'),
+      `(m.downloads + 0, m.id) ${after} ${edge}`,
+      `${found} < ${rows}`,
+    ];
     segments.push(
-      `tier_${segments.length} AS MATERIALIZED (\nSELECT ${columns}, ${relevanceKey(tier)} AS "sortKey"\nFROM ${searchTable ? 'model_search' : 'models'} m\n` +
-        `WHERE ${conditions.join('\n  AND ')}\nORDER BY m.downloads ${direction}, m.id ${direction}\nLIMIT ${limit}${before}\n)`,
+      `head_${n} AS MATERIALIZED (\n${select}\nFROM model_search m\nWHERE ${head.join('\n  AND ')}\n` +
+        `ORDER BY m.downloads ${direction}, m.id ${direction}\nLIMIT ${rows}\n),\n` +
+        `tier_${n} AS MATERIALIZED (\nSELECT * FROM head_${n}\nUNION ALL\n` +
+        `(${select}\nFROM model_search m\nWHERE ${rest.join('\n  AND ')}\n` +
+        `ORDER BY m.downloads + 0 ${direction}, m.id ${direction}\nLIMIT ${rows} - ${found})\n)`,
     );
   }
   const union =
-    segments.map((_, i) => `SELECT * FROM tier_${i}`).join('\nUNION ALL\n') ||
+    tierNames.map((name) => `SELECT * FROM ${name}`).join('\nUNION ALL\n') ||
     `SELECT ${columns}, NULL::bigint AS "sortKey" FROM models m WHERE false`;
   const ordered = `ORDER BY page."sortKey" ${direction}, page.id ${direction}`;
   const chosen = segments.length > 0 ? `WITH ${segments.join(',\n')}\n${union}` : union;

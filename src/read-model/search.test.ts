@@ -19,9 +19,12 @@ describe('parseSearch', () => {
     ['llama-3.1 instruct', "(('llama' <-> '3' <-> '1')) & (('instruct'))"],
     ["it's", "(('it' <-> 's'))"],
     ["a' | b", "(('a')) & (('b'))"],
-    // A letter meeting a digit also matches split there: "llama3" finds "Llama-3".
+    // Three letters or more meeting a digit also match split there: "llama3" finds "Llama-3".
     ['llama3', "(('llama3') | ('llama' <-> '3'))"],
     ['qwen2.5-7b', "(('qwen2' <-> '5' <-> '7b') | ('qwen' <-> '2' <-> '5' <-> '7b'))"],
+    // Shorter runs stay whole: "to 1" would be a phrase of two of the commonest tokens.
+    ['t5 to1', "(('t5')) & (('to1'))"],
+    ['gpt2', "(('gpt2') | ('gpt' <-> '2'))"],
   ])('literal of %j = %j', (text, literal) => {
     const search = parseSearch(text);
     expect(search?.literal).toBe(literal);

@@ -53,9 +53,14 @@ export function searchWords(text: string): string[] {
     .filter((word) => word.length > 0);
 }
 
-/** `llama3` → `llama 3`: split where a letter is followed by a digit, as the document's names are. */
+/**
+ * `llama3` → `llama 3`: split where a word of three letters or more meets a digit, as the document's
+ * names are split (at every letter-digit join). Shorter runs stay whole: `t5` or `to1` split would be
+ * phrases of the catalog's commonest tokens ("to", "1"), which the GIN index can only check row by
+ * row (tens of thousands of rows at a million models), and the word as typed finds them already.
+ */
 function splitWords(words: readonly string[]): string[] {
-  return words.flatMap((word) => word.replace(/(\p{L})(?=\p{N})/gu, '$1 ').split(' '));
+  return words.flatMap((word) => word.replace(/(\p{L}{3,})(?=\p{N})/gu, '$1 ').split(' '));
 }
 
 function phrase(words: readonly string[], weight: '' | ':A' = '', prefixLast = false): string {

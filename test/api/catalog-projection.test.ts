@@ -77,8 +77,8 @@ const pageStatement = (statements: readonly string[]) => {
   expect(pages).toHaveLength(1);
   return pages[0] as string;
 };
-const readsWholeRows = (statements: readonly string[]) =>
-  pageStatement(statements).includes('JOIN models m ON m.id = page.id');
+/** Whether the page statement reads whole rows (MODEL_COLUMNS: hub data among them), not heads. */
+const readsWholeRows = (statements: readonly string[]) => pageStatement(statements).includes('m.hub_data AS "hubData"');
 
 describe('head pages', () => {
   it.each([
