@@ -337,18 +337,33 @@ function relevancePage(query: ModelsQuery, search: SearchQuery, projection: Proj
     // (relevanceTiers), which then plans for few matches, and orders by `downloads + 0`, which no
     // index walks.
     const cursorTier = cursor !== null && tier === cursor.tier;
-    const bound = cursorTier ? `bound_${n}` : 'bound_top';
-    if (cursorTier || !bounds.has(bound)) {
-      bounds.add(bound);
-      const within = seek('m.downloads');
-      const reverse = direction === 'DESC' ? 'ASC' : 'DESC';
+    const known = cursorTier || search.walkBounds === undefined ? undefined : search.walkBounds[direction];
+    if (known === null) {
+      // Fewer rows than a walk's bound: the planner's choice, as for `models`.
       segments.push(
-        `${bound} AS MATERIALIZED (\nSELECT t.downloads, t.id FROM (\n  SELECT m.downloads, m.id FROM model_search m` +
-          `${within.length > 0 ? `\n  WHERE ${within.join(' AND ')}` : ''}\n  ORDER BY m.downloads ${direction}, m.id ${direction}\n` +
-          `  LIMIT ${SEARCH_WALK_ROWS}\n) t\nORDER BY t.downloads ${reverse}, t.id ${reverse}\nLIMIT 1\n)`,
+        `tier_${n} AS MATERIALIZED (\n${select}\nFROM model_search m\nWHERE ${condition()}\n` +
+          `ORDER BY m.downloads ${direction}, m.id ${direction}\nLIMIT ${rows}\n)`,
       );
+      continue;
     }
-    const edge = `((SELECT downloads FROM ${bound}), (SELECT id FROM ${bound}))`;
+    let edge: string;
+    if (known !== undefined) {
+      edge = `(${params.add(known.downloads)}::integer, ${params.add(known.id)}::text)`;
+    } else {
+      // A cursor's tier (or a search built without the repository): the bound after the cursor.
+      const bound = cursorTier ? `bound_${n}` : 'bound_top';
+      if (cursorTier || !bounds.has(bound)) {
+        bounds.add(bound);
+        const within = seek('m.downloads');
+        const reverse = direction === 'DESC' ? 'ASC' : 'DESC';
+        segments.push(
+          `${bound} AS MATERIALIZED (\nSELECT t.downloads, t.id FROM (\n  SELECT m.downloads, m.id FROM model_search m` +
+            `${within.length > 0 ? `\n  WHERE ${within.join(' AND ')}` : ''}\n  ORDER BY m.downloads ${direction}, m.id ${direction}\n` +
+            `  LIMIT ${SEARCH_WALK_ROWS}\n) t\nORDER BY t.downloads ${reverse}, t.id ${reverse}\nLIMIT 1\n)`,
+        );
+      }
+      edge = `((SELECT downloads FROM ${bound}), (SELECT id FROM ${bound}))`;
+    }
     const within = direction === 'DESC' ? '>=' : '<=';
     const head = [condition(), ...seek('m.downloads'), `(m.downloads, m.id) ${within} ${edge}`];
     const found = `(SELECT count(*) FROM head_${n})`;

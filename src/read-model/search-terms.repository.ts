@@ -7,7 +7,15 @@
  */
 import type pg from 'pg';
 import { BoundedLruCache } from '../lib/bounded-lru-cache.js';
-import { expandSearch, wordsToLookUp, type SearchQuery, type WordKnowledge } from './search.js';
+import { SEARCH_WALK_ROWS } from './models.sql.js';
+import {
+  expandSearch,
+  wordsToLookUp,
+  type OrderKey,
+  type SearchQuery,
+  type WalkBounds,
+  type WordKnowledge,
+} from './search.js';
 
 /** How alike two words must be to stand for each other (pg_trgm similarity, 0–1). */
 export const MIN_SIMILARITY = 0.45;
@@ -23,15 +31,56 @@ export class SearchTermsRepository {
     (word, value) => 40 + word.length + value.similar.reduce((sum, similar) => sum + 8 + similar.length, 0),
   );
 
+  private bounds: { readonly value: Promise<WalkBounds>; readonly until: number } | null = null;
+
   constructor(private readonly pool: pg.Pool) {}
+
+  /**
+   * Where the first SEARCH_WALK_ROWS rows of the search table's downloads order end, each way: two
+   * index reads, kept for the cache's five minutes. Any position splits a tier exactly (its walk
+   * above, the GIN index below); a current one keeps the walk near SEARCH_WALK_ROWS rows, and the
+   * planner sees it as a constant, with its histogram.
+   */
+  walkBounds(): Promise<WalkBounds> {
+    const now = Date.now();
+    if (this.bounds === null || this.bounds.until <= now) {
+      const value = this.readWalkBounds();
+      this.bounds = { value, until: now + CACHE_SECONDS * 1000 };
+      // A failed read is not kept: the next search asks again.
+      value.catch(() => {
+        if (this.bounds?.value === value) this.bounds = null;
+      });
+    }
+    return this.bounds.value;
+  }
+
+  private async readWalkBounds(): Promise<WalkBounds> {
+    const at = async (direction: 'DESC' | 'ASC'): Promise<OrderKey | null> => {
+      const { rows } = await this.pool.query<OrderKey>(
+        `SELECT downloads, id FROM model_search ORDER BY downloads ${direction}, id ${direction} OFFSET $1 LIMIT 1`,
+        [SEARCH_WALK_ROWS - 1],
+      );
+      return rows[0] ?? null;
+    };
+    const [DESC, ASC] = await Promise.all([at('DESC'), at('ASC')]);
+    return { DESC, ASC };
+  }
 
   /** `filter` with its search expanded (below); the same object when it has none. */
   async expandFilter<F extends { readonly search: SearchQuery | null }>(filter: F): Promise<F> {
     return filter.search === null ? filter : { ...filter, search: await this.expand(filter.search) };
   }
 
-  /** `search` with its unknown words corrected and its last word a prefix (search.ts). */
+  /**
+   * `search` with its unknown words corrected and its last word a prefix (search.ts), and where
+   * its tiers stop walking (walkBounds).
+   */
   async expand(search: SearchQuery): Promise<SearchQuery> {
+    const [expanded, walkBounds] = await Promise.all([this.expandWords(search), this.walkBounds()]);
+    return { ...expanded, walkBounds };
+  }
+
+  private async expandWords(search: SearchQuery): Promise<SearchQuery> {
     const words = wordsToLookUp(search);
     const knowledge = new Map<string, WordKnowledge>();
     const missing: string[] = [];

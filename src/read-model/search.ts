@@ -30,6 +30,23 @@ export interface SearchQuery {
   readonly tsquery: string;
   /** `tsquery` in the repo id, author or name only. */
   readonly tsqueryInName: string;
+  /**
+   * Where the first SEARCH_WALK_ROWS rows of the search table's downloads order end, each way
+   * (search-terms.repository.ts, cached): where a ranked page's tiers stop walking (models.sql.ts).
+   * Absent: each page reads it; null: the table holds fewer rows.
+   */
+  readonly walkBounds?: WalkBounds;
+}
+
+/** A row's position in the downloads order: `(downloads, id)`. */
+export interface OrderKey {
+  readonly downloads: number;
+  readonly id: string;
+}
+
+export interface WalkBounds {
+  readonly DESC: OrderKey | null;
+  readonly ASC: OrderKey | null;
 }
 
 /** What the catalog knows of a query word (search-terms.repository.ts). */
