@@ -2,10 +2,12 @@
  * `catalog bench api [--n N]`: the GraphQL API under load over a catalog of N generated models
  * (default 1,000,000), against the same SQL served by a bare `http` + `pg` handler as the limit.
  *
- * - The catalog: a scratch database filled through the crawler's own ingest path from generated
- *   Hugging Face records (record-generator.ts: realistic licenses, tasks, libraries, lineage,
- *   download distributions), so the maintained facet tables are built the way production builds
- *   them. `--keep` leaves it in place and `--reuse` starts from it when it already holds N models.
+ * - The catalog: a scratch database filled through the crawler's own ingest path from every hub's
+ *   generated records (bench-records.ts: Hugging Face's from record-generator.ts, with realistic
+ *   licenses, tasks, libraries, lineage and download distributions; Civitai, ModelScope and
+ *   OpenRouter records in their APIs' shapes), so the maintained facet tables are built the way
+ *   production builds them. `--keep` leaves it in place and `--reuse` starts from it when it
+ *   already holds N models (or grows it in place when it holds fewer).
  * - The servers: the real API (`dist/src/main.js`, rate limiting on with a quota it never reaches,
  *   no response cache) and the bare handler (api-bare.server.ts), each in its own process with the
  *   same pool size (`--pool`).

@@ -196,6 +196,7 @@ export async function runScaleBench(options: ScaleBenchOptions): Promise<ScaleRe
     models: options.models,
     reuse: options.reuse,
     label: 'bench scale',
+    orMore: true,
   });
   let api: ChildServer | null = null;
   try {

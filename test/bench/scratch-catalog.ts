@@ -73,13 +73,20 @@ async function countModels(scratch: ScratchDatabase): Promise<number> {
  */
 export async function openScratchCatalog(
   config: Config,
-  options: { readonly bench: string; readonly models: number; readonly reuse: boolean; readonly label: string },
+  options: {
+    readonly bench: string;
+    readonly models: number;
+    readonly reuse: boolean;
+    readonly label: string;
+    /** Reuse a kept catalog that holds more (`bench scale`: its worker's crawl adds models). */
+    readonly orMore?: boolean;
+  },
 ): Promise<ScratchDatabase & { readonly seeded: SeedResult | null }> {
   const name = `catalog_bench_${options.bench}_${options.models}`;
   const scratch = await createScratchDatabase(config, name, logger, 4, { reuse: options.reuse });
   try {
     let existing = await countModels(scratch);
-    if (existing === options.models) {
+    if (existing === options.models || (options.orMore && existing > options.models)) {
       process.stderr.write(`${options.label}: reusing ${name} (${existing} models)\n`);
       return { ...scratch, seeded: null };
     }
