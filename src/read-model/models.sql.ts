@@ -318,13 +318,12 @@ function relevancePage(query: ModelsQuery, search: SearchQuery, projection: Proj
         ? [`(${key}, m.id) ${after} (${params.add(cursor.downloads)}::integer, ${params.add(cursor.id)})`]
         : [];
     const select = `SELECT ${columns}, ${relevanceKey(tier)} AS "sortKey"`;
+    // The planner's choice: a walk of the downloads order, or the GIN index and a top-N sort.
+    const plainTier = (conditions: readonly string[]) =>
+      `tier_${n} AS MATERIALIZED (\n${select}\nFROM ${searchTable ? 'model_search' : 'models'} m\n` +
+      `WHERE ${conditions.join('\n  AND ')}\nORDER BY m.downloads ${direction}, m.id ${direction}\nLIMIT ${rows}\n)`;
     if (!searchTable || tier === RELEVANCE_TOP_TIER) {
-      // The planner's choice: a walk of the downloads order, or the GIN index and a top-N sort.
-      const conditions = [...(searchTable ? [] : where), condition(), ...seek('m.downloads')];
-      segments.push(
-        `tier_${n} AS MATERIALIZED (\n${select}\nFROM ${searchTable ? 'model_search' : 'models'} m\n` +
-          `WHERE ${conditions.join('\n  AND ')}\nORDER BY m.downloads ${direction}, m.id ${direction}\nLIMIT ${rows}\n)`,
-      );
+      segments.push(plainTier([...(searchTable ? [] : where), condition(), ...seek('m.downloads')]));
       continue;
     }
     // The search table. The planner chooses between a walk of the downloads order and the GIN
@@ -340,10 +339,7 @@ function relevancePage(query: ModelsQuery, search: SearchQuery, projection: Proj
     const known = cursorTier || search.walkBounds === undefined ? undefined : search.walkBounds[direction];
     if (known === null) {
       // Fewer rows than a walk's bound: the planner's choice, as for `models`.
-      segments.push(
-        `tier_${n} AS MATERIALIZED (\n${select}\nFROM model_search m\nWHERE ${condition()}\n` +
-          `ORDER BY m.downloads ${direction}, m.id ${direction}\nLIMIT ${rows}\n)`,
-      );
+      segments.push(plainTier([condition()]));
       continue;
     }
     let edge: string;

@@ -71,16 +71,15 @@ export class SearchTermsRepository {
     return filter.search === null ? filter : { ...filter, search: await this.expand(filter.search) };
   }
 
-  /**
-   * `search` with its unknown words corrected and its last word a prefix (search.ts), and where
-   * its tiers stop walking (walkBounds).
-   */
-  async expand(search: SearchQuery): Promise<SearchQuery> {
-    const [expanded, walkBounds] = await Promise.all([this.expandWords(search), this.walkBounds()]);
-    return { ...expanded, walkBounds };
+  /** `filter` expanded, its search also told where a ranked page's tiers stop walking (walkBounds). */
+  async expandForPage<F extends { readonly search: SearchQuery | null }>(filter: F): Promise<F> {
+    if (filter.search === null) return filter;
+    const [search, walkBounds] = await Promise.all([this.expand(filter.search), this.walkBounds()]);
+    return { ...filter, search: { ...search, walkBounds } };
   }
 
-  private async expandWords(search: SearchQuery): Promise<SearchQuery> {
+  /** `search` with its unknown words corrected and its last word a prefix (search.ts). */
+  async expand(search: SearchQuery): Promise<SearchQuery> {
     const words = wordsToLookUp(search);
     const knowledge = new Map<string, WordKnowledge>();
     const missing: string[] = [];

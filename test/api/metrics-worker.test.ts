@@ -16,6 +16,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { CRAWL_JOBS, JOB_CONTRACTS, QUEUE_NAMES } from '../../src/queue/contracts.js';
 import { FakeHub, MemoryModelStore } from '../fake-hub/fake-hub.js';
 import { useTestDatabase } from '../helpers/database.js';
+import { obliterateQueues } from '../helpers/queues.js';
 import { expectEventually } from '../helpers/eventually.js';
 import { startProcess, type RunningProcess } from '../helpers/processes.js';
 import { parseExposition, valueOf } from '../helpers/prometheus.js';
@@ -155,11 +156,7 @@ describe('the worker metrics server', () => {
     } finally {
       await worker?.stop('SIGKILL');
       await hub.stop();
-      for (const name of QUEUE_NAMES) {
-        const queue = new Queue(name, { connection: redis, prefix });
-        await queue.obliterate({ force: true });
-        await queue.close();
-      }
+      await obliterateQueues(redis, prefix);
     }
   }, 120_000);
 });

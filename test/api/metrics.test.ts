@@ -19,6 +19,7 @@ import { PROJECT_ROOT } from '../../src/lib/project-root.js';
 import { QUEUE_NAMES } from '../../src/queue/contracts.js';
 import { graphql, startApi, type RunningApi } from '../helpers/api.js';
 import { useTestDatabase } from '../helpers/database.js';
+import { obliterateQueues } from '../helpers/queues.js';
 import { parseExposition, valueOf, type Sample } from '../helpers/prometheus.js';
 
 const db = useTestDatabase();
@@ -38,11 +39,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await Promise.all(apis.splice(0).map((api) => api.stop()));
-  for (const name of QUEUE_NAMES) {
-    const queue = new Queue(name, { connection: redis, prefix });
-    await queue.obliterate({ force: true });
-    await queue.close();
-  }
+  await obliterateQueues(redis, prefix);
 });
 afterAll(() => redis.quit());
 

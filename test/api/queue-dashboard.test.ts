@@ -13,6 +13,7 @@ import type { ApiKeyScope } from '../../src/auth/api-key.js';
 import { QUEUE_NAMES } from '../../src/queue/contracts.js';
 import { startApi, type RunningApi } from '../helpers/api.js';
 import { useTestDatabase } from '../helpers/database.js';
+import { obliterateQueues } from '../helpers/queues.js';
 
 const db = useTestDatabase();
 const redis = new Redis(inject('redisUrl'));
@@ -31,11 +32,7 @@ beforeEach(() => {
 });
 afterEach(async () => {
   await Promise.all(apis.splice(0).map((api) => api.stop()));
-  for (const name of QUEUE_NAMES) {
-    const queue = new Queue(name, { connection: redis, prefix });
-    await queue.obliterate({ force: true });
-    await queue.close();
-  }
+  await obliterateQueues(redis, prefix);
 });
 afterAll(() => redis.quit());
 
