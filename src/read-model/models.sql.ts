@@ -231,30 +231,39 @@ const RELEVANCE_TOP_TIER = RELEVANCE_TIERS - 1;
  * needs (a tier's query implies the search's own, and stating both would make the planner take
  * the two for independent and expect a fraction of the rows, and read the tier by its GIN index
  * when a walk of the downloads order finds a page in a few hundred rows).
+ *
+ * On the search table (`searchTable`), "in the repo id, author or name" is its `name_vector`, the
+ * weight-A part of the document with its own GIN index, matched by the unweighted queries
+ * (`literal`, `tsquery`): the same rows as `search_vector @@` the weighted ones, but the index
+ * answers exactly where a weighted query has every row with the word anywhere read and rechecked
+ * (migration 20261210000000_search_name_vector).
  */
-function relevanceTiers(search: SearchQuery, params: Params): ((hidden?: boolean) => string)[] {
+function relevanceTiers(search: SearchQuery, params: Params, searchTable: boolean): ((hidden?: boolean) => string)[] {
   // Each tier adds the parameters it names: a tier a cursor skips must leave none unused. Hidden
   // (`hidden`), a query is a value the planner sees only when the statement runs: it then expects
   // few matches, and reads them by the GIN index (relevancePage's fallback).
   let hide = false;
-  const matches = (query: string) =>
+  const matches = (query: string, column = 'm.search_vector') =>
     hide
-      ? `m.search_vector @@ (SELECT to_tsquery('simple', ${params.add(query)}))`
-      : `m.search_vector @@ to_tsquery('simple', ${params.add(query)})`;
+      ? `${column} @@ (SELECT to_tsquery('simple', ${params.add(query)}))`
+      : `${column} @@ to_tsquery('simple', ${params.add(query)})`;
+  const inName = (weighted: string, words: string) =>
+    searchTable ? matches(words, 'm.name_vector') : matches(weighted);
   const exact = () => `m.search_name = ${params.add(search.exactName)}::text`;
   const tiers: (() => string)[] = [
     // 4: the name is exactly what was typed.
     () => `${exact()} AND ${matches(search.literal)}`,
     // 3: every term as typed in the repo id, author or name.
-    () => `${matches(search.inName)} AND NOT coalesce(${exact()}, false)`,
+    () => `${inName(search.inName, search.literal)} AND NOT coalesce(${exact()}, false)`,
     // 2: every term as typed, somewhere (tags, the card's summary).
-    () => `${matches(search.literal)} AND NOT ${matches(search.inName)}`,
+    () => `${matches(search.literal)} AND NOT ${inName(search.inName, search.literal)}`,
   ];
   if (search.tsquery !== search.literal) {
     // 1 and 0: only with a correction or the last word as a prefix, in the name, then elsewhere.
-    tiers.push(() => `${matches(search.tsqueryInName)} AND NOT ${matches(search.literal)}`);
+    tiers.push(() => `${inName(search.tsqueryInName, search.tsquery)} AND NOT ${matches(search.literal)}`);
     tiers.push(
-      () => `${matches(search.tsquery)} AND NOT ${matches(search.tsqueryInName)} AND NOT ${matches(search.literal)}`,
+      () =>
+        `${matches(search.tsquery)} AND NOT ${inName(search.tsqueryInName, search.tsquery)} AND NOT ${matches(search.literal)}`,
     );
   }
   return tiers.map((tier) => (hidden = false) => {
@@ -288,7 +297,7 @@ function relevancePage(query: ModelsQuery, search: SearchQuery, projection: Proj
   // table"): the same columns under the same names, for listed models only; other filters read
   // `models`, which has their columns.
   const searchTable = where.length === 1 && where[0] === LISTED;
-  const tiers = relevanceTiers(search, params);
+  const tiers = relevanceTiers(search, params, searchTable);
   const direction = query.page.backward ? flip(query.order.direction) : query.order.direction;
   const after = direction === 'ASC' ? '>' : '<';
   const cursor =

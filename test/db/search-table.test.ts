@@ -2,7 +2,8 @@
  * The search table (`model_search`, migration 20261209000000_search_table, docs/search.md) follows
  * `models` through the crawler's own writes: ingest of new and changed models, the touch of
  * unchanged ones, removal by a full sweep and restoration, a rename, a delete. After each step it
- * holds exactly the listed models, with their downloads and search words.
+ * holds exactly the listed models, with their downloads and search words, and their name words
+ * apart (`name_vector`, migration 20261210000000_search_name_vector).
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CatalogModel } from '../../src/catalog/catalog-model.js';
@@ -73,6 +74,29 @@ describe('the search table', () => {
       `SELECT id FROM model_search WHERE search_vector @@ to_tsquery('simple', 'roleplay')`,
     );
     expect(rows.map((row) => row.id)).toEqual(['huggingface:c/retagged']);
+    // A tag is not in the name words (migration 20261210000000_search_name_vector); a new name is.
+    const inName = await db.pool.query<{ id: string }>(
+      `SELECT id FROM model_search WHERE name_vector @@ to_tsquery('simple', 'roleplay | popular')`,
+    );
+    expect(inName.rows.map((row) => row.id)).toEqual(['huggingface:b/popular']);
+  });
+
+  it('keeps the name words of each model: its repo id, author and name, with their positions', async () => {
+    await ingest.ingestPage([
+      model('meta/Llama-3-8B', 700, { tags: ['anime'] }),
+      model('acme/anime-diffusion', 5, { tags: ['llama'] }),
+    ]);
+    const { rows } = await db.pool.query<{ id: string; same: boolean; phrase: boolean; tag: boolean }>(
+      `SELECT id,
+              name_vector = ts_filter(search_vector, '{a}') AS same,
+              name_vector @@ to_tsquery('simple', 'llama <-> 3') AS phrase,
+              name_vector @@ to_tsquery('simple', 'anime') AS tag
+       FROM model_search ORDER BY id`,
+    );
+    expect(rows).toEqual([
+      { id: 'huggingface:acme/anime-diffusion', same: true, phrase: false, tag: true },
+      { id: 'huggingface:meta/Llama-3-8B', same: true, phrase: true, tag: false },
+    ]);
   });
 
   it('drops a model the full sweep removes, takes it back when it returns, and follows a rename', async () => {
