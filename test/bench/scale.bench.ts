@@ -166,7 +166,15 @@ async function measureWorker(
       healthPath: '/metrics',
       portVariable: 'WORKER_METRICS_PORT',
     });
-    const before = await scratch.db.pool.query<{ n: string }>('SELECT count(*) AS n FROM crawl_runs');
+    // A FULL start resumes a run still RUNNING (an earlier bench's, stopped mid-crawl, on a kept
+    // catalog: crawl.service.ts startRun), so the pace is what every run's counter gained.
+    const seen = async () => {
+      const { rows } = await scratch.db.pool.query<{ seen: string | null }>(
+        'SELECT sum(models_seen) AS seen FROM crawl_runs',
+      );
+      return Number(rows[0]?.seen ?? 0);
+    };
+    const before = await seen();
     const producer = new QueueProducer(redis, queuePrefix);
     await producer.enqueue(CRAWL_JOBS.huggingface.start, { hubId: 'huggingface', mode: 'FULL', trigger: 'CLI' });
     const progress = createProgress({ label: 'bench scale: worker crawl', total: options.workerSeconds, unit: 's' });
@@ -176,12 +184,8 @@ async function measureWorker(
     }
     progress.stop();
     const peak = await peakRssMb(worker);
-    const { rows } = await scratch.db.pool.query<{ seen: string | null }>(
-      'SELECT sum(models_seen) AS seen FROM (SELECT models_seen FROM crawl_runs ORDER BY id OFFSET $1) runs',
-      [Number(before.rows[0]?.n ?? 0)],
-    );
     // The run's counter moves at every page it ingests.
-    return { peakRssMb: peak, models: Number(rows[0]?.seen ?? 0), seconds: options.workerSeconds };
+    return { peakRssMb: peak, models: (await seen()) - before, seconds: options.workerSeconds };
   } finally {
     await worker?.stop();
     await redis.quit();
