@@ -5,19 +5,12 @@
  * assess.ts, the others' beside it) decides the dimensions and hands them here, so the level rules
  * are one table for every hub (docs/openness.md).
  */
-import type { LicenseAssessment } from './assess.js';
 import { evidence } from './evidence.js';
 import { decideLevel, type ObtainableAvailability } from './level.js';
 import { estimateMof } from './mof.js';
 import { RULES_VERSION } from './rules-version.js';
 import { opennessScore } from './score.js';
-import type { ComponentStatus, Evidence, OpennessResult, WeightsAvailability } from './types.js';
-
-/** One component's status and the evidence that decided it. */
-export interface ComponentAssessment {
-  readonly status: ComponentStatus;
-  readonly evidence: Evidence;
-}
+import type { ComponentAssessment, Evidence, LicenseAssessment, OpennessResult, WeightsAvailability } from './types.js';
 
 export interface DimensionAssessments {
   readonly license: LicenseAssessment;

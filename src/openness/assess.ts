@@ -10,13 +10,7 @@ import { availabilityFromGate, classifyParameterCount, classifyWeights } from '.
 import { assembleOpenness } from './assemble.js';
 import { evidence } from './evidence.js';
 import type { HfFacts } from './huggingface-input.js';
-import type { Evidence, OpennessResult, ResolvedLicense } from './types.js';
-
-/** A resolved license with the evidence that decided it (the license resolver's result). */
-export interface LicenseAssessment {
-  readonly license: ResolvedLicense;
-  readonly evidence: readonly Evidence[];
-}
+import type { Evidence, LicenseAssessment, OpennessResult } from './types.js';
 
 /**
  * The license of a record that carries neither `cardData` nor `tags` (a list call that expanded

@@ -43,7 +43,6 @@
  * evaluations are not reported: `UNKNOWN`.
  */
 import { assembleOpenness } from './assemble.js';
-import type { LicenseAssessment } from './assess.js';
 import { componentAssessment as component } from './component-assessment.js';
 import { weightFileFormat } from './dimensions/weights.js';
 import { evidence } from './evidence.js';
@@ -51,6 +50,7 @@ import { scanReadme } from './huggingface-input.js';
 import type {
   CommercialUse,
   Evidence,
+  LicenseAssessment,
   LicenseCategory,
   OpennessResult,
   ResolvedLicense,

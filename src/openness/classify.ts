@@ -2,11 +2,11 @@
  * The classifier's entry point for Hugging Face: record (as the API returns it, any shape) →
  * openness result. Pure and total: it never throws, whatever the input.
  */
-import { assessHfFacts, UNOBSERVED_LICENSE, type LicenseAssessment } from './assess.js';
+import { assessHfFacts, UNOBSERVED_LICENSE } from './assess.js';
 import { evidence } from './evidence.js';
 import { extractHfFacts, isRecord, type HfExtra, type HfFacts } from './huggingface-input.js';
 import { resolveLicense } from './licenses/index.js';
-import type { OpennessResult } from './types.js';
+import type { LicenseAssessment, OpennessResult } from './types.js';
 
 export { parseHfRecordId } from './huggingface-input.js';
 export type { HfExtra } from './huggingface-input.js';

@@ -3,9 +3,8 @@
  * (src/openness/assemble.ts) takes for code, data and documentation. One helper for every hub's
  * classifier. Frozen, as constant assessments are shared by many results.
  */
-import type { ComponentAssessment } from './assemble.js';
 import { evidence } from './evidence.js';
-import type { EvidenceDimension } from './types.js';
+import type { ComponentAssessment, EvidenceDimension } from './types.js';
 
 export function componentAssessment(
   dimension: EvidenceDimension,

@@ -19,8 +19,7 @@
  *
  * Pure and total: never throws on JSON-shaped input.
  */
-import { assembleOpenness, type ComponentAssessment } from './assemble.js';
-import type { LicenseAssessment } from './assess.js';
+import { assembleOpenness } from './assemble.js';
 import { componentAssessment } from './component-assessment.js';
 import { OPEN_SOURCE_LIBRARIES } from './dimensions/code.js';
 import { KNOWN_OPEN_DATASETS } from './dimensions/data.js';
@@ -28,7 +27,7 @@ import { availabilityFromGate, libraryWeightExtensions, scanWeightFiles } from '
 import { evidence } from './evidence.js';
 import { isRecord, scanReadme, type GatedFact, type SourcedValue } from './huggingface-input.js';
 import { resolveLicense } from './licenses/index.js';
-import type { Evidence, OpennessResult, WeightsAvailability } from './types.js';
+import type { ComponentAssessment, Evidence, LicenseAssessment, OpennessResult, WeightsAvailability } from './types.js';
 
 /** Where the license is read from: ModelScope's one `license` field. */
 export const MODELSCOPE_LICENSE_SOURCE = 'license';

@@ -18,10 +18,16 @@
  * - **Code, data, documentation, parameters: `UNKNOWN`.** The listing says nothing of them; unknown
  *   is not closed. The description is marketing text, not a model card.
  */
-import { assembleOpenness, type ComponentAssessment } from './assemble.js';
-import type { LicenseAssessment } from './assess.js';
+import { assembleOpenness } from './assemble.js';
 import { evidence } from './evidence.js';
-import type { Evidence, EvidenceDimension, OpennessResult, ResolvedLicense } from './types.js';
+import type {
+  ComponentAssessment,
+  Evidence,
+  EvidenceDimension,
+  LicenseAssessment,
+  OpennessResult,
+  ResolvedLicense,
+} from './types.js';
 
 /** What the classifier reads of one validated OpenRouter record. */
 export interface OpenRouterFacts {

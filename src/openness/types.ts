@@ -117,3 +117,18 @@ export interface OpennessResult {
   readonly rulesVersion: string;
   readonly evidence: readonly Evidence[];
 }
+
+/** A resolved license with the evidence that decided it (the license resolver's result). */
+export interface LicenseAssessment {
+  readonly license: ResolvedLicense;
+  readonly evidence: readonly Evidence[];
+}
+
+/**
+ * One component's status and the evidence that decided it: what each hub's classifier hands
+ * `assembleOpenness` (assemble.ts) for code, data and documentation.
+ */
+export interface ComponentAssessment {
+  readonly status: ComponentStatus;
+  readonly evidence: Evidence;
+}
