@@ -64,7 +64,10 @@ export class CatalogReadRepository {
     plan: PagePlan = 'index',
     projection: Projection = 'full',
   ): Promise<(ModelParent & SortKeyed)[]> {
-    const { page } = modelsSql(await this.expanded(query, 'page'), plan, projection);
+    // A ranked page's search also learns where its tiers stop walking (a count needs only its words).
+    const filter =
+      query.filter.search === null ? query.filter : await searchTermsOf(this.pool).expandForPage(query.filter);
+    const { page } = modelsSql({ ...query, filter }, plan, projection);
     if (projection === 'full') return (await this.pool.query<ModelPageRow>(page.text, [...page.values])).rows;
     const { rows } = await this.pool.query<ModelHeadPageRow>(page.text, [...page.values]);
     // The rows are this query's own objects: completed in place rather than copied.
@@ -104,15 +107,10 @@ export class CatalogReadRepository {
     return result.rows[0]?.totalCount ?? 0;
   }
 
-  /**
-   * The query with its search expanded (search-terms.repository.ts); for a page, also with where
-   * the ranked tiers stop walking, which a count does not need.
-   */
-  private async expanded(query: ModelsQuery, use: 'page' | 'count' = 'count'): Promise<ModelsQuery> {
+  /** The query with its search expanded (search-terms.repository.ts). */
+  private async expanded(query: ModelsQuery): Promise<ModelsQuery> {
     if (query.filter.search === null) return query;
-    const terms = searchTermsOf(this.pool);
-    const filter = use === 'page' ? await terms.expandForPage(query.filter) : await terms.expandFilter(query.filter);
-    return { ...query, filter };
+    return { ...query, filter: await searchTermsOf(this.pool).expandFilter(query.filter) };
   }
 
   async modelsByIds(ids: readonly string[]): Promise<ModelRow[]> {
