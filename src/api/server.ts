@@ -49,6 +49,7 @@ import { atomFeedHandler } from './feeds/atom-feed.js';
 import { corsOptions } from './limits/cors.js';
 import { jsonBody } from './limits/json-body.js';
 import { createDocumentStore } from './document-store.js';
+import { compiledExecutionGateway, createCompiledExecutor } from './execution/compiled-executor.js';
 import { BoundedQueryCache, persistedQueryErrorsPlugin } from './limits/persisted-query-cache.js';
 import { MAX_QUERY_TOKENS, queryLimitsRule } from './limits/query-limits.js';
 import { cacheHintPlugin, hideSuggestionsPlugin, queryLimitsPlugin } from './limits/query-limits.plugin.js';
@@ -129,8 +130,14 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   // One executable schema for both transports: HTTP (Apollo) and WebSocket (graphql-ws).
   const schema = withArgumentChecks(makeExecutableSchema<ApiContext>({ typeDefs: loadTypeDefs(), resolvers }));
   const limits = { maxDepth: api.maxDepth, maxCost: api.maxCost };
+  // Operations a client repeats run compiled (execution/compiled-executor.ts), through Apollo's
+  // gateway interface, its one way to take an executor; Apollo validates with the same schema.
+  const executor = createCompiledExecutor(schema, {
+    compileAfterRuns: api.compileAfterRuns,
+    onRefused: (error) => logger.warn({ err: error }, 'graphql-jit could not compile a document; graphql-js runs it'),
+  });
   const apollo = new ApolloServer<ApiContext>({
-    schema,
+    gateway: compiledExecutionGateway(executor, schema),
     includeStacktraceInErrorResponses: config.env === 'development',
     // Signals belong to the process's Lifecycle (ordered shutdown, then exit 0): Apollo's own
     // handler would stop it on its own and re-kill the process before the rest is closed.
@@ -150,8 +157,9 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     // browser never adds cross-site), GET never runs a mutation (Apollo answers 405), and a POST is
     // read only as `application/json` (jsonBody), a type no cross-site form or simple request can send.
     csrfPrevention: false,
-    // Parsed documents, bounded by the heap they hold (document-store.ts; Apollo's default is not).
-    documentStore: createDocumentStore(),
+    // Parsed documents (and their compiled functions), bounded by the heap they hold
+    // (document-store.ts; Apollo's default is not).
+    documentStore: createDocumentStore({ compiled: api.compileAfterRuns !== null }),
     // Automatic persisted queries, from a bounded cache of this instance.
     persistedQueries:
       api.persistedQueryCacheBytes > 0
@@ -229,6 +237,25 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     ...(limiter ? [rateLimitRequest(limiter, logger)] : []),
     refuseRejectedCredentials(),
   ];
+  // GraphQL first of the client routes: most requests are GraphQL, and Express tries each route in
+  // turn (docs/api-performance.md).
+  app.use(
+    '/graphql',
+    ...clientGuards,
+    // A body that is not JSON, too large (413), … gets a JSON error, not Express's HTML page.
+    jsonBody('1mb'),
+    expressMiddleware(apollo, {
+      context: ({ req, res }) =>
+        Promise.resolve(
+          createContext({
+            ...contextBase,
+            requestId: String(req.id as string),
+            logger: req.log,
+            principal: principalOf(res),
+          }),
+        ),
+    }),
+  );
   // Browsers ask before a cross-origin GET that sends Authorization: the GET-only routes answer it too.
   app.options(['/feeds/changes.atom', '/export/*path', '/api/stats'], cors(corsOptions(api.corsOrigins)));
   // The schema's filter types: the HTTP endpoints take their fields as query parameters.
@@ -289,23 +316,6 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
         readFromPrimary: true,
       }),
   });
-  app.use(
-    '/graphql',
-    ...clientGuards,
-    // A body that is not JSON, too large (413), … gets a JSON error, not Express's HTML page.
-    jsonBody('1mb'),
-    expressMiddleware(apollo, {
-      context: ({ req, res }) =>
-        Promise.resolve(
-          createContext({
-            ...contextBase,
-            requestId: String(req.id as string),
-            logger: req.log,
-            principal: principalOf(res),
-          }),
-        ),
-    }),
-  );
   // Embeddable charts (README: Embeddable charts): an HTML page for an iframe, Chart.js served from here.
   app.get('/assets/chart.umd.min.js', chartJsAsset());
   app.get(

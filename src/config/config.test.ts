@@ -54,6 +54,7 @@ describe('loadConfig', () => {
         dashboardDir: expect.stringMatching(/\/dist\/dashboard$/) as unknown,
         publicUrl: null,
         filterFirstMaxRows: 5000,
+        compileAfterRuns: 1,
         changeStream: { idlePollMs: 5000, degradedPollMs: 500 },
       },
       webhooks: {
@@ -204,6 +205,7 @@ describe('loadConfig', () => {
       EMBED_FRAME_ANCESTORS: 'https://grafana.example.com',
       DASHBOARD: 'off',
       MODELS_FILTER_FIRST_MAX_ROWS: '0',
+      GRAPHQL_COMPILE_AFTER_RUNS: '0',
       CHANGE_STREAM_POLL_MS: '1000',
       CHANGE_STREAM_DEGRADED_POLL_MS: '100',
       PUBLIC_URL: 'https://catalog.example.com/api/',
@@ -222,9 +224,12 @@ describe('loadConfig', () => {
       dashboardDir: null,
       publicUrl: 'https://catalog.example.com/api',
       filterFirstMaxRows: 0,
+      compileAfterRuns: 0,
       changeStream: { idlePollMs: 1000, degradedPollMs: 100 },
     });
     expect(loadConfig({ API_RATE_LIMIT: '0' }).api.rateLimit).toBeNull();
+    expect(loadConfig({ GRAPHQL_COMPILE_AFTER_RUNS: 'off' }).api.compileAfterRuns).toBeNull();
+    expect(() => loadConfig({ GRAPHQL_COMPILE_AFTER_RUNS: 'sometimes' })).toThrow(/GRAPHQL_COMPILE_AFTER_RUNS/);
     expect(loadConfig({ CORS_ORIGINS: '*' }).api.corsOrigins).toBe('*');
   });
 

@@ -185,6 +185,7 @@ const envSchema = z.object({
   TRUST_PROXY: withDefault(integer(0, 10), '0'),
   GRAPHQL_MAX_DEPTH: withDefault(integer(1, 100), '12'),
   GRAPHQL_MAX_COST: withDefault(integer(1, 100_000_000), '10000'),
+  GRAPHQL_COMPILE_AFTER_RUNS: withDefault(z.union([z.literal('off'), integer(0, 1_000_000)]), '1'),
   GRAPHQL_CACHE_MAX_AGE: withDefault(integer(0, 86_400), '60'),
   GRAPHQL_APQ_CACHE_MB: withDefault(integer(0, 4_096), '32'),
   GRAPHQL_INTROSPECTION: optionalString.pipe(onOff.optional()),
@@ -350,6 +351,11 @@ export interface ApiConfig {
    * cube) read all matches and sort; larger ones walk the order's index (see models.sql.ts).
    */
   readonly filterFirstMaxRows: number;
+  /**
+   * A document runs this many times on graphql-js before it is compiled and runs compiled
+   * (api/execution/compiled-executor.ts); null: never compiled (GRAPHQL_COMPILE_AFTER_RUNS=off).
+   */
+  readonly compileAfterRuns: number | null;
 }
 
 export class ConfigError extends Error {
@@ -441,6 +447,7 @@ export function loadConfig(env: Env = process.env): Config {
       dashboardDir: e.DASHBOARD === 'off' ? null : resolve(e.DASHBOARD_DIR ?? join(PROJECT_ROOT, 'dist', 'dashboard')),
       publicUrl: e.PUBLIC_URL ?? null,
       filterFirstMaxRows: e.MODELS_FILTER_FIRST_MAX_ROWS,
+      compileAfterRuns: e.GRAPHQL_COMPILE_AFTER_RUNS === 'off' ? null : e.GRAPHQL_COMPILE_AFTER_RUNS,
       changeStream: { idlePollMs: e.CHANGE_STREAM_POLL_MS, degradedPollMs: e.CHANGE_STREAM_DEGRADED_POLL_MS },
     },
     webhooks: {

@@ -12,7 +12,6 @@ import {
   type ModelConnectionParent,
   type ModelParent,
   type ModelRow,
-  type SortKeyed,
 } from './catalog.rows.js';
 import { decodeCursor, encodeCursor, keyText } from './cursor.js';
 import { parseModelsArgs, type ModelsArgs } from './models.filter.js';
@@ -37,10 +36,6 @@ const HISTORY_ORDER = 'HISTORY:DESC';
 /** A change id (a positive bigint) as a history cursor's key holds it. */
 const isChangeIdText = (key: string) => /^\d+$/.test(key) && isKeyText('bigint', key);
 
-function modelOf({ sortKey: _sortKey, ...row }: ModelParent & SortKeyed): ModelParent {
-  return row;
-}
-
 export async function findModels(
   args: ModelsArgs,
   catalog: CatalogReader,
@@ -53,14 +48,14 @@ export async function findModels(
     if (licenseIds.size > 0) await catalog.loaders.licenseById.loadMany([...licenseIds]);
   }
   const order = `${query.order.field}:${query.order.direction}`;
-  const models = new Map(rows.map((row) => [row.id, modelOf(row)]));
-  for (const [id, model] of models) if (!isHead(model)) catalog.loaders.modelById.prime(id, model);
+  // A page's rows are its nodes as they are (no copy without the sort key, which no field reads).
+  for (const row of rows) if (!isHead(row)) catalog.loaders.modelById.prime(row.id, row);
   let count: Promise<number> | undefined;
   return connectionOf(
     rows,
     query.page,
     (row) => encodeCursor({ order, key: keyText(row.sortKey), id: row.id }),
-    (row) => models.get(row.id) as ModelParent,
+    (row): ModelParent => row,
     () => (count ??= known !== null ? Promise.resolve(known) : catalog.repository.modelsCount(query)),
   );
 }

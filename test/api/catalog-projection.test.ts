@@ -144,4 +144,16 @@ describe('head pages', () => {
     await run(document, { withName: true });
     expect(forced.decided.map((decided) => decided.columns)).toEqual(['head', 'full']);
   });
+
+  // A document's decision is remembered by its field node only when no directive is under it.
+  it('follows @include inside a spread fragment run after run, and decides a document without directives alike each run', async () => {
+    const withDirective = `query ($first: Int!, $withName: Boolean!) {
+      models(first: $first) { nodes { ...Named } }
+    }
+    fragment Named on Model { id name @include(if: $withName) }`;
+    for (const withName of [false, true, false]) await run(withDirective, { withName });
+    const plain = `query ($first: Int!) { models(first: $first) { nodes { id name } } }`;
+    for (let index = 0; index < 2; index++) await run(plain);
+    expect(forced.decided.map((decided) => decided.columns)).toEqual(['head', 'full', 'head', 'full', 'full']);
+  });
 });

@@ -12,8 +12,13 @@
  *   no response cache) and the bare handler (api-bare.server.ts), each in its own process with the
  *   same pool size (`--pool`).
  * - The load: autocannon, `--connections` (32) for `--seconds` (15) per query and server after a
- *   short warm-up, in slices of about 5 s that alternate between the two servers (so that both see
- *   the same machine), every request with fresh random arguments:
+ *   warm-up of `--warm-up` seconds (10) on each, in slices of about 5 s that alternate between the
+ *   two servers (so that both see the same machine), every request with fresh random arguments.
+ *   The warm-up is long enough for V8 to finish optimizing both servers: measured as the API's CPU
+ *   time per filtered request over consecutive runs of 6,000 requests from a fresh start (32
+ *   connections, 300,000 models), the API settles after about 8,000 requests (1.60, 1.23, 1.26,
+ *   1.20 ms) and the bare handler after about 6,000 (0.65, 0.56, 0.56 ms); the 3 s warm-up it had
+ *   before measured the API's first slices while it was still being optimized. The queries:
  *   filtered — `models(first: 50)` by license categories and a minimum openness level with
  *   `totalCount` and `nodes { id license { id category } openness { level score } }`;
  *   search — full text over words drawn from the catalog's own model names;
@@ -55,6 +60,8 @@ export interface ApiBenchOptions {
   readonly keep: boolean;
   readonly reuse: boolean;
   readonly queries: readonly BenchQuery[];
+  /** Seconds of unmeasured load on each server before each query's measured slices. */
+  readonly warmUp: number;
 }
 
 /** What one server's load slices add up to. */
@@ -149,16 +156,14 @@ async function loadBoth(
   servers: { readonly api: ChildServer; readonly bare: ChildServer },
   query: BenchQuery,
   words: Vocabulary,
-  seconds: number,
-  connections: number,
+  { seconds, connections, warmUp }: Pick<ApiBenchOptions, 'seconds' | 'connections' | 'warmUp'>,
   tick: () => void,
 ): Promise<LoadResult[]> {
-  const warmUp = Math.min(3, seconds);
   const slices = Math.max(1, Math.round(seconds / SLICE_SECONDS));
   const tallies = { api: newTally(), bare: newTally() };
   const order = ['api', 'bare'] as const;
   for (const server of order) {
-    await slice(servers[server], server, query, words, warmUp, connections, null);
+    if (warmUp > 0) await slice(servers[server], server, query, words, warmUp, connections, null);
     tick();
   }
   for (let index = 0; index < slices; index++) {
@@ -228,11 +233,7 @@ export async function runApiBench(options: ApiBenchOptions): Promise<LoadResult[
       unit: 'slices',
     });
     for (const query of options.queries) {
-      results.push(
-        ...(await loadBoth({ api, bare }, query, words, options.seconds, options.connections, () =>
-          progress.increment(1),
-        )),
-      );
+      results.push(...(await loadBoth({ api, bare }, query, words, options, () => progress.increment(1))));
     }
     progress.stop();
     return results;
@@ -285,6 +286,7 @@ export function registerApiBench(bench: Command): void {
     .option('--n <count>', 'models in the catalog', integerAtLeast(SEED_PAGE), 1_000_000)
     .option('--seconds <s>', 'load duration per query and server', integerAtLeast(1), 15)
     .option('--connections <c>', 'concurrent connections', integerAtLeast(1), 32)
+    .option('--warm-up <s>', 'unmeasured load on each server before each query (V8 optimizing)', integerAtLeast(0), 10)
     .option('--pool <size>', 'Postgres pool size of both servers', integerAtLeast(1), 10)
     .option('--keep', 'keep the scratch catalog database for a later --reuse')
     .option('--reuse', 'start from the kept catalog database when it holds N models')
@@ -299,6 +301,7 @@ export function registerApiBench(bench: Command): void {
         n: number;
         seconds: number;
         connections: number;
+        warmUp: number;
         pool: number;
         keep?: boolean;
         reuse?: boolean;

@@ -17,7 +17,9 @@ export interface RunningApi {
 /**
  * `env` sets configuration variables (API_RATE_LIMIT, CORS_ORIGINS, …) as the process would read
  * them. The rate limit is huge unless a test sets one, so tests that send many requests are not
- * refused by counts that other tests left in the shared Redis.
+ * refused by counts that other tests left in the shared Redis. Every document runs compiled from
+ * its first run (GRAPHQL_COMPILE_AFTER_RUNS=0), so that every API test checks the compiled path
+ * (execution/compiled-executor.ts); test/api/compiled-execution.test.ts compares it with graphql-js.
  */
 export async function startApi(options: {
   db: Database;
@@ -29,6 +31,7 @@ export async function startApi(options: {
     NODE_ENV: 'test',
     QUEUE_PREFIX: options.queuePrefix ?? 'catalog-test',
     API_RATE_LIMIT: '100000000',
+    GRAPHQL_COMPILE_AFTER_RUNS: '0',
     ...options.env,
   });
   const redis = createRedis(options.redisUrl, 'client', silentLogger);

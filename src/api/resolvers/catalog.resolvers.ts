@@ -111,6 +111,12 @@ export const catalogResolvers: Resolvers = {
     },
   },
 
+  License: {
+    // A head's is a function that completes the row (called only when selected); graphql-js would
+    // call a function-valued property, a compiled query reads it as a value (execution/compiled-executor.ts).
+    hubValue: (license) => (typeof license.hubValue === 'function' ? license.hubValue() : license.hubValue),
+  },
+
   Openness: {
     // The headline comes with the model row (denormalized by ingest, same transaction).
     level: ({ model }) => model.opennessLevel as NonNullable<ModelRow['opennessLevel']>,

@@ -7,7 +7,7 @@
  * Only a matter of cost, never of correctness: every `Model` field resolves from a head too,
  * completing the row through the request's loader when it needs more (catalog.resolvers.ts).
  */
-import type { GraphQLResolveInfo } from 'graphql';
+import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { parseResolveInfo, type ResolveTree } from 'graphql-parse-resolve-info';
 import type { ModelsSelection } from '../../read-model/models.sql.js';
 
@@ -58,8 +58,45 @@ function headServes(models: readonly ResolveTree[]): boolean {
   });
 }
 
+/**
+ * The selection of a `models` field whose subtree has no directive depends on its document alone:
+ * decided once per field node (the same objects for every run of a document the document store
+ * keeps; a WeakMap, so it goes with the document). A subtree with @skip or @include may depend on
+ * the variables: decided anew each time.
+ */
+const decided = new WeakMap<FieldNode, ModelsSelection | null>();
+
 /** The selection of `Query.models` (resolved with `info`). */
 export function modelsSelection(info: GraphQLResolveInfo): ModelsSelection {
+  const [field, ...more] = info.fieldNodes;
+  if (!field || more.length > 0) return selectionOf(info);
+  let known = decided.get(field);
+  if (known === undefined) {
+    known = hasDirectives(field.selectionSet, info.fragments, new Set()) ? null : selectionOf(info);
+    decided.set(field, known);
+  }
+  return known ?? selectionOf(info);
+}
+
+function hasDirectives(
+  set: SelectionSetNode | undefined,
+  fragments: GraphQLResolveInfo['fragments'],
+  seen: Set<string>,
+): boolean {
+  return (set?.selections ?? []).some((selection) => {
+    if (selection.directives?.length) return true;
+    if (selection.kind !== Kind.FRAGMENT_SPREAD) return hasDirectives(selection.selectionSet, fragments, seen);
+    const name = selection.name.value;
+    if (seen.has(name)) return false;
+    seen.add(name);
+    const fragment = fragments[name];
+    return fragment
+      ? Boolean(fragment.directives?.length) || hasDirectives(fragment.selectionSet, fragments, seen)
+      : false;
+  });
+}
+
+function selectionOf(info: GraphQLResolveInfo): ModelsSelection {
   const tree = parseResolveInfo(info) as ResolveTree | null | undefined;
   if (!tree) return { columns: 'full', licenses: true };
   const connection = selected(tree);
