@@ -5,11 +5,12 @@
  *
  * Why: graphql-js interprets the document anew for each object of a result — argument values,
  * promise checks and completion for every field of every node — which was the largest single cost
- * of a catalog page after the SQL (a 50-model page: 280 µs of graphql-js, 130 µs compiled; CPU
- * profile of `catalog bench api`). Clients repeat their documents (generated clients, persisted
- * queries, a dashboard panel's refresh), and Apollo's document store hands back the same parsed
- * document for the same text, so a document's compiled function is found by the document itself
- * (a WeakMap: it lives as long as the store keeps the document, document-store.ts).
+ * of a catalog page after the SQL (a 50-model page: 280 µs of graphql-js, 130 µs compiled, in a
+ * loop over the real schema and resolvers; docs/api-performance.md). Clients repeat their
+ * documents (generated clients, persisted queries, a dashboard panel's refresh), and Apollo's
+ * document store hands back the same parsed document for the same text, so a document's compiled
+ * function is found by the document itself (a WeakMap: it lives as long as the store keeps the
+ * document, document-store.ts).
  *
  * Apollo Server takes a custom executor only through its gateway interface (`gateway.load()`
  * returns the executor; `onSchemaLoadOrUpdate` hands it the schema once). Everything else of
