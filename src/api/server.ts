@@ -132,12 +132,22 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const limits = { maxDepth: api.maxDepth, maxCost: api.maxCost };
   // Operations a client repeats run compiled (execution/compiled-executor.ts), through Apollo's
   // gateway interface, its one way to take an executor; Apollo validates with the same schema.
-  const executor = createCompiledExecutor(schema, {
-    compileAfterRuns: api.compileAfterRuns,
-    onRefused: (error) => logger.warn({ err: error }, 'graphql-jit could not compile a document; graphql-js runs it'),
-  });
+  // GRAPHQL_COMPILE_AFTER_RUNS=off gives Apollo the schema itself: its own execution, no executor.
+  const execution =
+    api.compileAfterRuns === null
+      ? { schema }
+      : {
+          gateway: compiledExecutionGateway(
+            createCompiledExecutor(schema, {
+              compileAfterRuns: api.compileAfterRuns,
+              onRefused: (error) =>
+                logger.warn({ err: error }, 'graphql-jit could not compile a document; graphql-js runs it'),
+            }),
+            schema,
+          ),
+        };
   const apollo = new ApolloServer<ApiContext>({
-    gateway: compiledExecutionGateway(executor, schema),
+    ...execution,
     includeStacktraceInErrorResponses: config.env === 'development',
     // Signals belong to the process's Lifecycle (ordered shutdown, then exit 0): Apollo's own
     // handler would stop it on its own and re-kill the process before the rest is closed.
