@@ -20,7 +20,18 @@ import type {
 import type { LineageCountRow } from './deployment.view.js';
 import { cubeCountSql } from './facets.sql.js';
 import { searchTermsOf } from './search-terms.repository.js';
-import { MODEL_COLUMNS, modelsSql, type PagePlan, type Projection } from './models.sql.js';
+import { estimatedMatches } from './search.js';
+import {
+  MODEL_COLUMNS,
+  modelsSql,
+  PROBE_FOUND,
+  readsSearchTable,
+  relevanceProbePage,
+  SEARCH_PROBE_ROWS,
+  type PagePlan,
+  type Projection,
+  type SqlStatement,
+} from './models.sql.js';
 import type { ModelsQuery } from './models.filter.js';
 import { StatsRepository } from './stats.repository.js';
 
@@ -50,6 +61,11 @@ export class CatalogReadRepository {
     private readonly pool: pg.Pool,
     /** See FILTER_FIRST_MAX_ROWS; 0 always walks the index (tests use it to cover both plans). */
     private readonly filterFirstMaxRows = FILTER_FIRST_MAX_ROWS,
+    /**
+     * See SEARCH_PROBE_ROWS: a ranked search expected to match at most this many listed models reads
+     * them all at once (relevanceProbePage); null never does (tests use both to cover both plans).
+     */
+    private readonly searchProbeRows: number | null = SEARCH_PROBE_ROWS,
   ) {
     this.references = new ReferenceRepository(pool);
     this.stats = new StatsRepository(pool);
@@ -67,11 +83,10 @@ export class CatalogReadRepository {
     // A ranked page's search also learns where its tiers stop walking (a count needs only its words).
     const filter =
       query.filter.search === null ? query.filter : await searchTermsOf(this.pool).expandForPage(query.filter);
-    const { page } = modelsSql({ ...query, filter }, plan, projection);
-    if (projection === 'full') return (await this.pool.query<ModelPageRow>(page.text, [...page.values])).rows;
-    const { rows } = await this.pool.query<ModelHeadPageRow>(page.text, [...page.values]);
+    const rows = await this.pageRows({ ...query, filter }, plan, projection);
+    if (projection === 'full') return rows as ModelPageRow[];
     // The rows are this query's own objects: completed in place rather than copied.
-    return rows.map((row) => {
+    return (rows as ModelHeadPageRow[]).map((row) => {
       const colon = row.id.indexOf(':');
       return Object.assign(row, {
         head: true as const,
@@ -79,6 +94,36 @@ export class CatalogReadRepository {
         repoId: row.id.slice(colon + 1),
       });
     });
+  }
+
+  /** The page statement's rows: a ranked search with few matches reads them at once (probeStatement). */
+  private async pageRows(
+    query: ModelsQuery,
+    plan: PagePlan,
+    projection: Projection,
+  ): Promise<(ModelPageRow | ModelHeadPageRow)[]> {
+    const probe = this.probeStatement(query, projection);
+    if (probe) {
+      type ProbeRow = ModelHeadPageRow & Record<typeof PROBE_FOUND, number>;
+      const { rows } = await this.pool.query<ProbeRow>(probe.text, [...probe.values]);
+      // Whole unless more matched than the statistics expected: then the tiers read the page.
+      if ((rows[0]?.[PROBE_FOUND] ?? 0) <= (this.searchProbeRows ?? 0)) return rows[0]?.id === null ? [] : rows;
+    }
+    const { page } = modelsSql(query, plan, projection);
+    return (await this.pool.query<ModelPageRow | ModelHeadPageRow>(page.text, [...page.values])).rows;
+  }
+
+  /**
+   * The statement of a ranked search's page that reads every match at once (relevanceProbePage),
+   * when it reads the search table and the statistics expect at most `searchProbeRows` matches;
+   * null otherwise.
+   */
+  private probeStatement(query: ModelsQuery, projection: Projection): SqlStatement | null {
+    const search = query.filter.search;
+    if (query.order.field !== 'RELEVANCE' || search === null || this.searchProbeRows === null) return null;
+    if (!search.frequencies || !readsSearchTable(query.filter)) return null;
+    if (estimatedMatches(search, search.frequencies) > this.searchProbeRows) return null;
+    return relevanceProbePage(query, search, projection, this.searchProbeRows);
   }
 
   /**

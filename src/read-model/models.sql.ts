@@ -23,6 +23,8 @@ import type { Cursor } from './cursor.js';
 import { maxParametersForMemory, PRECISION_BITS } from './deployment.view.js';
 import type { ModelsFilter, ModelsQuery } from './models.filter.js';
 import {
+  RELEVANCE_DOWNLOADS_OFFSET,
+  RELEVANCE_TIER_SPAN,
   RELEVANCE_TIERS,
   relevanceKey,
   relevancePosition,
@@ -30,7 +32,7 @@ import {
   type OrderDirection,
   type SortKey,
 } from './sort-keys.js';
-import type { SearchQuery } from './search.js';
+import { estimatedMatches, type SearchQuery } from './search.js';
 
 export interface SqlStatement {
   readonly text: string;
@@ -238,15 +240,22 @@ const RELEVANCE_TOP_TIER = RELEVANCE_TIERS - 1;
  * answers exactly where a weighted query has every row with the word anywhere read and rechecked
  * (migration 20261210000000_search_name_vector).
  */
-function relevanceTiers(search: SearchQuery, params: Params, searchTable: boolean): ((hidden?: boolean) => string)[] {
-  // Each tier adds the parameters it names: a tier a cursor skips must leave none unused. Hidden
-  // (`hidden`), a query is a value the planner sees only when the statement runs: it then expects
-  // few matches, and reads them by the GIN index (relevancePage's fallback).
-  let hide = false;
-  const matches = (query: string, column = 'm.search_vector') =>
-    hide
-      ? `${column} @@ (SELECT to_tsquery('simple', ${params.add(query)}))`
-      : `${column} @@ to_tsquery('simple', ${params.add(query)})`;
+/**
+ * How a tier's queries are shown to the planner: as constants (`planned`, with their selectivity);
+ * `hidden`, values it sees only when the statement runs (it then expects few matches, and reads them
+ * by the GIN index: relevancePage's fallback); or `walked`, constants no index can answer, so that
+ * it walks the downloads order (relevancePage, for a tier whose words are common).
+ */
+type TierMode = 'planned' | 'hidden' | 'walked';
+
+function relevanceTiers(search: SearchQuery, params: Params, searchTable: boolean): ((mode?: TierMode) => string)[] {
+  // Each tier adds the parameters it names: a tier a cursor skips must leave none unused.
+  let shown: TierMode = 'planned';
+  const matches = (query: string, column = 'm.search_vector') => {
+    if (shown === 'hidden') return `${column} @@ (SELECT to_tsquery('simple', ${params.add(query)}))`;
+    const condition = `${column} @@ to_tsquery('simple', ${params.add(query)})`;
+    return shown === 'walked' ? `(${condition}) IS TRUE` : condition;
+  };
   const inName = (weighted: string, words: string) =>
     searchTable ? matches(words, 'm.name_vector') : matches(weighted);
   const exact = () => `m.search_name = ${params.add(search.exactName)}::text`;
@@ -266,12 +275,80 @@ function relevanceTiers(search: SearchQuery, params: Params, searchTable: boolea
         `${matches(search.tsquery)} AND NOT ${inName(search.tsqueryInName, search.tsquery)} AND NOT ${matches(search.literal)}`,
     );
   }
-  return tiers.map((tier) => (hidden = false) => {
-    hide = hidden;
+  return tiers.map((tier) => (mode: TierMode = 'planned') => {
+    shown = mode;
     const condition = tier();
-    hide = false;
+    shown = 'planned';
     return condition;
   });
+}
+
+/**
+ * Whether a ranked page of `filter` reads the search table (docs/search.md, "The search table"): a
+ * search of the listed models alone. The table has the same columns under the same names, for
+ * listed models only; other filters read `models`, which has their columns.
+ */
+export function readsSearchTable(filter: ModelsFilter): boolean {
+  const where = filterConditions(filter, new Params(), null);
+  return where.length === 1 && where[0] === LISTED;
+}
+
+/**
+ * Matches a ranked search of the search table reads whole when the statistics expect no more
+ * (relevanceProbePage): at most this many rows, whatever their number turns out to be.
+ */
+export const SEARCH_PROBE_ROWS = 1_000;
+
+/** The column of a probe page's rows that holds how many matches it found (relevanceProbePage). */
+export const PROBE_FOUND = 'probeFound';
+
+/**
+ * A ranked page of a search with few matches (docs/search.md, "Few matches"): every match of the
+ * search, read by the GIN index of the whole document at once, up to `maxRows` + 1 of them, each
+ * given its tier by the same conditions as relevanceTiers, then ordered by the RELEVANCE key. One
+ * index read where the tiers read the index once or twice each (8 reads for a search with a prefix,
+ * each the whole posting lists of its words).
+ *
+ * Every row has PROBE_FOUND, the number of matches read: more than `maxRows` means the statistics
+ * were wrong and the page is not whole (the caller reads relevancePage instead). With no row of the
+ * page to carry it (no match, or none after the cursor), one row of nulls carries it.
+ */
+export function relevanceProbePage(
+  query: ModelsQuery,
+  search: SearchQuery,
+  projection: Projection,
+  maxRows: number,
+): SqlStatement {
+  const params = new Params();
+  const tsquery = `to_tsquery('simple', ${params.add(search.tsquery)})`;
+  const literal = `to_tsquery('simple', ${params.add(search.literal)})`;
+  const exact = params.add(search.exactName);
+  // The tiers of relevanceTiers, best first: each the first condition a match meets.
+  const tier = [
+    `WHEN m.search_name = ${exact}::text AND m.search_vector @@ ${literal} THEN ${RELEVANCE_TOP_TIER}`,
+    `WHEN m.name_vector @@ ${literal} THEN 3`,
+    `WHEN m.search_vector @@ ${literal} THEN 2`,
+    `WHEN m.name_vector @@ ${tsquery} THEN 1`,
+  ];
+  const direction = query.page.backward ? flip(query.order.direction) : query.order.direction;
+  const after = direction === 'ASC' ? '>' : '<';
+  const cursor = query.page.cursor;
+  const seek =
+    cursor === null
+      ? ''
+      : `\nWHERE (r."sortKey", r.id) ${after} (${params.add(cursor.key ?? '0')}::bigint, ${params.add(cursor.id)}::text)`;
+  const columns = projection === 'head' ? MODEL_HEAD_COLUMNS : MODEL_COLUMNS;
+  const text =
+    `WITH found AS MATERIALIZED (\nSELECT m.id, (CASE ${tier.join(' ')} ELSE 0 END) * ${RELEVANCE_TIER_SPAN}::bigint` +
+    ` + ${RELEVANCE_DOWNLOADS_OFFSET}::bigint + m.downloads AS "sortKey"\nFROM model_search m\n` +
+    `WHERE m.search_vector @@ ${tsquery}\nLIMIT ${params.add(maxRows + 1)}\n),\n` +
+    `page AS MATERIALIZED (\nSELECT r.id, r."sortKey" FROM found r${seek}\n` +
+    `ORDER BY r."sortKey" ${direction}, r.id ${direction}\nLIMIT ${params.add(query.page.size + 1)}\n)\n` +
+    `SELECT ${columns}, page."sortKey", counted.found AS "${PROBE_FOUND}"\n` +
+    `FROM (SELECT count(*)::int AS found FROM found) counted\n` +
+    `LEFT JOIN (page JOIN models m ON m.id = page.id) ON true\n` +
+    `ORDER BY page."sortKey" ${direction}, page.id ${direction}`;
+  return { text, values: params.values };
 }
 
 /**
@@ -280,6 +357,24 @@ function relevanceTiers(search: SearchQuery, params: Params, searchTable: boolea
  * that finds no page in them matches fewer than one row in 250 of the most downloaded.
  */
 export const SEARCH_WALK_ROWS = 5_000;
+
+/**
+ * A tier of the search table walks the top of the downloads order, whatever the planner's choice,
+ * when the statistics expect at least this many of its matches for each row of a page there: the
+ * walk then stops after a few hundred rows. The planner would rather intersect the tier's GIN index
+ * with the order's range, which reads the whole posting list of each word (14 ms for a word in 5.6%
+ * of the names, where the walk read 350 rows in 1 ms: docs/search.md, "Common words").
+ */
+const WALK_MATCHES_PER_ROW = 4;
+
+/** Whether `tier`'s part above the walk's bound walks it for a page of `rows` (WALK_MATCHES_PER_ROW). */
+function walksHead(search: SearchQuery, tier: number, rows: number): boolean {
+  const { frequencies } = search;
+  if (!frequencies || frequencies.rows <= 0) return false;
+  // Tiers 3 and 1 are in the name; 3 and 2 are the terms as typed (relevanceTiers).
+  const matches = estimatedMatches(search, frequencies, { literal: tier >= 2, inName: tier % 2 === 1 });
+  return (matches / frequencies.rows) * SEARCH_WALK_ROWS >= WALK_MATCHES_PER_ROW * rows;
+}
 
 /**
  * A page of RELEVANCE: the tiers one after the other, each read in the downloads order
@@ -293,10 +388,7 @@ function relevancePage(query: ModelsQuery, search: SearchQuery, projection: Proj
   const params = new Params();
   // The search itself is each tier's condition (relevanceTiers).
   const where = filterConditions(query.filter, params, null);
-  // A search of the listed models alone reads the search table (docs/search.md, "The search
-  // table"): the same columns under the same names, for listed models only; other filters read
-  // `models`, which has their columns.
-  const searchTable = where.length === 1 && where[0] === LISTED;
+  const searchTable = readsSearchTable(query.filter);
   const tiers = relevanceTiers(search, params, searchTable);
   const direction = query.page.backward ? flip(query.order.direction) : query.order.direction;
   const after = direction === 'ASC' ? '>' : '<';
@@ -370,10 +462,14 @@ function relevancePage(query: ModelsQuery, search: SearchQuery, projection: Proj
       edge = `((SELECT downloads FROM ${bound}), (SELECT id FROM ${bound}))`;
     }
     const within = direction === 'DESC' ? '>=' : '<=';
-    const head = [condition(), ...seek('m.downloads'), `(m.downloads, m.id) ${within} ${edge}`];
+    const head = [
+      condition(walksHead(search, tier, query.page.size + 1) ? 'walked' : 'planned'),
+      ...seek('m.downloads'),
+      `(m.downloads, m.id) ${within} ${edge}`,
+    ];
     const found = `(SELECT count(*) FROM head_${n})`;
     const rest = [
-      condition(true),
+      condition('hidden'),
       ...seek('m.downloads + 0'),
       `(m.downloads + 0, m.id) ${after} ${edge}`,
       `${found} < ${rows}`,

@@ -14,6 +14,7 @@ import {
   type OrderKey,
   type SearchQuery,
   type WalkBounds,
+  type WordFrequencies,
   type WordKnowledge,
 } from './search.js';
 
@@ -31,29 +32,22 @@ export class SearchTermsRepository {
     (word, value) => 40 + word.length + value.similar.reduce((sum, similar) => sum + 8 + similar.length, 0),
   );
 
-  private bounds: { readonly value: Promise<WalkBounds>; readonly until: number } | null = null;
+  /** Where the walks stop, read at most every CACHE_SECONDS (walkBounds). */
+  readonly walkBounds: () => Promise<WalkBounds>;
+  /** The search table's commonest words, read at most every CACHE_SECONDS (wordFrequencies). */
+  readonly wordFrequencies: () => Promise<WordFrequencies | null>;
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly pool: pg.Pool) {
+    this.walkBounds = keptFor(CACHE_SECONDS, () => this.readWalkBounds());
+    this.wordFrequencies = keptFor(CACHE_SECONDS, () => this.readWordFrequencies());
+  }
 
   /**
    * Where the first SEARCH_WALK_ROWS rows of the search table's downloads order end, each way: two
-   * index reads, kept for the cache's five minutes. Any position splits a tier exactly (its walk
-   * above, the GIN index below); a current one keeps the walk near SEARCH_WALK_ROWS rows, and the
-   * planner sees it as a constant, with its histogram.
+   * index reads. Any position splits a tier exactly (its walk above, the GIN index below); a current
+   * one keeps the walk near SEARCH_WALK_ROWS rows, and the planner sees it as a constant, with its
+   * histogram.
    */
-  walkBounds(): Promise<WalkBounds> {
-    const now = Date.now();
-    if (this.bounds === null || this.bounds.until <= now) {
-      const value = this.readWalkBounds();
-      this.bounds = { value, until: now + CACHE_SECONDS * 1000 };
-      // A failed read is not kept: the next search asks again.
-      value.catch(() => {
-        if (this.bounds?.value === value) this.bounds = null;
-      });
-    }
-    return this.bounds.value;
-  }
-
   private async readWalkBounds(): Promise<WalkBounds> {
     const at = async (direction: 'DESC' | 'ASC'): Promise<OrderKey | null> => {
       const { rows } = await this.pool.query<OrderKey>(
@@ -66,16 +60,47 @@ export class SearchTermsRepository {
     return { DESC, ASC };
   }
 
+  /**
+   * The commonest words of the search documents and how often each occurs, in the whole document
+   * and in the name part: the statistics ANALYZE keeps for the planner (`most_common_elems`; their
+   * frequencies end with two more entries, the least and the greatest of them). Null until the
+   * table has been analyzed.
+   */
+  private async readWordFrequencies(): Promise<WordFrequencies | null> {
+    const { rows } = await this.pool.query<{ column: string; words: string[]; shares: number[]; rows: number }>(
+      `SELECT s.attname AS column, s.most_common_elems::text::text[] AS words, s.most_common_elem_freqs AS shares,
+              c.reltuples AS rows
+       FROM pg_class c
+       JOIN pg_stats s ON s.schemaname = current_schema() AND s.tablename = c.relname
+       WHERE c.oid = 'model_search'::regclass AND s.attname IN ('search_vector', 'name_vector')
+         AND s.most_common_elems IS NOT NULL AND c.reltuples >= 0`,
+    );
+    const shares = (column: string) => {
+      const row = rows.find((candidate) => candidate.column === column);
+      return row ? new Map(row.words.map((word, i) => [word, row.shares[i] ?? 0])) : null;
+    };
+    const common = shares('search_vector');
+    const commonInName = shares('name_vector');
+    return common && commonInName ? { rows: rows[0]?.rows ?? 0, common, commonInName } : null;
+  }
+
   /** `filter` with its search expanded (below); the same object when it has none. */
   async expandFilter<F extends { readonly search: SearchQuery | null }>(filter: F): Promise<F> {
     return filter.search === null ? filter : { ...filter, search: await this.expand(filter.search) };
   }
 
-  /** `filter` expanded, its search also told where a ranked page's tiers stop walking (walkBounds). */
+  /**
+   * `filter` expanded, its search also told where a ranked page's tiers stop walking (walkBounds)
+   * and how often the commonest words occur (wordFrequencies).
+   */
   async expandForPage<F extends { readonly search: SearchQuery | null }>(filter: F): Promise<F> {
     if (filter.search === null) return filter;
-    const [search, walkBounds] = await Promise.all([this.expand(filter.search), this.walkBounds()]);
-    return { ...filter, search: { ...search, walkBounds } };
+    const [search, walkBounds, frequencies] = await Promise.all([
+      this.expand(filter.search),
+      this.walkBounds(),
+      this.wordFrequencies(),
+    ]);
+    return { ...filter, search: { ...search, walkBounds, frequencies } };
   }
 
   /** `search` with its unknown words corrected and its last word a prefix (search.ts). */
@@ -112,6 +137,22 @@ export class SearchTermsRepository {
     );
     return new Map(rows.map((row) => [row.word, { known: row.known, similar: row.similar }]));
   }
+}
+
+/** `read`, its answer kept `seconds`; a failed read is not kept (the next call asks again). */
+function keptFor<T>(seconds: number, read: () => Promise<T>): () => Promise<T> {
+  let kept: { readonly value: Promise<T>; readonly until: number } | null = null;
+  return () => {
+    const now = Date.now();
+    if (kept === null || kept.until <= now) {
+      const value = read();
+      kept = { value, until: now + seconds * 1000 };
+      value.catch(() => {
+        if (kept?.value === value) kept = null;
+      });
+    }
+    return kept.value;
+  };
 }
 
 /**

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { expandSearch, parseSearch, searchWords, wordsToLookUp, type WordKnowledge } from './search.js';
+import {
+  estimatedMatches,
+  expandSearch,
+  parseSearch,
+  searchWords,
+  wordsToLookUp,
+  type WordFrequencies,
+  type WordKnowledge,
+} from './search.js';
 
 describe('searchWords', () => {
   it.each([
@@ -79,5 +87,45 @@ describe('expandSearch', () => {
     const search = parseSearch('llama 8')!;
     expect(expandSearch(search, new Map())).toBe(search);
     expect(expandSearch(parseSearch('ab')!, new Map()).tsquery).toBe("(('ab'))");
+  });
+});
+
+describe('estimatedMatches', () => {
+  const frequencies: WordFrequencies = {
+    rows: 1_000_000,
+    common: new Map([
+      ['llama', 0.1],
+      ['3', 0.3],
+      ['instruct', 0.05],
+      ['llamafied', 0.01],
+      ['mistral', 0.02],
+    ]),
+    commonInName: new Map([
+      ['llama', 0.08],
+      ['instruct', 0.04],
+    ]),
+  };
+
+  it('counts a phrase as its rarest word, forms together, terms as independent, unlisted words as none', () => {
+    // "llama-3": the phrase llama 3, as often as llama.
+    expect(estimatedMatches(parseSearch('llama-3')!, frequencies)).toBeCloseTo(100_000);
+    // "llama3": llama3 (unlisted) or the phrase llama 3.
+    expect(estimatedMatches(parseSearch('llama3')!, frequencies)).toBeCloseTo(100_000);
+    // Two terms: llama and instruct as independent.
+    expect(estimatedMatches(parseSearch('llama instruct')!, frequencies)).toBeCloseTo(5_000);
+    expect(estimatedMatches(parseSearch('akzs')!, frequencies)).toBe(0);
+    expect(estimatedMatches(parseSearch('llama akzs')!, frequencies)).toBe(0);
+  });
+
+  it('counts a prefix as every listed word it begins, and a correction as its word', () => {
+    const expanded = expandSearch(
+      parseSearch('mistrl llama')!,
+      new Map([['mistrl', { known: false, similar: ['mistral'] }]]),
+    );
+    // (mistrl | mistral) & (llama | llama:*, which begins llama and llamafied).
+    expect(estimatedMatches(expanded, frequencies)).toBeCloseTo(0.02 * (0.1 + 0.11) * 1_000_000);
+    // As typed, without the correction and the prefix.
+    expect(estimatedMatches(expanded, frequencies, { literal: true })).toBe(0);
+    expect(estimatedMatches(parseSearch('llama instruct')!, frequencies, { inName: true })).toBeCloseTo(3_200);
   });
 });

@@ -20,6 +20,8 @@ export interface SearchQuery {
   readonly text: string;
   /** The words of each term. */
   readonly terms: readonly (readonly string[])[];
+  /** What `tsquery` says, as data: each term's forms, any of which matches it (estimatedMatches). */
+  readonly forms: readonly (readonly TermForm[])[];
   /** Every term as typed (a phrase of its words, or of its words split at letter-digit joins). */
   readonly literal: string;
   /** `literal` in the repo id, author or name (weight A) only. */
@@ -36,6 +38,31 @@ export interface SearchQuery {
    * Absent: each page reads it; null: the table holds fewer rows.
    */
   readonly walkBounds?: WalkBounds;
+  /**
+   * How often the search table's commonest words occur (estimatedMatches): null before the table
+   * has statistics, absent when not asked (only ranked pages ask).
+   */
+  readonly frequencies?: WordFrequencies | null;
+}
+
+/** One way a term matches: its words adjacent and in order, the last maybe as a prefix. */
+export interface TermForm {
+  readonly words: readonly string[];
+  readonly prefix: boolean;
+}
+
+/**
+ * How often the commonest words of the search documents occur, in the whole document and in the
+ * name part (`pg_stats.most_common_elems` of `model_search.search_vector` and `name_vector`: what
+ * the planner knows, search-terms.repository.ts).
+ */
+export interface WordFrequencies {
+  /** Rows of the search table. */
+  readonly rows: number;
+  /** The fraction of rows with each of the commonest words anywhere. */
+  readonly common: ReadonlyMap<string, number>;
+  /** The fraction of rows with each of the commonest words in the repo id, author or name. */
+  readonly commonInName: ReadonlyMap<string, number>;
 }
 
 /** A row's position in the downloads order: `(downloads, id)`. */
@@ -80,21 +107,27 @@ function splitWords(words: readonly string[]): string[] {
   return words.flatMap((word) => word.replace(/(\p{L}{3,})(?=\p{N})/gu, '$1 ').split(' '));
 }
 
-function phrase(words: readonly string[], weight: '' | ':A' = '', prefixLast = false): string {
+function phrase({ words, prefix }: TermForm, weight: '' | ':A'): string {
   return words
-    .map((word, i) => `'${word}'${prefixLast && i === words.length - 1 ? `:*${weight.slice(1)}` : weight}`)
+    .map((word, i) => `'${word}'${prefix && i === words.length - 1 ? `:*${weight.slice(1)}` : weight}`)
     .join(' <-> ');
 }
 
 /** A term's literal forms: its phrase, and its split phrase when that differs. */
-function literalForms(words: readonly string[], weight: '' | ':A' = ''): string[] {
+function literalForms(words: readonly string[]): TermForm[] {
   const split = splitWords(words);
-  const forms = [phrase(words, weight)];
-  if (split.length !== words.length) forms.push(phrase(split, weight));
+  const forms = [{ words, prefix: false }];
+  if (split.length !== words.length) forms.push({ words: split, prefix: false });
   return forms;
 }
 
-const group = (forms: readonly string[]) => `(${forms.map((form) => `(${form})`).join(' | ')})`;
+/** A term's tsquery: any of its forms. */
+const group = (forms: readonly TermForm[], weight: '' | ':A' = '') =>
+  `(${forms.map((form) => `(${phrase(form, weight)})`).join(' | ')})`;
+
+/** The tsquery of terms (every one must match), each as `weight` says. */
+const allOf = (forms: readonly (readonly TermForm[])[], weight: '' | ':A' = '') =>
+  forms.map((term) => group(term, weight)).join(' & ');
 
 /** The ranked-search queries of a text; null when it has no word at all. */
 export function parseSearch(text: string): SearchQuery | null {
@@ -103,13 +136,15 @@ export function parseSearch(text: string): SearchQuery | null {
     .map((term) => searchWords(term))
     .filter((words) => words.length > 0);
   if (terms.length === 0) return null;
-  const literal = terms.map((words) => group(literalForms(words))).join(' & ');
-  const inName = terms.map((words) => group(literalForms(words, ':A'))).join(' & ');
+  const forms = terms.map((words) => literalForms(words));
+  const literal = allOf(forms);
+  const inName = allOf(forms, ':A');
   const slash = text.lastIndexOf('/');
   const exactName = searchWords(slash < 0 ? text : text.slice(slash + 1)).join(' ');
   return {
     text,
     terms,
+    forms,
     literal,
     inName,
     exactName: exactName === '' ? searchWords(text).join(' ') : exactName,
@@ -133,27 +168,49 @@ export function wordsToLookUp(search: SearchQuery): string[] {
  */
 export function expandSearch(search: SearchQuery, knowledge: ReadonlyMap<string, WordKnowledge>): SearchQuery {
   let widened = false;
-  const groups = search.terms.map((words, index) => {
-    const forms = (weight: '' | ':A') => {
-      const list = literalForms(words, weight);
-      const about = words.length === 1 ? knowledge.get(words[0] as string) : undefined;
-      if (about && !about.known && about.similar.length > 0) {
-        list.push(...about.similar.map((similar) => phrase([similar], weight)));
-        widened = true;
-      }
-      const last = words[words.length - 1] as string;
-      if (index === search.terms.length - 1 && last.length >= MIN_PREFIX_LENGTH && !/^\p{N}+$/u.test(last)) {
-        list.push(phrase(words, weight, true));
-        widened = true;
-      }
-      return group(list);
-    };
-    return { all: forms(''), inName: forms(':A') };
+  const forms = search.terms.map((words, index) => {
+    const list = literalForms(words);
+    const about = words.length === 1 ? knowledge.get(words[0] as string) : undefined;
+    if (about && !about.known && about.similar.length > 0) {
+      list.push(...about.similar.map((similar) => ({ words: [similar], prefix: false })));
+      widened = true;
+    }
+    const last = words[words.length - 1] as string;
+    if (index === search.terms.length - 1 && last.length >= MIN_PREFIX_LENGTH && !/^\p{N}+$/u.test(last)) {
+      list.push({ words, prefix: true });
+      widened = true;
+    }
+    return list;
   });
   if (!widened) return search;
-  return {
-    ...search,
-    tsquery: groups.map((g) => g.all).join(' & '),
-    tsqueryInName: groups.map((g) => g.inName).join(' & '),
+  return { ...search, forms, tsquery: allOf(forms), tsqueryInName: allOf(forms, ':A') };
+}
+
+/**
+ * About how many rows `search.tsquery` matches (`literal` with `{ literal: true }`; in the name part
+ * with `{ inName: true }`), as the planner would reckon it from the same statistics: a phrase as
+ * often as its rarest word, a term as often as its forms together, terms as independent. A word the
+ * statistics do not list counts as none: rarer than their rarest, it is below their resolution, and
+ * a caller that trusts the estimate bounds what it reads (models.sql.ts, relevanceProbePage).
+ */
+export function estimatedMatches(
+  search: SearchQuery,
+  frequencies: WordFrequencies,
+  { literal = false, inName = false }: { readonly literal?: boolean; readonly inName?: boolean } = {},
+): number {
+  const common = inName ? frequencies.commonInName : frequencies.common;
+  const frequency = (word: string, prefix: boolean) => {
+    if (!prefix) return common.get(word) ?? 0;
+    let sum = 0;
+    for (const [known, share] of common) if (known.startsWith(word)) sum += share;
+    return sum;
   };
+  let share = 1;
+  for (const term of literal ? search.terms.map((words) => literalForms(words)) : search.forms) {
+    let termShare = 0;
+    for (const { words, prefix } of term)
+      termShare += Math.min(...words.map((word, i) => frequency(word, prefix && i === words.length - 1)));
+    share *= Math.min(1, termShare);
+  }
+  return share * frequencies.rows;
 }

@@ -6,47 +6,17 @@
  * whole): common words, rare words below the walk, words common in one field only, phrases.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { CatalogModel } from '../../src/catalog/catalog-model.js';
-import { IngestRepository } from '../../src/catalog/ingest.repository.js';
-import { SEARCH_WALK_ROWS } from '../../src/read-model/models.sql.js';
 import { graphql, startApi, type RunningApi } from '../helpers/api.js';
-import { buildCatalogModel } from '../helpers/catalog-models.js';
 import { useTestDatabase } from '../helpers/database.js';
+import { seedSearchCatalog } from '../helpers/search-catalog.js';
 
 const db = useTestDatabase();
 let api: RunningApi;
-const MODELS = SEARCH_WALK_ROWS + 1_500;
-
-/** Model i: downloads falling with i (ties every 7), words spread so that some live only low. */
-function modelAt(i: number): CatalogModel {
-  const words = [i % 3 === 0 ? 'common' : 'plain', i % 5 === 0 ? 'llama3' : 'mistral'];
-  // Around the walk's last row (the 5,000th most downloaded), on both sides of it.
-  if (Math.abs(i - SEARCH_WALK_ROWS) <= 10) words.push('edgeword');
-  // Rare and below the walk: only the last 1,200 models.
-  if (i >= MODELS - 1_200 && i % 40 === 0) words.push('rarity');
-  // Common in tags only, among the least downloaded.
-  const tags = i >= MODELS - 2_000 ? ['tagonly'] : ['other'];
-  return buildCatalogModel(`org${i % 13}/${words.join('-')}-${i}`, {
-    downloads: Math.floor((MODELS - i) / 7),
-    tags,
-  });
-}
 
 beforeAll(async () => {
   api = await startApi({ db, redisUrl: inject('redisUrl') });
 });
 afterAll(() => api.stop());
-
-/** The catalog (every test starts from empty tables: useTestDatabase). */
-async function seed(): Promise<void> {
-  await db.pool.query(
-    `INSERT INTO hubs (id, name, kind, base_url) VALUES ('huggingface', 'Hugging Face', 'MODEL_HUB', 'https://huggingface.co')`,
-  );
-  const ingest = new IngestRepository(db.pool);
-  const models = Array.from({ length: MODELS }, (_, i) => modelAt(i));
-  for (let from = 0; from < models.length; from += 1_000) await ingest.ingestPage(models.slice(from, from + 1_000));
-  await db.pool.query('VACUUM ANALYZE model_search');
-}
 
 interface Page {
   nodes: { id: string }[];
@@ -93,7 +63,7 @@ const everyModel = { hubs: ['huggingface'] };
 
 describe('ranked search past the walk', () => {
   it('reads the same pages as the plan over models, and pages back from the last page to the first', async () => {
-    await seed();
+    await seedSearchCatalog(db.pool);
     for (const [search, max] of [
       ['common', 200], // a common word
       ['llama 3', 150], // a word of a fifth of the names, split at its digit

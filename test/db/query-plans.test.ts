@@ -13,7 +13,14 @@ import { modelsExportSql } from '../../src/read-model/export.sql.js';
 import { facetsSql } from '../../src/read-model/facets.sql.js';
 import { encodeCursor } from '../../src/read-model/cursor.js';
 import { parseModelsArgs, type ModelsArgs } from '../../src/read-model/models.filter.js';
-import { modelsSql, type PagePlan, type SqlStatement } from '../../src/read-model/models.sql.js';
+import {
+  modelsSql,
+  readsSearchTable,
+  relevanceProbePage,
+  SEARCH_PROBE_ROWS,
+  type PagePlan,
+  type SqlStatement,
+} from '../../src/read-model/models.sql.js';
 import { expandSearch } from '../../src/read-model/search.js';
 import { useTestDatabase } from '../helpers/database.js';
 
@@ -129,6 +136,29 @@ describe('plans over models (sequential scans disabled)', () => {
       expect(search.tsquery).not.toBe(search.literal);
       const { page } = modelsSql({ ...query, filter: { ...query.filter, search } });
       expect(await planOf(page)).not.toMatch(SEQ_SCAN_ON_MODELS);
+    },
+  );
+
+  // A ranked search of the listed models also has the plan that reads every match at once (few
+  // matches expected), and its tiers walk the downloads order when its words are common.
+  const rankedOfSearchTable = (args: ModelsArgs) => {
+    const query = parseModelsArgs(args);
+    return query.filter.search !== null && query.order.field === 'RELEVANCE' && readsSearchTable(query.filter);
+  };
+  it.each(SHAPES.filter(([, args]) => rankedOfSearchTable(args)))(
+    '%s: every match at once, and walked tiers, are index-backed',
+    async (_name, args) => {
+      const query = parseModelsArgs(args);
+      const search = query.filter.search!;
+      expect(await planOf(relevanceProbePage(query, search, 'full', SEARCH_PROBE_ROWS))).not.toMatch(
+        SEQ_SCAN_ON_MODELS,
+      );
+      // Every word in every document: each tier walks.
+      const everywhere = new Map(search.terms.flat().map((word) => [word, 1]));
+      const frequencies = { rows: 1_000_000, common: everywhere, commonInName: everywhere };
+      const walked = modelsSql({ ...query, filter: { ...query.filter, search: { ...search, frequencies } } }).page;
+      expect(walked.text).toContain(') IS TRUE');
+      expect(await planOf(walked)).not.toMatch(SEQ_SCAN_ON_MODELS);
     },
   );
 
