@@ -186,6 +186,30 @@ export function expandSearch(search: SearchQuery, knowledge: ReadonlyMap<string,
   return { ...search, forms, tsquery: allOf(forms), tsqueryInName: allOf(forms, ':A') };
 }
 
+/** The listed words in code-unit order, with their shares: the words a prefix begins are a range. */
+const SORTED = new WeakMap<ReadonlyMap<string, number>, { readonly words: string[]; readonly shares: number[] }>();
+
+/** The share of rows with a listed word that `prefix` begins (a binary search, then the range). */
+function prefixShare(common: ReadonlyMap<string, number>, prefix: string): number {
+  let sorted = SORTED.get(common);
+  if (!sorted) {
+    const words = [...common.keys()].sort();
+    sorted = { words, shares: words.map((word) => common.get(word) ?? 0) };
+    SORTED.set(common, sorted);
+  }
+  const { words, shares } = sorted;
+  let low = 0;
+  let high = words.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((words[middle] as string) < prefix) low = middle + 1;
+    else high = middle;
+  }
+  let sum = 0;
+  for (let i = low; i < words.length && (words[i] as string).startsWith(prefix); i++) sum += shares[i] ?? 0;
+  return sum;
+}
+
 /**
  * About how many rows `search.tsquery` matches (`literal` with `{ literal: true }`; in the name part
  * with `{ inName: true }`), as the planner would reckon it from the same statistics: a phrase as
@@ -199,12 +223,7 @@ export function estimatedMatches(
   { literal = false, inName = false }: { readonly literal?: boolean; readonly inName?: boolean } = {},
 ): number {
   const common = inName ? frequencies.commonInName : frequencies.common;
-  const frequency = (word: string, prefix: boolean) => {
-    if (!prefix) return common.get(word) ?? 0;
-    let sum = 0;
-    for (const [known, share] of common) if (known.startsWith(word)) sum += share;
-    return sum;
-  };
+  const frequency = (word: string, prefix: boolean) => (prefix ? prefixShare(common, word) : (common.get(word) ?? 0));
   let share = 1;
   for (const term of literal ? search.terms.map((words) => literalForms(words)) : search.forms) {
     let termShare = 0;
