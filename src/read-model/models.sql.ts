@@ -323,13 +323,14 @@ export function relevanceProbePage(
   const tsquery = `to_tsquery('simple', ${params.add(search.tsquery)})`;
   const literal = `to_tsquery('simple', ${params.add(search.literal)})`;
   const exact = params.add(search.exactName);
-  // The tiers of relevanceTiers, best first: each the first condition a match meets.
+  // The tiers of relevanceTiers, best first (the last, 0, is the ELSE): each the first condition a
+  // match meets. search-plans.test.ts reads every page both ways and compares the keys.
   const tier = [
-    `WHEN m.search_name = ${exact}::text AND m.search_vector @@ ${literal} THEN ${RELEVANCE_TOP_TIER}`,
-    `WHEN m.name_vector @@ ${literal} THEN 3`,
-    `WHEN m.search_vector @@ ${literal} THEN 2`,
-    `WHEN m.name_vector @@ ${tsquery} THEN 1`,
-  ];
+    `m.search_name = ${exact}::text AND m.search_vector @@ ${literal}`,
+    `m.name_vector @@ ${literal}`,
+    `m.search_vector @@ ${literal}`,
+    `m.name_vector @@ ${tsquery}`,
+  ].map((condition, i) => `WHEN ${condition} THEN ${RELEVANCE_TOP_TIER - i}`);
   const direction = query.page.backward ? flip(query.order.direction) : query.order.direction;
   const after = direction === 'ASC' ? '>' : '<';
   const cursor = query.page.cursor;

@@ -4,6 +4,10 @@
  * similarity, served by the table's GIN trigram index). Answers are cached for a few minutes: the
  * same words are searched again and again, and a word the catalog learns in the meantime only
  * widens a search a little later.
+ *
+ * Also what a ranked page plans with, each read at most every five minutes: where the walks of the
+ * search table's downloads order stop (walkBounds), and how often its commonest words occur, from
+ * the planner's statistics (wordFrequencies; docs/search.md, "Few matches").
  */
 import type pg from 'pg';
 import { BoundedLruCache } from '../lib/bounded-lru-cache.js';
