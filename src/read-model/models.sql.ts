@@ -289,9 +289,11 @@ function relevanceTiers(search: SearchQuery, params: Params, searchTable: boolea
  * listed models only; other filters read `models`, which has their columns.
  */
 export function readsSearchTable(filter: ModelsFilter): boolean {
-  const where = filterConditions(filter, new Params(), null);
-  return where.length === 1 && where[0] === LISTED;
+  return listedOnly(filterConditions(filter, new Params(), null));
 }
+
+/** Whether a filter's conditions (filterConditions, without a search) are the listed models' alone. */
+const listedOnly = (where: readonly string[]) => where.length === 1 && where[0] === LISTED;
 
 /**
  * Matches a ranked search of the search table reads whole when the statistics expect no more
@@ -389,7 +391,8 @@ function relevancePage(query: ModelsQuery, search: SearchQuery, projection: Proj
   const params = new Params();
   // The search itself is each tier's condition (relevanceTiers).
   const where = filterConditions(query.filter, params, null);
-  const searchTable = readsSearchTable(query.filter);
+  // readsSearchTable, from the conditions this page has built already.
+  const searchTable = listedOnly(where);
   const tiers = relevanceTiers(search, params, searchTable);
   const direction = query.page.backward ? flip(query.order.direction) : query.order.direction;
   const after = direction === 'ASC' ? '>' : '<';
