@@ -1,7 +1,8 @@
 /**
  * The HTTP server: `/healthz` (the process is up), `/readyz` (Postgres, Redis and migrations) and
- * the GraphQL endpoint at `/graphql` (Apollo Server 5 on Express 5), behind CORS, API-key
- * authentication and the per-client rate limit; depth and cost are checked before execution.
+ * the GraphQL endpoint at `/graphql` (Apollo Server 5 on Express 5, http/graphql-route.ts), behind
+ * CORS, API-key authentication and the per-client rate limit; depth and cost are checked before
+ * execution.
  */
 import { createServer, type Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
@@ -11,7 +12,6 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { expressMiddleware } from '@as-integrations/express5';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import cors from 'cors';
 import express from 'express';
@@ -62,6 +62,7 @@ import {
 } from './limits/request-guards.js';
 import type { Readiness } from '../lib/dependencies.js';
 import { resolvers, withArgumentChecks } from './resolvers/index.js';
+import { apolloHandler, steps } from './http/graphql-route.js';
 import { requestLog } from './http/request-log.js';
 import { loadTypeDefs } from './schema.js';
 import { startSubscriptionServer, subscriptionsOverWebSocketPlugin } from './subscriptions.js';
@@ -248,14 +249,14 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     refuseRejectedCredentials(),
   ];
   // GraphQL first of the client routes: most requests are GraphQL, and Express tries each route in
-  // turn (docs/api-performance.md).
+  // turn; its handlers run as one (http/graphql-route.ts, docs/api-performance.md).
   app.use(
     '/graphql',
-    ...clientGuards,
-    // A body that is not JSON, too large (413), … gets a JSON error, not Express's HTML page.
-    jsonBody('1mb'),
-    expressMiddleware(apollo, {
-      context: ({ req, res }) =>
+    steps([
+      ...clientGuards,
+      // A body that is not JSON, too large (413), … gets a JSON error, not Express's HTML page.
+      jsonBody('1mb'),
+      apolloHandler(apollo, ({ req, res }) =>
         Promise.resolve(
           createContext({
             ...contextBase,
@@ -264,7 +265,8 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
             principal: principalOf(res),
           }),
         ),
-    }),
+      ),
+    ]),
   );
   // Browsers ask before a cross-origin GET that sends Authorization: the GET-only routes answer it too.
   app.options(['/feeds/changes.atom', '/export/*path', '/api/stats'], cors(corsOptions(api.corsOrigins)));

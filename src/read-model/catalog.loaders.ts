@@ -57,59 +57,86 @@ function byKey<Row>(load: (keys: readonly string[]) => Promise<Row[]>, keyOf: (r
   };
 }
 
-export function createCatalogLoaders(repository: CatalogReadRepository): CatalogLoaders {
-  const modelById = new DataLoader(
-    byKey(
-      (ids) => repository.modelsByIds(ids),
-      (row) => row.id,
-    ),
-  );
-  const licensesRead = new Map<string, LicenseRow | null>();
-  const readLicenses = byKey(
-    (ids) => repository.licensesByIds(ids),
-    (row) => row.id,
-  );
-  const baseIdsOf = (model: ModelRow) => model.baseModels.map((repoId) => `${model.hubId}:${repoId}`);
-  return {
-    modelById,
-    // Reads the base models of the whole page at once, even those already on it, so the cost is one
-    // statement per page whatever the page holds (the results also fill modelById).
-    baseModels: new DataLoader(
-      async (models) => {
+const idOf = (row: { readonly id: string }) => row.id;
+
+/** A loader of rows by their `id`. */
+const byId = <Row extends { readonly id: string }>(load: (ids: readonly string[]) => Promise<Row[]>) =>
+  new DataLoader(byKey(load, idOf));
+
+/**
+ * Each loader is made when the request first asks for it: a page of models uses one or two of the
+ * twelve, and making all of them cost every request a dozen loaders and their caches.
+ */
+class LazyCatalogLoaders implements CatalogLoaders {
+  readonly licensesRead = new Map<string, LicenseRow | null>();
+  #modelById?: CatalogLoaders['modelById'];
+  #baseModels?: CatalogLoaders['baseModels'];
+  #licenseById?: CatalogLoaders['licenseById'];
+  #assessmentByModelId?: CatalogLoaders['assessmentByModelId'];
+  #referencesByHfRepoId?: CatalogLoaders['referencesByHfRepoId'];
+  #hubById?: CatalogLoaders['hubById'];
+  #changePage?: CatalogLoaders['changePage'];
+  #changeCount?: CatalogLoaders['changeCount'];
+  #derivativesByModelId?: CatalogLoaders['derivativesByModelId'];
+  #derivatives?: CatalogLoaders['derivatives'];
+  #sameAs?: CatalogLoaders['sameAs'];
+
+  constructor(private readonly repository: CatalogReadRepository) {}
+
+  get modelById() {
+    return (this.#modelById ??= byId((ids) => this.repository.modelsByIds(ids)));
+  }
+
+  // Reads the base models of the whole page at once, even those already on it, so the cost is one
+  // statement per page whatever the page holds (the results also fill modelById).
+  get baseModels() {
+    return (this.#baseModels ??= new DataLoader(
+      async (models: readonly ModelRow[]) => {
         const ids = [...new Set(models.flatMap(baseIdsOf))];
-        const found = new Map((ids.length > 0 ? await repository.modelsByIds(ids) : []).map((row) => [row.id, row]));
-        for (const [id, row] of found) modelById.prime(id, row);
+        const found = new Map(
+          (ids.length > 0 ? await this.repository.modelsByIds(ids) : []).map((row) => [row.id, row]),
+        );
+        for (const [id, row] of found) this.modelById.prime(id, row);
         return models.map((model) => baseIdsOf(model).flatMap((id) => found.get(id) ?? []));
       },
       { cacheKeyFn: (model) => model.id },
-    ),
-    licenseById: new DataLoader(async (ids) => {
-      const licenses = await readLicenses(ids);
-      ids.forEach((id, index) => licensesRead.set(id, licenses[index] ?? null));
+    ));
+  }
+
+  get licenseById() {
+    return (this.#licenseById ??= new DataLoader(async (ids) => {
+      const licenses = await byKey((keys) => this.repository.licensesByIds(keys), idOf)(ids);
+      ids.forEach((id, index) => this.licensesRead.set(id, licenses[index] ?? null));
       return licenses;
-    }),
-    licensesRead,
-    assessmentByModelId: new DataLoader(
+    }));
+  }
+
+  get assessmentByModelId() {
+    return (this.#assessmentByModelId ??= new DataLoader(
       byKey(
-        (ids) => repository.assessmentsByModelIds(ids),
+        (ids) => this.repository.assessmentsByModelIds(ids),
         (row) => row.modelId,
       ),
-    ),
-    referencesByHfRepoId: new DataLoader(async (repoIds) => {
+    ));
+  }
+
+  get referencesByHfRepoId() {
+    return (this.#referencesByHfRepoId ??= new DataLoader(async (repoIds) => {
       const grouped = new Map<string, ReferenceRow[]>();
-      for (const reference of await repository.referencesByHfRepoIds(repoIds)) {
+      for (const reference of await this.repository.referencesByHfRepoIds(repoIds)) {
         if (reference.hfRepoId !== null) push(grouped, reference.hfRepoId, reference);
       }
       return repoIds.map((repoId) => grouped.get(repoId) ?? []);
-    }),
-    hubById: new DataLoader(
-      byKey(
-        (ids) => repository.hubsByIds(ids),
-        (row) => row.id,
-      ),
-    ),
-    changePage: new DataLoader(
-      async (keys) => {
+    }));
+  }
+
+  get hubById() {
+    return (this.#hubById ??= byId((ids) => this.repository.hubsByIds(ids)));
+  }
+
+  get changePage() {
+    return (this.#changePage ??= new DataLoader(
+      async (keys: readonly ChangePageKey[]) => {
         // One statement per distinct (limit, beforeId): a page asks the same of all its models.
         const groups = new Map<string, ChangePageKey[]>();
         for (const key of keys) push(groups, pageOf(key), key);
@@ -117,7 +144,7 @@ export function createCatalogLoaders(repository: CatalogReadRepository): Catalog
         await Promise.all(
           [...groups.values()].map(async (group) => {
             const { limit, beforeId } = group[0] as ChangePageKey;
-            const found = await repository.changePages(
+            const found = await this.repository.changePages(
               group.map((key) => key.modelId),
               limit,
               beforeId,
@@ -128,35 +155,53 @@ export function createCatalogLoaders(repository: CatalogReadRepository): Catalog
         return keys.map((key) => rows.get(changePageKey(key)) ?? []);
       },
       { cacheKeyFn: changePageKey },
-    ),
-    changeCount: new DataLoader(async (modelIds) => {
-      const counts = await repository.changeCounts(modelIds);
+    ));
+  }
+
+  get changeCount() {
+    return (this.#changeCount ??= new DataLoader(async (modelIds) => {
+      const counts = await this.repository.changeCounts(modelIds);
       return modelIds.map((id) => counts.get(id) ?? 0);
-    }),
-    derivativesByModelId: new DataLoader(async (modelIds) => {
+    }));
+  }
+
+  get derivativesByModelId() {
+    return (this.#derivativesByModelId ??= new DataLoader(async (modelIds) => {
       const rows = new Map(
-        (await repository.lineageCountsByModelIds(modelIds)).map(({ modelId, ...counts }) => [modelId, counts]),
+        (await this.repository.lineageCountsByModelIds(modelIds)).map(({ modelId, ...counts }) => [modelId, counts]),
       );
       return modelIds.map((id) => rows.get(id) ?? NO_DERIVATIVES);
-    }),
-    derivatives: new DataLoader(
-      async (keys) => {
+    }));
+  }
+
+  get derivatives() {
+    return (this.#derivatives ??= new DataLoader(
+      async (keys: readonly { readonly modelId: string; readonly limit: number }[]) => {
         const found = new Map<string, ModelRow[]>();
         // One statement per distinct limit: a page asks the same of all its models.
         for (const limit of new Set(keys.map((key) => key.limit))) {
           const ids = keys.filter((key) => key.limit === limit).map((key) => key.modelId);
-          for (const { sourceId, ...row } of await repository.derivativesByIds(ids, limit)) {
+          for (const { sourceId, ...row } of await this.repository.derivativesByIds(ids, limit)) {
             push(found, `${sourceId}|${limit}`, row);
           }
         }
         return keys.map((key) => found.get(`${key.modelId}|${key.limit}`) ?? []);
       },
       { cacheKeyFn: (key) => `${key.modelId}|${key.limit}` },
-    ),
-    sameAs: new DataLoader(async (modelIds) => {
+    ));
+  }
+
+  get sameAs() {
+    return (this.#sameAs ??= new DataLoader(async (modelIds) => {
       const found = new Map<string, ModelRow[]>();
-      for (const { sourceId, ...row } of await repository.sameAsByIds(modelIds)) push(found, sourceId, row);
+      for (const { sourceId, ...row } of await this.repository.sameAsByIds(modelIds)) push(found, sourceId, row);
       return modelIds.map((id) => found.get(id) ?? []);
-    }),
-  };
+    }));
+  }
+}
+
+const baseIdsOf = (model: ModelRow) => model.baseModels.map((repoId) => `${model.hubId}:${repoId}`);
+
+export function createCatalogLoaders(repository: CatalogReadRepository): CatalogLoaders {
+  return new LazyCatalogLoaders(repository);
 }

@@ -4,6 +4,7 @@
  * 400, not 200, to a document that does not parse or validate, or variables that do not coerce,
  * under the legacy `application/json` response type).
  */
+import { request } from 'node:http';
 import { auditServer } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApi, type RunningApi } from '../helpers/api.js';
@@ -29,5 +30,64 @@ describe('graphql-http server audit', () => {
     expect(results.length).toBeGreaterThan(30);
     expect(failed('error')).toEqual([]);
     expect(results.filter((result) => result.status === 'warn').map((result) => result.id)).toEqual(EXPLAINED_WARNINGS);
+  });
+});
+
+/** A GET as a cache or proxy sends it (fetch would add `Cache-Control: no-cache` to a conditional GET). */
+function get(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; etag?: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, api.url), { headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        const etag = res.headers.etag;
+        expect(Number(res.headers['content-length'] ?? 0)).toBe(Buffer.byteLength(body));
+        resolve({ status: res.statusCode ?? 0, ...(etag === undefined ? {} : { etag }), body });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('conditional GET (http/graphql-route.ts)', () => {
+  const path = `/graphql?query=${encodeURIComponent('{ stats { totalCount } }')}`;
+
+  it('gives a GET answer a weak ETag, and a 304 with no body to a client that has it', async () => {
+    const first = await get(path);
+    expect(first.status).toBe(200);
+    expect(first.etag).toMatch(/^W\/"[0-9a-f]+-[^"]+"$/);
+
+    const again = await get(path, { 'if-none-match': first.etag ?? '' });
+    expect(again).toEqual({ status: 304, etag: first.etag, body: '' });
+
+    const stale = await get(path, { 'if-none-match': 'W/"0-stale"' });
+    expect(stale).toEqual(first);
+  });
+
+  it('gives a POST answer no ETag (no cache keeps one), and its exact length', async () => {
+    const response = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ stats { totalCount } }' }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('etag')).toBeNull();
+    const body = await response.text();
+    expect(body).toMatch(/^\{"data":\{"stats":\{"totalCount":\d+\}\}\}\n?$/);
+    expect(Number(response.headers.get('content-length'))).toBe(Buffer.byteLength(body));
+  });
+
+  it('answers an error with no 304, whatever the client sends', async () => {
+    const bad = `/graphql?query=${encodeURIComponent('{ stats { noSuchField } }')}`;
+    const first = await get(bad);
+    expect(first.status).toBe(400);
+    const again = await get(bad, { 'if-none-match': first.etag ?? '*' });
+    expect(again).toEqual(first);
   });
 });

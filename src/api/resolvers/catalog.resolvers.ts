@@ -25,6 +25,15 @@ function withRow<T>(model: ModelParent, ctx: ApiContext, use: (row: ModelRow) =>
   return row instanceof Promise ? row.then(use) : use(row);
 }
 
+/** A model's license with the value its hub gave (of a head: a function that completes the row). */
+function modelLicense(model: ModelParent, license: LicenseRow | null, ctx: ApiContext) {
+  if (!license) return null;
+  const hubValue = isHead(model)
+    ? async () => (await fullRow(model, ctx.catalog)).licenseHubValue
+    : model.licenseHubValue;
+  return { ...license, hubValue };
+}
+
 /** A `Model` field that is a column of the whole row (not of a head). */
 const column =
   <K extends keyof ModelRow>(field: K) =>
@@ -72,17 +81,10 @@ export const catalogResolvers: Resolvers = {
     cardSummary: column('cardSummary'),
     license: (model, _args, ctx) => {
       if (model.licenseId === null) return null;
-      const withHubValue = (license: LicenseRow | null) => {
-        if (!license) return null;
-        const hubValue = isHead(model)
-          ? async () => (await fullRow(model, ctx.catalog)).licenseHubValue
-          : model.licenseHubValue;
-        return { ...license, hubValue };
-      };
       // A page loads its licenses up front (findModels): then no promise per model.
       const read = ctx.catalog.loaders.licensesRead.get(model.licenseId);
-      if (read !== undefined) return withHubValue(read);
-      return ctx.catalog.loaders.licenseById.load(model.licenseId).then(withHubValue);
+      if (read !== undefined) return modelLicense(model, read, ctx);
+      return ctx.catalog.loaders.licenseById.load(model.licenseId).then((row) => modelLicense(model, row, ctx));
     },
     openness: (model, _args, ctx) => {
       if (model.opennessLevel === null) return null;
