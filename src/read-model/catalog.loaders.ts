@@ -65,7 +65,7 @@ const byId = <Row extends { readonly id: string }>(load: (ids: readonly string[]
 
 /**
  * Each loader is made when the request first asks for it: a page of models uses one or two of the
- * twelve, and making all of them cost every request a dozen loaders and their caches.
+ * eleven, and making all of them cost every request eleven loaders and their caches.
  */
 class LazyCatalogLoaders implements CatalogLoaders {
   readonly licensesRead = new Map<string, LicenseRow | null>();
