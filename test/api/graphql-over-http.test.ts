@@ -33,7 +33,7 @@ describe('graphql-http server audit', () => {
   });
 });
 
-/** A GET as a cache or proxy sends it (fetch would add `Cache-Control: no-cache` to a conditional GET). */
+/** A GET as a cache or proxy sends it, with its headers as given. */
 function get(
   path: string,
   headers: Record<string, string> = {},
@@ -61,7 +61,7 @@ describe('conditional GET (http/graphql-route.ts)', () => {
   it('gives a GET answer a weak ETag, and a 304 with no body to a client that has it', async () => {
     const first = await get(path);
     expect(first.status).toBe(200);
-    expect(first.etag).toMatch(/^W\/"[0-9a-f]+-[^"]+"$/);
+    expect(first.etag).toMatch(/^W\/"[^"]+"$/);
 
     const again = await get(path, { 'if-none-match': first.etag ?? '' });
     expect(again).toEqual({ status: 304, etag: first.etag, body: '' });

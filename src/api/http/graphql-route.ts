@@ -10,13 +10,13 @@
  * - `apolloHandler` stands in for `@as-integrations/express5` (the same 40 lines, less two costs):
  *   Express's `res.send` there hashes every answer into an ETag, POST answers included, which no
  *   cache keeps; and the URL is parsed with the legacy `url.parse` for its query string. Here only
- *   a GET answer gets its ETag (the `etag` package, as Express makes it) and a 304 when the client
- *   already has it, as Express does.
+ *   a successful GET answer gets its ETag, and a 304 when the client already has it, as the other
+ *   GET routes answer (http-responses.ts).
  */
 import type { ApolloServer, BaseContext, HTTPGraphQLRequest } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
-import etag from 'etag';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { answeredNotModified, etagOf } from '../http-responses.js';
 
 /** Express's handlers of one route, run in turn in one handler: a step calls `next()` to go on. */
 export function steps(handlers: readonly RequestHandler[]): RequestHandler {
@@ -76,15 +76,10 @@ export function apolloHandler<Context extends BaseContext>(
     res.statusCode = answer.status ?? 200;
     if (answer.body.kind === 'complete') {
       const body = answer.body.string;
-      if (req.method === 'GET') {
-        res.setHeader('ETag', etag(body, { weak: true }));
-        // `req.fresh`: a GET with a 2xx answer whose ETag the client sent in If-None-Match.
-        if (req.fresh) {
-          res.statusCode = 304;
-          res.removeHeader('Content-Type');
-          res.end();
-          return;
-        }
+      if (req.method === 'GET' && res.statusCode < 300) {
+        const etag = etagOf(body);
+        res.setHeader('ETag', etag);
+        if (answeredNotModified(req, res, etag)) return;
       }
       res.setHeader('Content-Length', Buffer.byteLength(body));
       res.end(body);
