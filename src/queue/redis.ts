@@ -115,9 +115,21 @@ export async function whenRedisReady(redis: Redis, timeoutMs: number): Promise<v
   });
 }
 
-/** Close a connection, even one that is still trying to reconnect. */
+/** How long `closeRedis` lets a handshake in flight finish before it cuts the connection. */
+const HANDSHAKE_WAIT_MS = 1_000;
+
+/**
+ * Close a connection, even one that is still trying to reconnect.
+ *
+ * One that is mid-handshake (`connect`: its ready check sent, the answer still to come) is let
+ * finish first. Cut then, the answer can still arrive on the closing socket: ioredis then declares
+ * it ready and re-subscribes a subscriber there, and that SUBSCRIBE, which ioredis sends without a
+ * handler, is rejected as the socket closes: an unhandled rejection, fatal to the process
+ * (lib/lifecycle.ts). Test: test/queue/redis-close.test.ts.
+ */
 export async function closeRedis(redis: Redis): Promise<void> {
   if (redis.status === 'end') return;
+  if (redis.status === 'connect') await firstOf(redis, ['ready', 'close', 'end'], HANDSHAKE_WAIT_MS);
   // Not connected: QUIT would wait in the offline queue (roles that keep one) until Redis returns.
   if (redis.status !== 'ready') {
     redis.disconnect();
@@ -130,21 +142,25 @@ export async function closeRedis(redis: Redis): Promise<void> {
   }
 }
 
+/** Resolve at the first of `events` on the connection, or after `timeoutMs`. */
+export function firstOf(redis: Redis, events: readonly string[], timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      for (const event of events) redis.off(event, done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    for (const event of events) redis.once(event, done);
+  });
+}
+
 /**
  * PING that first waits (briefly) for a connection still being established, so a process that has
  * just started does not report Redis as down while the socket is opening.
  */
 export async function pingRedis(redis: Redis, timeoutMs = 2_000): Promise<void> {
-  if (redis.status === 'connecting' || redis.status === 'connect' || redis.status === 'wait') {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      function done() {
-        clearTimeout(timer);
-        redis.off('ready', done);
-        resolve();
-      }
-      redis.once('ready', done);
-    });
-  }
+  if (redis.status === 'connecting' || redis.status === 'connect' || redis.status === 'wait')
+    await firstOf(redis, ['ready'], timeoutMs);
   await redis.ping();
 }

@@ -8,6 +8,7 @@
  */
 import type { Redis } from 'ioredis';
 import { hitFixedWindow } from '../../lib/fixed-window.js';
+import { firstOf } from '../../queue/redis.js';
 
 export interface RateLimitPolicy {
   /** Requests per window. */
@@ -39,7 +40,7 @@ export class FixedWindowRateLimiter {
   async hit(client: RateLimitClient): Promise<RateLimitDecision> {
     // The connection fails fast (no offline queue): give one that is still opening a moment.
     if (this.redis.status === 'wait' || this.redis.status === 'connecting' || this.redis.status === 'connect')
-      await readyWithin(this.redis, 1_000);
+      await firstOf(this.redis, ['ready'], 1_000);
     const id = client.kind === 'key' ? `key:${client.id}` : `ip:${client.ip}`;
     const [count, msLeft] = await hitFixedWindow(this.redis, `${this.prefix}:api-rate:${id}`, this.policy.windowMs);
     return decide(this.policy, count, msLeft);
@@ -63,16 +64,4 @@ export function rateLimitHeaders(decision: RateLimitDecision): Record<string, st
     'RateLimit-Policy': `"fixed window";"api";q=${decision.quota};w=${decision.windowSeconds}`,
     ...(decision.allowed ? {} : { 'Retry-After': String(decision.resetSeconds) }),
   };
-}
-
-function readyWithin(redis: Redis, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      redis.off('ready', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    redis.once('ready', done);
-  });
 }
