@@ -30,7 +30,6 @@ import { integerAtLeast } from './options.js';
 import { readProcCpuSeconds, readProcMemory, type ProcStatusMemory } from './process-memory.js';
 import { openScratchCatalog, SEED_PAGE, startApiChild } from './scratch-catalog.js';
 import type { ScratchDatabase } from './scratch-database.js';
-import { PRODUCTION_NODE_ARGS } from './soak.bench.js';
 
 const MB = 1024 * 1024;
 const SAMPLE_MS = 100;
@@ -337,7 +336,6 @@ export async function runExportBench(options: ExportBenchOptions): Promise<Expor
   const api = await startApiChild(config, scratch, {
     pool: 10,
     queuePrefix: `bench-export-${process.pid}`,
-    nodeArgs: PRODUCTION_NODE_ARGS.split(' '),
   }).catch(async (error: unknown) => {
     await scratch.db.close();
     throw error;

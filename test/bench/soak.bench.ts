@@ -48,7 +48,13 @@ import {
   type InspectorSession,
   type ProcStatusMemory,
 } from './process-memory.js';
-import { catalogVocabulary, openScratchCatalog, SEED_PAGE, startApiChild } from './scratch-catalog.js';
+import {
+  catalogVocabulary,
+  openScratchCatalog,
+  PRODUCTION_NODE_ARGS,
+  SEED_PAGE,
+  startApiChild,
+} from './scratch-catalog.js';
 import type { ScratchDatabase } from './scratch-database.js';
 import { apqHashOf, soakRequest, type SoakKind, type SoakVocabulary } from './soak.requests.js';
 
@@ -58,14 +64,6 @@ const SETTLE_SECONDS = 5;
 const SAMPLE_MS = 1_000;
 /** Each subscriber ends its subscription and opens a new one this often (connection churn). */
 const SUBSCRIBER_RENEW_MS = 10_000;
-/**
- * The node options the API is started with in production: the Dockerfile's CMD, docker-compose.yml
- * and `npm start` (README.md, `bench soak`). Below a 2 GB heap limit V8 grows the heap to about
- * 1.3–1.4 times the live data after each full collection; at Node's default limit (a quarter of
- * the machine's memory, at most 4 GB: 2 GB or more from 8 GB up) up to 4 times, and it keeps that
- * heap when the load stops.
- */
-export const PRODUCTION_NODE_ARGS = '--max-old-space-size=512';
 const SUBSCRIPTION = `subscription Soak { modelChanged { id kind modelId model { id name license { id } } } }`;
 
 export interface SoakOptions {
