@@ -142,8 +142,18 @@ export async function closeRedis(redis: Redis): Promise<void> {
   }
 }
 
+/** Still opening (`wait`, `connecting`, `connect`): not ready yet, but may be in a moment. */
+export function isOpening(redis: Redis): boolean {
+  return redis.status === 'wait' || redis.status === 'connecting' || redis.status === 'connect';
+}
+
+/** Resolve when the connection is ready or after `timeoutMs`, whichever comes first. */
+export function readyWithin(redis: Redis, timeoutMs: number): Promise<void> {
+  return firstOf(redis, ['ready'], timeoutMs);
+}
+
 /** Resolve at the first of `events` on the connection, or after `timeoutMs`. */
-export function firstOf(redis: Redis, events: readonly string[], timeoutMs: number): Promise<void> {
+function firstOf(redis: Redis, events: readonly string[], timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
@@ -160,7 +170,6 @@ export function firstOf(redis: Redis, events: readonly string[], timeoutMs: numb
  * just started does not report Redis as down while the socket is opening.
  */
 export async function pingRedis(redis: Redis, timeoutMs = 2_000): Promise<void> {
-  if (redis.status === 'connecting' || redis.status === 'connect' || redis.status === 'wait')
-    await firstOf(redis, ['ready'], timeoutMs);
+  if (isOpening(redis)) await readyWithin(redis, timeoutMs);
   await redis.ping();
 }

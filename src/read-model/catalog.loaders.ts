@@ -104,8 +104,10 @@ class LazyCatalogLoaders implements CatalogLoaders {
   }
 
   get licenseById() {
-    return (this.#licenseById ??= new DataLoader(async (ids) => {
-      const licenses = await byKey((keys) => this.repository.licensesByIds(keys), idOf)(ids);
+    if (this.#licenseById) return this.#licenseById;
+    const readLicenses = byKey((ids) => this.repository.licensesByIds(ids), idOf);
+    return (this.#licenseById = new DataLoader(async (ids) => {
+      const licenses = await readLicenses(ids);
       ids.forEach((id, index) => this.licensesRead.set(id, licenses[index] ?? null));
       return licenses;
     }));

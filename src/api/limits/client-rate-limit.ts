@@ -8,7 +8,7 @@
  */
 import type { Redis } from 'ioredis';
 import { hitFixedWindow } from '../../lib/fixed-window.js';
-import { firstOf } from '../../queue/redis.js';
+import { isOpening, readyWithin } from '../../queue/redis.js';
 
 export interface RateLimitPolicy {
   /** Requests per window. */
@@ -39,8 +39,7 @@ export class FixedWindowRateLimiter {
   /** Count one request of `client` and say whether it is within the quota. */
   async hit(client: RateLimitClient): Promise<RateLimitDecision> {
     // The connection fails fast (no offline queue): give one that is still opening a moment.
-    if (this.redis.status === 'wait' || this.redis.status === 'connecting' || this.redis.status === 'connect')
-      await firstOf(this.redis, ['ready'], 1_000);
+    if (isOpening(this.redis)) await readyWithin(this.redis, 1_000);
     const id = client.kind === 'key' ? `key:${client.id}` : `ip:${client.ip}`;
     const [count, msLeft] = await hitFixedWindow(this.redis, `${this.prefix}:api-rate:${id}`, this.policy.windowMs);
     return decide(this.policy, count, msLeft);
