@@ -8,13 +8,13 @@
  * - without PUBLIC_URL, the URLs follow the Host, and the response is `private, no-store` with
  *   `Vary: Host`: no shared cache may keep it, so a forged Host reaches only its sender.
  */
-import { request } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { xml2js } from 'xml-js';
 import { IngestRepository } from '../../src/catalog/ingest.repository.js';
 import { startApi, type RunningApi } from '../helpers/api.js';
 import { buildCatalogModel } from '../helpers/catalog-models.js';
 import { useTestDatabase } from '../helpers/database.js';
+import { rawGet, type RawResponse } from '../helpers/raw-get.js';
 
 const db = useTestDatabase();
 const PUBLIC_URL = 'https://catalog.example.com/open-models';
@@ -40,26 +40,8 @@ beforeEach(async () => {
   await new IngestRepository(db.pool).ingestPage([buildCatalogModel('acme/tiny'), buildCatalogModel('acme/small')]);
 });
 
-interface FeedResponse {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: string;
-}
-
-/** GET the feed with any Host header (fetch cannot set one). */
-function getFeed(api: RunningApi, query: string, headers: Record<string, string>): Promise<FeedResponse> {
-  const url = new URL(`/feeds/changes.atom${query}`, api.url);
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
+function getFeed(api: RunningApi, query: string, headers: Record<string, string>): Promise<RawResponse> {
+  return rawGet(new URL(`/feeds/changes.atom${query}`, api.url), headers);
 }
 
 const FORGED_HEADERS = {
@@ -82,7 +64,7 @@ function selfUrls(body: string): { id: string; self: string | undefined } {
   };
 }
 
-const varyOf = (response: FeedResponse) =>
+const varyOf = (response: RawResponse) =>
   String(response.headers['vary'] ?? '')
     .split(',')
     .map((name) => name.trim().toLowerCase());

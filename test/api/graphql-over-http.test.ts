@@ -4,10 +4,10 @@
  * 400, not 200, to a document that does not parse or validate, or variables that do not coerce,
  * under the legacy `application/json` response type).
  */
-import { request } from 'node:http';
 import { auditServer } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApi, type RunningApi } from '../helpers/api.js';
+import { rawGet } from '../helpers/raw-get.js';
 import { useTestDatabase } from '../helpers/database.js';
 
 /** The warnings README "GraphQL over HTTP" explains, by audit id. */
@@ -33,26 +33,14 @@ describe('graphql-http server audit', () => {
   });
 });
 
-/** A GET as a cache or proxy sends it, with its headers as given. */
-function get(
+/** A GET as a cache or proxy sends it, with its headers as given; its length checked. */
+async function get(
   path: string,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; etag?: string; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(new URL(path, api.url), { headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => {
-        const etag = res.headers.etag;
-        expect(Number(res.headers['content-length'] ?? 0)).toBe(Buffer.byteLength(body));
-        resolve({ status: res.statusCode ?? 0, ...(etag === undefined ? {} : { etag }), body });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  const { status, headers: answer, body } = await rawGet(new URL(path, api.url), headers);
+  expect(Number(answer['content-length'] ?? 0)).toBe(Buffer.byteLength(body));
+  return { status, ...(answer.etag === undefined ? {} : { etag: answer.etag }), body };
 }
 
 describe('conditional GET (http/graphql-route.ts)', () => {
